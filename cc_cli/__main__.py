@@ -1,0 +1,3 @@
+from cc_cli.cli.app import main
+
+main()

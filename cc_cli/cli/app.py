@@ -1,0 +1,55 @@
+"""The `cc` command. Each subcommand lives in its own module and registers itself here.
+
+Command modules import only typer at start-up and the core inside the command body, so that
+`cc --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cc_cli import __version__
+
+app = typer.Typer(
+    name="cc",
+    help="cc: a Connected Credentials programme as code. Validate the catalog, render emblems, "
+    "issue signed Open Badges 3.0 awards, verify them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """cc: credentials as code."""
+
+
+def _register() -> None:
+    # One line per command module; keep the order of `cc --help`.
+    from cc_cli.cli import rules, schema, validate
+
+    validate.register(app)
+    rules.register(app)
+    schema.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Helpers shared by the command modules: consoles, the default catalog, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from cc_cli.problems import ExitCode, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CATALOG_HELP = "Catalog folder (catalog.yaml, credentials/, paths/). Default: ./catalog"
+
+
+def default_catalog() -> Path:
+    """`./catalog` as the brief says; the sample catalog shipped in the repo is what it usually is."""
+    return Path(os.environ.get("CC_CATALOG", "catalog"))
+
+
+def fail(message: str, code: int = ExitCode.USAGE) -> typer.Exit:
+    """Print a one-line error on stderr and return the Exit to raise."""
+    sys.stderr.write(f"cc: error: {message}\n")
+    return typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn known failures into a one-line message and exit code 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except OSError as exc:
+            where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+            raise fail(f"{exc.strerror or exc}{where}") from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("CC_DEBUG"):
+                raise
+            # A bug in cc, not the user's mistake: one line, and no locals (they may hold emails or keys).
+            raise fail(f"internal error ({type(exc).__name__}: {exc}); set CC_DEBUG=1 for details") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"

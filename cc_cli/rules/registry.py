@@ -1,0 +1,66 @@
+"""The rule registry: every rule is a small function registered with its code, severity and summary.
+
+Rules yield `Hit`s (which file, where in it, what to change); the engine turns them into `Problem`s with
+the rule's code and the severity that `catalog.yaml` `rules:` may override. A rule's docstring is its
+documentation page (`cc rules CODE`), with the framework reason and a passing and a failing example.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cc_cli.problems import ERROR, WARNING
+
+SCOPES = ("file", "credential", "path", "catalog")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's finding: `where` is a key path inside `source` (e.g. ("requires", 0))."""
+
+    source: str
+    where: tuple[str | int, ...]
+    message: str
+    on_key: bool = False  # point at the key rather than its value (unknown fields, misplaced fields)
+    position: tuple[int, int] | None = None  # explicit (line, column), for files that did not parse
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    severity: str
+    summary: str
+    scope: str
+    check: Callable[..., Iterable[Hit]]
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, summary: str, scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `check` as rule `code`. Scope says what it is called with: one file's data, one credential,
+    one path, or the whole catalog."""
+    if severity not in (ERROR, WARNING) or scope not in SCOPES:
+        raise ValueError(f"bad rule declaration {code}")
+
+    def register(check: Callable[..., Any]) -> Callable[..., Any]:
+        if code in RULES:
+            raise ValueError(f"rule {code} registered twice")
+        RULES[code] = Rule(code, severity, summary, scope, check)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code; importing the rule modules registers them."""
+    from cc_cli.rules import catalog_rules, credential_rules, emblem_rules, path_rules, shape_rules  # noqa: F401
+
+    return [RULES[code] for code in sorted(RULES)]

@@ -1,0 +1,105 @@
+"""`cc validate` core: load the catalog, run every rule, return sorted problems. Prints nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cc_cli.catalog import CATALOG_FILE, CREDENTIALS_DIR, PATHS_DIR, LoadResult, load_catalog
+from cc_cli.problems import ERROR, WARNING, Problem
+from cc_cli.rules.context import Context
+from cc_cli.rules.registry import RULES, Hit, all_rules
+from cc_cli.rules.shape_rules import id_not_kebab_case
+from cc_cli.shape import suggest
+
+SEVERITY_WORDS = ("off", WARNING, ERROR)
+
+
+@dataclass(slots=True)
+class Report:
+    problems: list[Problem]
+    files: list[str]
+    load: LoadResult | None = field(default=None, repr=False)
+
+    @property
+    def errors(self) -> int:
+        return sum(problem.severity == ERROR for problem in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(problem.severity == WARNING for problem in self.problems)
+
+    def summary(self) -> dict[str, int]:
+        return {"files": len(self.files), "errors": self.errors, "warnings": self.warnings}
+
+
+def validate_catalog(root: Path) -> Report:
+    """Every problem of the catalog at `root`, sorted by file, line, column and code."""
+    load = load_catalog(root)
+    hits = list(load.hits)
+    hits.extend(run_rules(load))
+    overrides, override_hits = severity_overrides(load)
+    hits.extend(override_hits)
+    problems = to_problems(hits, load, overrides)
+    return Report(problems=sorted(set(problems)), files=load.files, load=load)
+
+
+def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
+    catalog = load.catalog
+    ctx = Context(catalog, catalog.root)
+    ids: list[tuple[str, str]] = []
+    for relative, document in load.documents.items():
+        if relative.startswith((CREDENTIALS_DIR + "/", PATHS_DIR + "/")):
+            declared = document.data.get("id")
+            if isinstance(declared, str):
+                ids.append((relative, declared))
+            yield from (("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
+    for rule in all_rules():
+        if rule.scope == "credential":
+            for credential in catalog.credentials.values():
+                yield from ((rule.code, hit) for hit in rule.check(credential, ctx))
+        elif rule.scope == "path":
+            for path in catalog.paths.values():
+                yield from ((rule.code, hit) for hit in rule.check(path, ctx))
+        elif rule.scope == "catalog":
+            yield from ((rule.code, hit) for hit in rule.check(ctx, ids))
+
+
+def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str, Hit]]]:
+    """`rules:` in catalog.yaml: {code: off|warning|error}; unknown codes and words are problems."""
+    document = load.documents.get(CATALOG_FILE)
+    raw = document.data.get("rules") if document else None
+    overrides: dict[str, str] = {}
+    hits: list[tuple[str, Hit]] = []
+    if not isinstance(raw, dict):
+        return overrides, hits
+    for code, level in raw.items():
+        word = "off" if level is False else level
+        if code not in RULES:
+            hits.append(("CC102", Hit(CATALOG_FILE, ("rules", code), f"unknown rule '{code}'{suggest(str(code), RULES)}", on_key=True)))
+        elif word not in SEVERITY_WORDS:
+            hits.append(("CC103", Hit(CATALOG_FILE, ("rules", code), f"severity of {code} is '{level}', not one of: off, warning, error")))
+        else:
+            overrides[code] = word
+    return overrides, hits
+
+
+def to_problems(hits: Iterable[tuple[str, Hit]], load: LoadResult, overrides: dict[str, str]) -> list[Problem]:
+    problems = []
+    for code, hit in hits:
+        severity = overrides.get(code, RULES[code].severity if code in RULES else ERROR)
+        if severity == "off":
+            continue
+        if hit.position is not None:
+            line, column = hit.position
+        else:
+            document = load.documents.get(hit.source)
+            if document is None:
+                line, column = 1, 1
+            elif hit.on_key:
+                line, column = document.key_at(*hit.where)
+            else:
+                line, column = document.at(*hit.where)
+        problems.append(Problem(hit.source, line, column, code, severity, hit.message))
+    return problems

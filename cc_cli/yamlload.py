@@ -1,0 +1,230 @@
+"""Read one YAML file safely, keeping the line and column of every key and value.
+
+PyYAML's default loaders accept duplicate keys (the last one silently wins), expand aliases (a
+"billion laughs" file eats all memory) and construct arbitrary tags. A catalog is reviewed by people in
+pull requests, so what the file says must be exactly what `cc` reads: we compose the node graph with the C
+parser (`CSafeLoader`) when present, then turn nodes into plain values ourselves, refusing duplicate keys,
+anchors, aliases, custom tags and absurd nesting (CC003) with the exact position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+try:  # the C parser is about 10 times faster; fall back to pure Python where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000  # a credential file is a few KB; anything this large is a mistake or an attack
+MAX_DEPTH = 32
+
+Key = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_constructor = SafeConstructor()
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as a catalog document: code CC001, CC002 or CC003."""
+
+    def __init__(self, code: str, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded YAML mapping plus the 1-based (line, column) of every key and value in it."""
+
+    path: str
+    data: Any
+    values: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, *where: str | int) -> tuple[int, int]:
+        """Position of the value at `where`, or of its closest ancestor that exists in the file."""
+        key: Key = tuple(where)
+        while key:
+            position = self.values.get(key)
+            if position:
+                return position
+            key = key[:-1]
+        return self.values.get((), (1, 1))
+
+    def key_at(self, *where: str | int) -> tuple[int, int]:
+        """Position of the mapping key at `where` (where an unknown field is best pointed at)."""
+        return self.keys.get(tuple(where)) or self.at(*where)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (a BOM is tolerated) or YamlProblem CC001 naming the line and byte of the first bad byte."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            "CC001", 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split or trim it"
+        )
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line = raw.count(b"\n", 0, offset) + 1
+        raise YamlProblem("CC001", line, 1, "file is binary (NUL byte), not a YAML text file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            "CC001",
+            line,
+            column,
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def load_yaml(raw: bytes, path: str) -> Document:
+    """Parse `raw` into a Document whose top level is a mapping, or raise YamlProblem."""
+    text = decode(raw)
+    if "&" in text or "*" in text or "!" in text:
+        _refuse_anchors_and_tags(text)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc, text) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem("CC002", 1, 1, f"YAML syntax error: {exc}") from None
+    if node is None:
+        raise YamlProblem("CC003", 1, 1, "file is empty; expected a mapping of fields such as `id: ...`")
+    if not isinstance(node, yaml.MappingNode):
+        what = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        line, column = _mark(node)
+        raise YamlProblem("CC003", line, column, f"top level is {what}; expected a mapping of fields")
+    document = Document(path=path, data=None)
+    document.data = _Builder(document).build(node, (), 0)
+    return document
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "syntax error"
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "; indent with spaces, not tabs" if "tab" in problem or "\t" in bad_line[: column + 1] else ""
+    if "maximum nesting depth" in problem:
+        return YamlProblem("CC003", line, column, f"nested more than {MAX_DEPTH} levels deep")
+    context = f" {exc.context}" if exc.context else ""
+    return YamlProblem("CC002", line, column, f"YAML syntax error:{context} {problem}{hint}".replace("  ", " "))
+
+
+def _refuse_anchors_and_tags(text: str) -> None:
+    """Scan parser events for anchors, aliases and explicit tags; only files with & * ! get here."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlProblem("CC003", line, column, f"alias *{event.anchor} is not allowed; write the value out")
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                raise YamlProblem("CC003", line, column, f"anchor &{anchor} is not allowed; write the value out")
+            tag = getattr(event, "tag", None)
+            if tag and tag not in _SCALAR_TAGS | {_MAP, _SEQ, "!"}:
+                raise YamlProblem("CC003", line, column, f"custom tag {tag} is not allowed; remove it")
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_problem(exc, text) from None
+
+
+class _Builder:
+    """Turns a composed node tree into plain values, recording positions in the Document."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, key: Key, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            line, column = _mark(node)
+            raise YamlProblem("CC003", line, column, f"nested more than {MAX_DEPTH} levels deep")
+        # The C composer shares one node object for an alias; meeting a node twice means an alias.
+        if id(node) in self.seen:
+            line, column = _mark(node)
+            raise YamlProblem("CC003", line, column, "aliases are not allowed; write the value out")
+        self.seen.add(id(node))
+        self.document.values[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            _check_tag(node, _SEQ)
+            return [self.build(item, (*key, index), depth + 1) for index, item in enumerate(node.value)]
+        _check_tag(node, _MAP)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = _mark(key_node)
+                raise YamlProblem("CC003", line, column, "a mapping key must be a plain word")
+            name = key_node.value
+            if key_node.tag == _NULL or name == "<<":
+                line, column = _mark(key_node)
+                raise YamlProblem("CC003", line, column, f"key {name!r} is not allowed")
+            if name in result:
+                line, column = _mark(key_node)
+                first = self.document.keys[(*key, name)][0]
+                raise YamlProblem(
+                    "CC003", line, column, f"duplicate key '{name}' (first on line {first}); keep one"
+                )
+            self.document.keys[(*key, name)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[name] = self.build(value_node, (*key, name), depth + 1)
+        return result
+
+
+def _check_tag(node: yaml.Node, expected: str) -> None:
+    if node.tag != expected:
+        line, column = _mark(node)
+        raise YamlProblem("CC003", line, column, f"custom tag {node.tag} is not allowed; remove it")
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOLS[value.lower()]
+    if tag == _TIMESTAMP:
+        # Keep dates as written: the rules check the YYYY-MM-DD format, the model parses them.
+        return value
+    if tag in (_INT, _FLOAT):
+        return _constructor.construct_object(node)
+    line, column = _mark(node)
+    raise YamlProblem("CC003", line, column, f"custom tag {tag} is not allowed; remove it")
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A strict YYYY-MM-DD date, or None."""
+    if len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# One entry point for people and CI: `bash scripts/dev.sh demo` or `bash scripts/dev.sh test`.
+# It creates .venv inside the repo (git-ignored) and installs what the project needs, including the
+# system libraries it cannot get from PyPI (cairo for PNG rendering), so a fresh Debian machine works.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+BIN=$VENV/bin
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  echo "dev.sh: need root to run: $*" >&2; return 1; fi; }
+apt_updated=""
+apt_install() {
+  command -v apt-get >/dev/null || { echo "dev.sh: please install $* with your package manager" >&2; return 1; }
+  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+install() {
+  local extra=$1 stamp="$VENV/.installed-$1"
+  if ! { ldconfig -p 2>/dev/null || true; } | grep -q 'libcairo\.so\.2'; then apt_install libcairo2; fi
+  if [ ! -x "$BIN/python" ]; then
+    "$PYTHON" -m venv "$VENV" 2>/dev/null || { rm -rf "$VENV"; apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
+  fi
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    "$BIN/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    "$BIN/python" -m pip install -q --disable-pip-version-check -e ".$extra"
+    touch "$stamp"
+  fi
+}
+
+demo() {
+  install ""
+  local out=${DEMO_OUT:-demo-out}
+  set -x
+  "$BIN/cc" validate --catalog catalog
+  "$BIN/cc" render --catalog catalog --out "$out/emblems"
+  { set +x; } 2>/dev/null
+  echo "demo: done; outputs in $out/"
+}
+
+run_tests() {
+  install "[dev]"
+  command -v node >/dev/null || apt_install nodejs npm
+  "$BIN/python" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) shift; run_tests "$@" ;;
+  install) install "[dev]" ;;
+  *) echo "usage: bash scripts/dev.sh demo|test|install" >&2; exit 2 ;;
+esac
