@@ -8,7 +8,7 @@ folder is a usage error.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,33 @@ PATHS_DIR = "paths"
 @dataclass(slots=True)
 class LoadResult:
     catalog: model.Catalog
-    documents: dict[str, Document] = field(default_factory=dict)  # by catalog-relative path
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file looked at, for reports
+    ids: list[tuple[str, str]] = field(default_factory=list)  # (file, id it declares), in file order
+    _documents: dict[str, Document | None] = field(default_factory=dict)
+
+    def document(self, relative: str) -> Document | None:
+        """The parsed file with its positions, read again on demand: only files with problems need them,
+        and shipping every document back from the worker processes would cost more than parsing twice."""
+        if relative not in self._documents:
+            try:
+                self._documents[relative] = read_document(self.catalog.root, relative)
+            except YamlProblem:
+                self._documents[relative] = None
+        return self._documents[relative]
+
+    def locate(self, hit: Hit) -> tuple[int, int]:
+        """The 1-based (line, column) a hit points at."""
+        if hit.position is not None:
+            return hit.position
+        document = self.document(hit.source)
+        return locate(hit, document) if document is not None else (1, 1)
+
+
+def locate(hit: Hit, document: Document) -> tuple[int, int]:
+    if hit.position is not None:
+        return hit.position
+    return document.key_at(*hit.where) if hit.on_key else document.at(*hit.where)
 
 
 def catalog_files(root: Path) -> list[str]:
@@ -55,25 +79,78 @@ def read_document(root: Path, relative: str) -> Document:
     return load_yaml(raw, relative)
 
 
-def load_catalog(root: Path) -> LoadResult:
-    """Load every file of the catalog at `root`; see the module docstring."""
+# Below this many files a process pool costs more than it saves.
+PARALLEL_FROM = 600
+
+Loaded = tuple[str, list[tuple[str, Hit]], Any, str | None]
+
+
+def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
+    """Load every file of the catalog at `root`; see the module docstring.
+
+    Large catalogs are parsed and shape-checked in a process pool (YAML parsing is CPU-bound and the GIL
+    keeps threads from helping); the results are merged in file order, so output never depends on it.
+    """
     if not root.is_dir():
         raise UsageError(f"catalog folder {root} not found (give one with --catalog)")
     result = LoadResult(catalog=model.Catalog(root=root, info=model.CatalogInfo()))
-    for relative in catalog_files(root):
-        result.files.append(relative)
-        if not relative.endswith(".yaml"):
-            hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
-            result.hits.append(("CC001", hit))
-            continue
-        try:
-            document = read_document(root, relative)
-        except YamlProblem as problem:
-            result.hits.append((problem.code, Hit(relative, (), problem.message, position=(problem.line, problem.column))))
-            continue
-        result.documents[relative] = document
-        _add_document(result, document)
+    files = catalog_files(root)
+    result.files = files
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(files) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            loaded = list(pool.map(_load_one, [root] * len(files), files, chunksize=chunk))
+    else:
+        loaded = [_load_one(root, relative) for relative in files]
+    for relative, hits, item, declared in loaded:
+        result.hits.extend(hits)
+        if declared is not None:
+            result.ids.append((relative, declared))
+        _add_item(result.catalog, item)
     return result
+
+
+def _load_one(root: Path, relative: str) -> Loaded:
+    """Read, parse and shape-check one file; returns its hits (located), model object and declared id."""
+    if not relative.endswith(".yaml"):
+        hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
+        return relative, [("CC001", hit)], None, None
+    try:
+        document = read_document(root, relative)
+    except YamlProblem as problem:
+        hit = Hit(relative, (), problem.message, position=(problem.line, problem.column))
+        return relative, [(problem.code, hit)], None, None
+    checker = ShapeChecker(relative)
+    cleaned = checker.mapping(document.data, spec_for(relative), ())
+    declared = document.data.get("id")
+    declared = declared if isinstance(declared, str) and relative != CATALOG_FILE else None
+    if declared is not None:
+        from cc_cli.rules.shape_rules import id_not_kebab_case
+
+        checker.hits.extend(("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
+    stem = Path(relative).stem
+    item: Any
+    if relative.startswith(CREDENTIALS_DIR + "/"):
+        item = credential_from(cleaned, relative, stem)
+    elif relative.startswith(PATHS_DIR + "/"):
+        item = path_from(cleaned, relative, stem)
+    else:
+        item = info_from(cleaned)
+    hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
+    return relative, hits, item, declared
+
+
+def _add_item(catalog: model.Catalog, item: Any) -> None:
+    # The first file (in sorted order) to claim an id keeps it; CC105 reports the others.
+    if isinstance(item, model.Credential):
+        catalog.credentials.setdefault(item.id, item)
+    elif isinstance(item, model.LearningPath):
+        catalog.paths.setdefault(item.id, item)
+    elif isinstance(item, model.CatalogInfo):
+        catalog.info = item
 
 
 def spec_for(relative: str) -> dict[str, fields.Field]:
@@ -82,22 +159,6 @@ def spec_for(relative: str) -> dict[str, fields.Field]:
     if relative.startswith(PATHS_DIR + "/"):
         return fields.PATH
     return fields.CATALOG
-
-
-def _add_document(result: LoadResult, document: Document) -> None:
-    checker = ShapeChecker(document.path)
-    cleaned = checker.mapping(document.data, spec_for(document.path), ())
-    result.hits.extend(checker.hits)
-    stem = Path(document.path).stem
-    catalog = result.catalog
-    if document.path.startswith(CREDENTIALS_DIR + "/"):
-        credential = credential_from(cleaned, document.path, stem)
-        catalog.credentials.setdefault(credential.id, credential)
-    elif document.path.startswith(PATHS_DIR + "/"):
-        path = path_from(cleaned, document.path, stem)
-        catalog.paths.setdefault(path.id, path)
-    else:
-        catalog.info = info_from(cleaned)
 
 
 def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Credential:
@@ -167,5 +228,5 @@ def info_from(data: dict[str, Any]) -> model.CatalogInfo:
         base_url=data.get("base_url"),
         framework_date=parse_date(data["framework_date"]) if "framework_date" in data else None,
         # YAML 1.1 reads a bare `off` as false.
-        rules={str(code): "off" if level is False else level for code, level in rules.items() if isinstance(level, str | bool)},
+        rules={str(code): "off" if level is False else str(level) for code, level in rules.items()},
     )

@@ -74,5 +74,7 @@ def normalize(duration: str) -> str:
         raise ValueError(f"not an ISO 8601 duration: {duration!r}")
     hours = found.get("h", 0) + found.get("H", 0)
     date = "".join(f"{found[key]}{key}" for key in "YMWD" if key in found)
-    time = "".join(f"{value}{unit}" for value, unit in ((hours, "H"), (found.get("m", 0), "M"), (found.get("s", 0), "S")) if value)
+    time = "".join(
+        f"{value}{unit}" for value, unit in ((hours, "H"), (found.get("m", 0), "M"), (found.get("s", 0), "S")) if value
+    )
     return f"P{date}" + (f"T{time}" if time else "") if (date or time) else "PT0S"

@@ -31,7 +31,9 @@ def _text(description: str, required: bool = False, only_for: str | None = None)
     return Field("text", description, required, only_for=only_for)
 
 
-def _list(items: Field, description: str, required: bool = False, min_items: int = 0, only_for: str | None = None) -> Field:
+def _list(
+    items: Field, description: str, required: bool = False, min_items: int = 0, only_for: str | None = None
+) -> Field:
     return Field("list", description, required, items=items, min_items=min_items, only_for=only_for)
 
 
@@ -84,7 +86,8 @@ CREDENTIAL: dict[str, Field] = {
     "time_to_earn": Field("duration", "Typical time to earn, ISO 8601 (P8H, P6W)."),
     "requires": _list(Field("ref", "A credential id."), "Prerequisite credentials."),
     "components": _list(
-        Field("ref", "A credential id."), "Certificate only: the learning experiences it aggregates.",
+        Field("ref", "A credential id."),
+        "Certificate only: the learning experiences it aggregates.",
         only_for="certificate",
     ),
     "path": Field("ref", "Certificate only: its prescriptive learning path.", only_for="certificate"),

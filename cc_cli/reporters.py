@@ -82,12 +82,12 @@ def junit(problems: Sequence[Problem], files: Sequence[str], prefix: str) -> str
     for path, found in by_file.items():
         name = quoteattr(_XML_INVALID.sub("\ufffd", prefix + path))
         if not found:
-            out.append(f"    <testcase classname=\"cc.validate\" name={name}/>")
+            out.append(f'    <testcase classname="cc.validate" name={name}/>')
             continue
-        out.append(f"    <testcase classname=\"cc.validate\" name={name}>")
+        out.append(f'    <testcase classname="cc.validate" name={name}>')
         message = quoteattr(f"{len(found)} problem(s)")
         body = "\n".join(f"{p.line}:{p.column} {p.severity} {p.code} {p.message}" for p in found)
-        out.append(f"      <failure message={message} type=\"cc\">{_xml_text(body)}</failure>")
+        out.append(f'      <failure message={message} type="cc">{_xml_text(body)}</failure>')
         out.append("    </testcase>")
     out += ["  </testsuite>", "</testsuites>"]
     return "\n".join(out) + "\n"

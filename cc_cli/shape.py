@@ -19,8 +19,8 @@ Where = tuple[str | int, ...]
 
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>\"]*)?\Z")
-EMAIL = re.compile(r"[^@\s<>\"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z")
+URL = re.compile(r'https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>"]*)?\Z')
+EMAIL = re.compile(r'[^@\s<>"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z')
 
 KIND_WORDS = {
     "text": "text",
@@ -93,6 +93,16 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 
 Check = Callable[..., Iterable[Hit]]
+_FORMATTED = frozenset(("date", "duration", "url", "email"))
+
+
+def plainly_valid(value: Any, spec: Field) -> bool:
+    """True when no value rule (CC103, CC106) can object to `value`; False means "ask the rules"."""
+    if not has_type(value, spec) or spec.exactly_one:
+        return False
+    if spec.kind == "enum":
+        return value in spec.choices
+    return spec.kind not in _FORMATTED or format_ok(value, spec.kind)
 
 
 class ShapeChecker:
@@ -134,11 +144,14 @@ class ShapeChecker:
         return cleaned
 
     def value(self, value: Any, spec: Field, where: Where) -> tuple[bool, Any]:
-        bad = False
-        for code, check in self._value_checks:
-            bad = self._run(code, check(self.source, value, spec, where)) or bad
-        if bad:
-            return False, None
+        # Fast path for the common case; the rule functions (which word the messages) run only when the
+        # value may be wrong, and decide on their own whether it is.
+        if not plainly_valid(value, spec):
+            bad = False
+            for code, check in self._value_checks:
+                bad = self._run(code, check(self.source, value, spec, where)) or bad
+            if bad:
+                return False, None
         if spec.kind == "object" and spec.fields:
             return True, self.mapping(value, spec.fields, where, spec)
         if spec.kind == "list" and spec.items is not None:

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_cli.catalog import CATALOG_FILE, CREDENTIALS_DIR, PATHS_DIR, LoadResult, load_catalog
+from cc_cli.catalog import CATALOG_FILE, LoadResult, load_catalog
 from cc_cli.problems import ERROR, WARNING, Problem
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import RULES, Hit, all_rules
-from cc_cli.rules.shape_rules import id_not_kebab_case
 from cc_cli.shape import suggest
 
 SEVERITY_WORDS = ("off", WARNING, ERROR)
@@ -48,13 +47,7 @@ def validate_catalog(root: Path) -> Report:
 def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
     catalog = load.catalog
     ctx = Context(catalog, catalog.root)
-    ids: list[tuple[str, str]] = []
-    for relative, document in load.documents.items():
-        if relative.startswith((CREDENTIALS_DIR + "/", PATHS_DIR + "/")):
-            declared = document.data.get("id")
-            if isinstance(declared, str):
-                ids.append((relative, declared))
-            yield from (("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
+    ids = load.ids
     for rule in all_rules():
         if rule.scope == "credential":
             for credential in catalog.credentials.values():
@@ -68,7 +61,7 @@ def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
 
 def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str, Hit]]]:
     """`rules:` in catalog.yaml: {code: off|warning|error}; unknown codes and words are problems."""
-    document = load.documents.get(CATALOG_FILE)
+    document = load.document(CATALOG_FILE)
     raw = document.data.get("rules") if document else None
     overrides: dict[str, str] = {}
     hits: list[tuple[str, Hit]] = []
@@ -77,9 +70,25 @@ def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str
     for code, level in raw.items():
         word = "off" if level is False else level
         if code not in RULES:
-            hits.append(("CC102", Hit(CATALOG_FILE, ("rules", code), f"unknown rule '{code}'{suggest(str(code), RULES)}", on_key=True)))
+            hits.append(
+                (
+                    "CC102",
+                    Hit(
+                        CATALOG_FILE, ("rules", code), f"unknown rule '{code}'{suggest(str(code), RULES)}", on_key=True
+                    ),
+                )
+            )
         elif word not in SEVERITY_WORDS:
-            hits.append(("CC103", Hit(CATALOG_FILE, ("rules", code), f"severity of {code} is '{level}', not one of: off, warning, error")))
+            hits.append(
+                (
+                    "CC103",
+                    Hit(
+                        CATALOG_FILE,
+                        ("rules", code),
+                        f"severity of {code} is '{level}', not one of: off, warning, error",
+                    ),
+                )
+            )
         else:
             overrides[code] = word
     return overrides, hits
@@ -91,15 +100,6 @@ def to_problems(hits: Iterable[tuple[str, Hit]], load: LoadResult, overrides: di
         severity = overrides.get(code, RULES[code].severity if code in RULES else ERROR)
         if severity == "off":
             continue
-        if hit.position is not None:
-            line, column = hit.position
-        else:
-            document = load.documents.get(hit.source)
-            if document is None:
-                line, column = 1, 1
-            elif hit.on_key:
-                line, column = document.key_at(*hit.where)
-            else:
-                line, column = document.at(*hit.where)
+        line, column = load.locate(hit)
         problems.append(Problem(hit.source, line, column, code, severity, hit.message))
     return problems

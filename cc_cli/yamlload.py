@@ -80,6 +80,9 @@ def decode(raw: bytes) -> str:
         raise YamlProblem(
             "CC001", 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split or trim it"
         )
+    for bom, name in ((b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"), (b"\x00\x00\xfe\xff", "UTF-32")):
+        if raw.startswith(bom):
+            raise YamlProblem("CC001", 1, 1, f"file is {name}, not UTF-8; save it as UTF-8")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
@@ -141,7 +144,7 @@ def _refuse_anchors_and_tags(text: str) -> None:
     """Scan parser events for anchors, aliases and explicit tags; only files with & * ! get here."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            line, column = _event_position(event)
             if isinstance(event, yaml.AliasEvent):
                 raise YamlProblem("CC003", line, column, f"alias *{event.anchor} is not allowed; write the value out")
             anchor = getattr(event, "anchor", None)
@@ -152,6 +155,11 @@ def _refuse_anchors_and_tags(text: str) -> None:
                 raise YamlProblem("CC003", line, column, f"custom tag {tag} is not allowed; remove it")
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, text) from None
+
+
+def _event_position(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Builder:
@@ -189,9 +197,7 @@ class _Builder:
             if name in result:
                 line, column = _mark(key_node)
                 first = self.document.keys[(*key, name)][0]
-                raise YamlProblem(
-                    "CC003", line, column, f"duplicate key '{name}' (first on line {first}); keep one"
-                )
+                raise YamlProblem("CC003", line, column, f"duplicate key '{name}' (first on line {first}); keep one")
             self.document.keys[(*key, name)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[name] = self.build(value_node, (*key, name), depth + 1)
         return result

@@ -72,9 +72,7 @@ def prerequisite_cycle(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit
     Failing: a requires b, b requires a (or a requires a).
     """
     credentials = ctx.catalog.credentials
-    graph = {
-        cid: [t for t in (*c.requires, *c.components) if t in credentials] for cid, c in credentials.items()
-    }
+    graph = {cid: [t for t in (*c.requires, *c.components) if t in credentials] for cid, c in credentials.items()}
     for cycle in _cycles(graph):
         start = min(cycle)
         order = cycle[cycle.index(start) :] + cycle[: cycle.index(start)]
@@ -154,5 +152,8 @@ def depends_on_inactive(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hi
     for owner_status, source, where, target, kind in references(catalog):
         found = catalog.credentials.get(target) if kind == "credential" else None
         if owner_status == "active" and found is not None and found.status != "active":
-            yield Hit(source, where, f"'{target}' is {found.status}; an active credential or path can only depend on active credentials")
-
+            yield Hit(
+                source,
+                where,
+                f"'{target}' is {found.status}; an active credential or path can only depend on active credentials",
+            )

@@ -26,9 +26,15 @@ def skill_type(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     if credential.classification != "skill":
         return
     if credential.type is None:
-        yield Hit(credential.source, ("classification",), "skill badge needs a `type`: foundational, intermediate, advanced or thought-leader")
+        yield Hit(
+            credential.source,
+            ("classification",),
+            "skill badge needs a `type`: foundational, intermediate, advanced or thought-leader",
+        )
     if credential.level is not None:
-        yield Hit(credential.source, ("level",), "skill badges take a `type`, not a `level`: remove `level`", on_key=True)
+        yield Hit(
+            credential.source, ("level",), "skill badges take a `type`, not a `level`: remove `level`", on_key=True
+        )
 
 
 @rule("CC202", ERROR, "certification without a `level`, or with a `type`", "credential")
@@ -46,9 +52,13 @@ def certification_level(credential: model.Credential, ctx: Context) -> Iterator[
     if credential.classification != "certification":
         return
     if credential.level is None:
-        yield Hit(credential.source, ("classification",), "certification needs a `level`: associate, professional or advanced")
+        yield Hit(
+            credential.source, ("classification",), "certification needs a `level`: associate, professional or advanced"
+        )
     if credential.type is not None:
-        yield Hit(credential.source, ("type",), "certifications take a `level`, not a `type`: remove `type`", on_key=True)
+        yield Hit(
+            credential.source, ("type",), "certifications take a `level`, not a `type`: remove `type`", on_key=True
+        )
 
 
 @rule("CC203", ERROR, "certificate with a `type` or `level`", "credential")
@@ -70,7 +80,7 @@ def certificate_unlevelled(credential: model.Credential, ctx: Context) -> Iterat
 
 @rule("CC204", ERROR, "Thought Leader not validated by sme-review, board-review, evidence or experience", "credential")
 def thought_leader_validation(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """"Thought Leader skill demonstration is typically validated by SME, Board review, evidence submissions,
+    """ "Thought Leader skill demonstration is typically validated by SME, Board review, evidence submissions,
     and verified experiential activities" - not by completing a course.
 
     Passing:
@@ -84,7 +94,11 @@ def thought_leader_validation(credential: model.Credential, ctx: Context) -> Ite
         return
     if not any(criterion.kind in THOUGHT_LEADER_VALIDATION for criterion in credential.criteria):
         kinds = ", ".join(THOUGHT_LEADER_VALIDATION)
-        yield Hit(credential.source, ("criteria",), f"Thought Leader badges are validated by review, not courses: add a criterion of kind {kinds}")
+        yield Hit(
+            credential.source,
+            ("criteria",),
+            f"Thought Leader badges are validated by review, not courses: add a criterion of kind {kinds}",
+        )
 
 
 def learning_experiences(credential: model.Credential, ctx: Context) -> list[list[str]]:
@@ -100,7 +114,9 @@ def learning_experiences(credential: model.Credential, ctx: Context) -> list[lis
     return groups
 
 
-@rule("CC205", ERROR, "certificate aggregating fewer than 2 learning experiences (components or path steps)", "credential")
+@rule(
+    "CC205", ERROR, "certificate aggregating fewer than 2 learning experiences (components or path steps)", "credential"
+)
 def certificate_aggregates(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """An IBM Certificate is "achieved through the aggregation of multiple learning experiences structured
     as a prescriptive learning pathway".
@@ -117,7 +133,11 @@ def certificate_aggregates(credential: model.Credential, ctx: Context) -> Iterat
     count = len(learning_experiences(credential, ctx))
     if count < 2:
         where = ("components",) if credential.components else ("classification",)
-        yield Hit(credential.source, where, f"certificate aggregates {count} learning experience(s); list at least 2 in `components` or give a `path`")
+        yield Hit(
+            credential.source,
+            where,
+            f"certificate aggregates {count} learning experience(s); list at least 2 in `components` or give a `path`",
+        )
 
 
 @rule("CC206", ERROR, "certificate with fewer than 2 assessments (its own or its components')", "credential")
@@ -142,7 +162,11 @@ def certificate_assessments(credential: model.Credential, ctx: Context) -> Itera
         count += min(counts, default=0)  # an option the learner may skip cannot be counted on
     if count < 2:
         kinds = ", ".join(ASSESSMENT_KINDS)
-        yield Hit(credential.source, ("criteria",), f"certificate has {count} assessment(s) across it and its components; add criteria of kind {kinds} to reach 2")
+        yield Hit(
+            credential.source,
+            ("criteria",),
+            f"certificate has {count} assessment(s) across it and its components; add criteria of kind {kinds} to reach 2",
+        )
 
 
 @rule("CC207", ERROR, "certificate `time_to_earn` shorter than one week, or missing", "credential")
@@ -157,11 +181,17 @@ def certificate_time_to_earn(credential: model.Credential, ctx: Context) -> Iter
     if credential.classification != "certificate":
         return
     if credential.time_to_earn is None:
-        yield Hit(credential.source, ("classification",), "certificate needs a `time_to_earn` of at least one week, e.g. P6W")
+        yield Hit(
+            credential.source, ("classification",), "certificate needs a `time_to_earn` of at least one week, e.g. P6W"
+        )
         return
     days = approximate_days(credential.time_to_earn)
     if days is not None and days < 7:
-        yield Hit(credential.source, ("time_to_earn",), f"`time_to_earn` {credential.time_to_earn} is under a week; certificates take weeks or months")
+        yield Hit(
+            credential.source,
+            ("time_to_earn",),
+            f"`time_to_earn` {credential.time_to_earn} is under a week; certificates take weeks or months",
+        )
 
 
 @rule("CC208", ERROR, "certification without a proctored exam or a performance-test", "credential")
@@ -177,12 +207,21 @@ def certification_assessed(credential: model.Credential, ctx: Context) -> Iterat
     if credential.classification != "certification":
         return
     if not any((c.kind == "exam" and c.proctored) or c.kind == "performance-test" for c in credential.criteria):
-        yield Hit(credential.source, ("criteria",), "certification needs a proctored exam (`kind: exam`, `proctored: true`) or a `performance-test`")
+        yield Hit(
+            credential.source,
+            ("criteria",),
+            "certification needs a proctored exam (`kind: exam`, `proctored: true`) or a `performance-test`",
+        )
 
 
-@rule("CC209", ERROR, "certification tied to an educational event: a `course` criterion, or `requires` naming anything but certifications", "credential")
+@rule(
+    "CC209",
+    ERROR,
+    "certification tied to an educational event: a `course` criterion, or `requires` naming anything but certifications",
+    "credential",
+)
 def certification_independent(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """"The certification assessment is independent of any specific educational event or related learning
+    """ "The certification assessment is independent of any specific educational event or related learning
     opportunities": no course criterion, and prerequisites only of other certifications.
 
     Passing:
@@ -196,14 +235,27 @@ def certification_independent(credential: model.Credential, ctx: Context) -> Ite
         return
     for index, criterion in enumerate(credential.criteria):
         if criterion.kind == "course":
-            yield Hit(credential.source, ("criteria", index, "kind"), "certifications are independent of courses: remove the `course` criterion (list it on a learning path instead)")
+            yield Hit(
+                credential.source,
+                ("criteria", index, "kind"),
+                "certifications are independent of courses: remove the `course` criterion (list it on a learning path instead)",
+            )
     for index, required in enumerate(credential.requires):
         found = ctx.credential(required)
         if found is not None and found.classification != "certification":
-            yield Hit(credential.source, ("requires", index), f"certification requires '{required}', a {found.classification}; certifications may only require certifications (recommend it on a path instead)")
+            yield Hit(
+                credential.source,
+                ("requires", index),
+                f"certification requires '{required}', a {found.classification}; certifications may only require certifications (recommend it on a path instead)",
+            )
 
 
-@rule("CC210", ERROR, "certification without `renewal` (`valid_for` and at least one option; continuing-education needs hours > 0)", "credential")
+@rule(
+    "CC210",
+    ERROR,
+    "certification without `renewal` (`valid_for` and at least one option; continuing-education needs hours > 0)",
+    "credential",
+)
 def certification_renewal(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Certification "is also intended to measure or enhance continued competence through re-certification
     or renewal requirements": continuing education hours, proctored or unproctored re-assessment.
@@ -217,11 +269,19 @@ def certification_renewal(credential: model.Credential, ctx: Context) -> Iterato
         return
     renewal = credential.renewal
     if renewal is None:
-        yield Hit(credential.source, ("classification",), "certification needs `renewal` with `valid_for` (e.g. P3Y) and at least one option")
+        yield Hit(
+            credential.source,
+            ("classification",),
+            "certification needs `renewal` with `valid_for` (e.g. P3Y) and at least one option",
+        )
         return
     for index, option in enumerate(renewal.options):
         if option.kind == "continuing-education" and not (option.hours and option.hours > 0):
-            yield Hit(credential.source, ("renewal", "options", index), "continuing-education renewal needs `hours` greater than 0")
+            yield Hit(
+                credential.source,
+                ("renewal", "options", index),
+                "continuing-education renewal needs `hours` greater than 0",
+            )
 
 
 @rule("CC211", WARNING, "certification without `job_roles`", "credential")
@@ -233,7 +293,11 @@ def certification_job_roles(credential: model.Credential, ctx: Context) -> Itera
     Failing: a certification with no `job_roles`.
     """
     if credential.classification == "certification" and not credential.job_roles:
-        yield Hit(credential.source, ("classification",), "certification lists no `job_roles`: name the industry job roles it is aligned to")
+        yield Hit(
+            credential.source,
+            ("classification",),
+            "certification lists no `job_roles`: name the industry job roles it is aligned to",
+        )
 
 
 @rule("CC212", ERROR, "prerequisite of a higher level than the credential", "credential")
@@ -257,7 +321,11 @@ def prerequisite_level(credential: model.Credential, ctx: Context) -> Iterator[H
             continue
         if found.rank > rank:
             mine, theirs = credential.type or credential.level, found.type or found.level
-            yield Hit(credential.source, ("requires", index), f"'{required}' is {theirs}, higher than this {mine} credential; require a lower level or swap them")
+            yield Hit(
+                credential.source,
+                ("requires", index),
+                f"'{required}' is {theirs}, higher than this {mine} credential; require a lower level or swap them",
+            )
 
 
 @rule("CC215", WARNING, "foundational badge with prerequisites", "credential")
@@ -271,7 +339,12 @@ def foundational_prerequisites(credential: model.Credential, ctx: Context) -> It
         requires: [other-badge]
     """
     if credential.classification == "skill" and credential.type == "foundational" and credential.requires:
-        yield Hit(credential.source, ("requires",), "foundational badges are for newcomers: remove `requires` or raise the type", on_key=True)
+        yield Hit(
+            credential.source,
+            ("requires",),
+            "foundational badges are for newcomers: remove `requires` or raise the type",
+            on_key=True,
+        )
 
 
 @rule("CC216", ERROR, "legacy credential introduced on or after `framework_date`", "credential")
@@ -287,7 +360,11 @@ def legacy_before_framework(credential: model.Credential, ctx: Context) -> Itera
     """
     framework = ctx.catalog.info.framework_date
     if credential.legacy and credential.introduced and framework and credential.introduced >= framework:
-        yield Hit(credential.source, ("introduced",), f"introduced {credential.introduced}, on or after the framework date {framework}: remove `legacy: true`")
+        yield Hit(
+            credential.source,
+            ("introduced",),
+            f"introduced {credential.introduced}, on or after the framework date {framework}: remove `legacy: true`",
+        )
 
 
 @rule("CC217", WARNING, "fewer than 3 skills", "credential")
@@ -301,7 +378,11 @@ def enough_skills(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         skills: [Cloud]
     """
     if len(credential.skills) < 3:
-        yield Hit(credential.source, ("skills",), f"lists {len(credential.skills)} skill(s); name at least 3 so the credential can be found")
+        yield Hit(
+            credential.source,
+            ("skills",),
+            f"lists {len(credential.skills)} skill(s); name at least 3 so the credential can be found",
+        )
 
 
 ONLY_FOR = {
@@ -312,7 +393,12 @@ ONLY_FOR = {
 }
 
 
-@rule("CC218", ERROR, "field that only one classification takes (`components`, `path`, `renewal`, `job_roles`...) used on another", "credential")
+@rule(
+    "CC218",
+    ERROR,
+    "field that only one classification takes (`components`, `path`, `renewal`, `job_roles`...) used on another",
+    "credential",
+)
 def classification_fields(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Components and paths make a certificate; renewal and job roles belong to certifications; awards of a
     certification expire through `renewal.valid_for`, not `expires_after`. A field on the wrong
@@ -327,6 +413,16 @@ def classification_fields(credential: model.Credential, ctx: Context) -> Iterato
     """
     for name, owner in ONLY_FOR.items():
         if getattr(credential, name) and credential.classification not in ("", owner):
-            yield Hit(credential.source, (name,), f"`{name}` is only for {owner}s, not a {credential.classification}: remove it", on_key=True)
+            yield Hit(
+                credential.source,
+                (name,),
+                f"`{name}` is only for {owner}s, not a {credential.classification}: remove it",
+                on_key=True,
+            )
     if credential.classification == "certification" and credential.expires_after:
-        yield Hit(credential.source, ("expires_after",), "certifications expire through `renewal.valid_for`: remove `expires_after`", on_key=True)
+        yield Hit(
+            credential.source,
+            ("expires_after",),
+            "certifications expire through `renewal.valid_for`: remove `expires_after`",
+            on_key=True,
+        )

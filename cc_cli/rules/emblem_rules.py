@@ -20,7 +20,9 @@ def _draws_emblem(credential: model.Credential) -> bool:
     return bool(credential.title) and not (credential.legacy and credential.emblem.artwork)
 
 
-@rule("CC401", ERROR, "title does not fit the emblem even at the smallest size: set `emblem.display_title`", "credential")
+@rule(
+    "CC401", ERROR, "title does not fit the emblem even at the smallest size: set `emblem.display_title`", "credential"
+)
 def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """The emblem's title band holds up to three lines, shrinking from 40 px to a 24 px floor; below that
     the title is unreadable on a profile or wallet. The same measuring function lays out `cc render`.
@@ -36,7 +38,11 @@ def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
 
     text = credential.emblem.display_title or credential.title
     if fit_title(text, credential.kind) is None:
-        yield Hit(credential.source, _title_where(credential), f"title '{text}' does not fit the emblem even at 24 px on 3 lines: set a shorter `emblem.display_title`")
+        yield Hit(
+            credential.source,
+            _title_where(credential),
+            f"title '{text}' does not fit the emblem even at 24 px on 3 lines: set a shorter `emblem.display_title`",
+        )
 
 
 @rule("CC402", ERROR, "legacy `emblem.artwork` missing, unreadable, or not PNG/SVG", "credential")
@@ -90,7 +96,12 @@ def artwork_not_legacy(credential: model.Credential, ctx: Context) -> Iterator[H
         emblem: {artwork: assets/custom.png}
     """
     if credential.emblem.artwork and not credential.legacy:
-        yield Hit(credential.source, ("emblem", "artwork"), "`emblem.artwork` is ignored on non-legacy credentials (the design language draws them): remove it", on_key=True)
+        yield Hit(
+            credential.source,
+            ("emblem", "artwork"),
+            "`emblem.artwork` is ignored on non-legacy credentials (the design language draws them): remove it",
+            on_key=True,
+        )
 
 
 @rule("CC404", ERROR, "title has characters the emblem typeface cannot draw", "credential")
@@ -107,8 +118,15 @@ def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         return
     from cc_cli.emblem.textfit import missing_glyphs
 
-    for where, text in ((_title_where(credential), credential.emblem.display_title or credential.title), (("emblem", "business_unit"), credential.emblem.business_unit or "")):
+    for where, text in (
+        (_title_where(credential), credential.emblem.display_title or credential.title),
+        (("emblem", "business_unit"), credential.emblem.business_unit or ""),
+    ):
         missing = missing_glyphs(text)
         if missing:
             shown = " ".join(f"'{char}' (U+{ord(char):04X})" for char in missing[:5])
-            yield Hit(credential.source, where, f"the emblem typeface cannot draw {shown}: set `emblem.display_title` without them")
+            yield Hit(
+                credential.source,
+                where,
+                f"the emblem typeface cannot draw {shown}: set `emblem.display_title` without them",
+            )

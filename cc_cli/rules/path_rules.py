@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cc_cli import model
-from cc_cli.rules.context import Context
 from cc_cli.problems import ERROR
+from cc_cli.rules.context import Context
 from cc_cli.rules.registry import Hit, rule
 
 
@@ -31,7 +31,11 @@ def path_steps(path: model.LearningPath, ctx: Context) -> Iterator[Hit]:
     for index, step in enumerate(path.steps):
         for option in step.options:
             if option in seen:
-                yield Hit(path.source, _step_where(path, index), f"'{option}' appears earlier in this path; list each credential once")
+                yield Hit(
+                    path.source,
+                    _step_where(path, index),
+                    f"'{option}' appears earlier in this path; list each credential once",
+                )
             seen.add(option)
 
 
@@ -58,7 +62,11 @@ def path_progression(path: model.LearningPath, ctx: Context) -> Iterator[Hit]:
             continue
         if highest is not None and rank < highest[0]:
             word = model.SKILL_TYPES[rank]
-            yield Hit(path.source, _step_where(path, index), f"step {index + 1} is {word}, lower than step {highest[1] + 1}; order steps from foundational up")
+            yield Hit(
+                path.source,
+                _step_where(path, index),
+                f"step {index + 1} is {word}, lower than step {highest[1] + 1}; order steps from foundational up",
+            )
         elif highest is None or rank > highest[0]:
             highest = (rank, index)
 
@@ -76,7 +84,11 @@ def path_prerequisites(path: model.LearningPath, ctx: Context) -> Iterator[Hit]:
             found = ctx.credential(option)
             for required in found.requires if found else []:
                 if required not in earlier:
-                    yield Hit(path.source, _step_where(path, index), f"'{option}' requires '{required}', which is not an earlier step; add it before step {index + 1}")
+                    yield Hit(
+                        path.source,
+                        _step_where(path, index),
+                        f"'{option}' requires '{required}', which is not an earlier step; add it before step {index + 1}",
+                    )
         earlier.update(step.options)
 
 
@@ -91,7 +103,11 @@ def one_of_options(path: model.LearningPath, ctx: Context) -> Iterator[Hit]:
     """
     for index, step in enumerate(path.steps):
         if step.one_of and len(step.options) < 2:
-            yield Hit(path.source, ("steps", index, "one_of"), "`one_of` needs at least 2 options; for a single one write `credential: ID`")
+            yield Hit(
+                path.source,
+                ("steps", index, "one_of"),
+                "`one_of` needs at least 2 options; for a single one write `credential: ID`",
+            )
 
 
 @rule("CC305", ERROR, "`leads_to` not a certification or certificate", "path")
@@ -105,4 +121,8 @@ def leads_to_kind(path: model.LearningPath, ctx: Context) -> Iterator[Hit]:
     """
     found = ctx.credential(path.leads_to) if path.leads_to else None
     if found is not None and found.classification not in ("certification", "certificate"):
-        yield Hit(path.source, ("leads_to",), f"'{path.leads_to}' is a {found.classification}; `leads_to` names a certification or certificate")
+        yield Hit(
+            path.source,
+            ("leads_to",),
+            f"'{path.leads_to}' is a {found.classification}; `leads_to` names a certification or certificate",
+        )

@@ -40,7 +40,12 @@ def yaml_syntax(*_: Any) -> Iterator[Hit]:
     return iter(())
 
 
-@rule("CC003", ERROR, "YAML not allowed here: duplicate keys, aliases/anchors, custom tags, top level not a mapping", "file")
+@rule(
+    "CC003",
+    ERROR,
+    "YAML not allowed here: duplicate keys, aliases/anchors, custom tags, top level not a mapping",
+    "file",
+)
 def yaml_not_allowed(*_: Any) -> Iterator[Hit]:
     """What reviewers read must be what `cc` reads. PyYAML by default lets the last duplicate key win
     silently, expands aliases (a few lines can expand into gigabytes) and builds custom tags. A catalog file
@@ -78,9 +83,8 @@ def required_field_missing(
     for name, spec in fields.items():
         if spec.required and name not in data:
             yield Hit(source, where, f"required field '{name}' is missing: {spec.description}")
-        elif spec.kind == "list" and spec.min_items and isinstance(data.get(name), list):
-            if len(data[name]) < spec.min_items:
-                yield Hit(source, (*where, name), f"'{name}' needs at least {spec.min_items} entry: {spec.description}")
+        elif spec.kind == "list" and isinstance(data.get(name), list) and len(data[name]) < spec.min_items:
+            yield Hit(source, (*where, name), f"'{name}' needs at least {spec.min_items} entry: {spec.description}")
 
 
 @rule("CC102", ERROR, "unknown field (suggest the closest known one)", "file")
