@@ -1,0 +1,89 @@
+"""Run the independent Digital Bazaar verifier in tests/js on credential files.
+
+Why: passing our own `verify` proves little about interoperability, since a bug in our canonicalization
+would be shared by signer and verifier. tests/js/verify.mjs uses @digitalbazaar/vc and the contexts
+bundled in npm packages, i.e. what real wallets and verifiers run.
+
+The first call installs tests/js/node_modules from package-lock.json (``npm ci``) and records the lock
+file's hash, so later runs (and other pytest-xdist workers, serialized by a file lock) reuse it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+JS_DIR = Path(__file__).parent / "js"
+_MARKER = JS_DIR / "node_modules" / ".cc-package-lock.sha256"
+REQUIRE_ENV = "CC_REQUIRE_JS_VERIFIER"
+
+
+class JsVerifierUnavailable(RuntimeError):
+    """node/npm missing or the install failed; tests skip unless CC_REQUIRE_JS_VERIFIER=1."""
+
+
+def required() -> bool:
+    """Whether an unavailable verifier must fail the run (CI) rather than skip (a laptop without node)."""
+    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
+def _lock_hash() -> str:
+    lock = JS_DIR / "package-lock.json"
+    return hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else ""
+
+
+def ensure_installed() -> None:
+    """Install node_modules once per package-lock.json version."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        raise JsVerifierUnavailable("node and npm are needed for the independent verifier")
+    with open(JS_DIR / ".install.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        wanted = _lock_hash()
+        if wanted and _MARKER.exists() and _MARKER.read_text().strip() == wanted:
+            return
+        command = ["npm", "ci"] if wanted else ["npm", "install"]
+        proc = subprocess.run(
+            [*command, "--no-audit", "--no-fund"],
+            cwd=JS_DIR,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+            raise JsVerifierUnavailable(f"{' '.join(command)} failed: {' | '.join(tail)}")
+        _MARKER.write_text(_lock_hash() + "\n")
+
+
+def js_verify(paths: Iterable[Path | str], *, now: str | None = None) -> list[dict[str, object]]:
+    """Verify each credential file; one ``{file, verified, error}`` dict per path, in order.
+
+    `now` (ISO date-time) pins the instant that validFrom/validUntil are checked against.
+    """
+    files = [str(p) for p in paths]
+    ensure_installed()
+    env = dict(os.environ)
+    if now:
+        env["CC_VERIFY_NOW"] = now
+    proc = subprocess.run(
+        ["node", "verify.mjs", *files],
+        cwd=JS_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"verify.mjs exited {proc.returncode}: {proc.stderr.strip()}")
+    results = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    if [r["file"] for r in results] != files:
+        raise RuntimeError(f"verify.mjs output does not match its input files: {proc.stdout!r}")
+    return results
