@@ -6,9 +6,14 @@ Command modules import only typer at start-up and the core inside the command bo
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from cc_cli import __version__
+
+# Rich-formatted help costs ~60 ms of start-up (importing rich); use it only where a person reads it.
+RICH_HELP = "rich" if sys.stdout.isatty() else None
 
 app = typer.Typer(
     name="cc",
@@ -17,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=RICH_HELP,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -37,9 +43,12 @@ def _root(
 
 def _register() -> None:
     # One line per command module; keep the order of `cc --help`.
-    from cc_cli.cli import rules, schema, validate
+    from cc_cli.cli import issue, keys, render, rules, schema, validate
 
     validate.register(app)
+    render.register(app)
+    issue.register(app)
+    keys.register(app)
     rules.register(app)
     schema.register(app)
 

@@ -1,0 +1,90 @@
+"""Owner-supplied artwork: legacy emblems passed through untouched, and the issuer's logo.
+
+The tool never draws a company logo; it only places artwork the catalog owner supplies. Files are checked
+before anything is written so that a missing or broken file is a one-line error for that credential, never
+a half-drawn emblem: PNGs are walked chunk by chunk with their CRCs, SVGs must parse as XML with an <svg>
+root. Paths must stay inside the catalog folder.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+from xml.etree import ElementTree
+
+from cc_cli.emblem.spec import EmblemError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_ARTWORK_BYTES = 20_000_000
+
+
+class ArtworkError(EmblemError):
+    """Artwork that is missing, unreadable, outside the catalog, or not a sound PNG or SVG (CC402)."""
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height of a PNG whose every chunk checks out; ArtworkError otherwise."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise ArtworkError("not a PNG file")
+    offset, size, seen_end = len(PNG_SIGNATURE), None, False
+    while offset < len(data):
+        if offset + 12 > len(data):
+            raise ArtworkError("PNG file is truncated")
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        body = data[offset + 8 : offset + 8 + length]
+        crc_bytes = data[offset + 8 + length : offset + 12 + length]
+        if len(body) != length or len(crc_bytes) != 4:
+            raise ArtworkError("PNG file is truncated")
+        if zlib.crc32(kind + body) != struct.unpack(">I", crc_bytes)[0]:
+            raise ArtworkError(f"PNG chunk {kind.decode('latin-1')!r} is corrupt (CRC mismatch)")
+        if kind == b"IHDR" and length >= 8:
+            size = struct.unpack(">II", body[:8])
+        offset += 12 + length
+        if kind == b"IEND":
+            seen_end = True
+            break
+    if size is None or not seen_end or 0 in size:
+        raise ArtworkError("PNG file has no image header or no end marker")
+    return size
+
+
+def check_svg(data: bytes) -> None:
+    """Raise ArtworkError unless `data` is well-formed XML with an <svg> root element."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise ArtworkError(f"SVG file is not well-formed XML ({exc})") from None
+    if not (root.tag == "svg" or root.tag.endswith("}svg")):
+        raise ArtworkError("SVG file has no <svg> root element")
+
+
+def read_artwork(root: Path, relative: str, what: str = "legacy artwork") -> tuple[str, bytes]:
+    """Read and check catalog-relative artwork: ("png" | "svg", bytes)."""
+    base = root.resolve()
+    path = (base / relative).resolve()
+    if not path.is_relative_to(base):
+        raise ArtworkError(f"{what} {relative!r} is outside the catalog folder")
+    try:
+        if path.stat().st_size > MAX_ARTWORK_BYTES:
+            raise ArtworkError(f"{what} {relative!r} is larger than {MAX_ARTWORK_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArtworkError(f"{what} {relative!r} not found") from None
+    except IsADirectoryError:
+        raise ArtworkError(f"{what} {relative!r} is a folder, not a file") from None
+    except OSError as exc:
+        raise ArtworkError(f"{what} {relative!r} cannot be read: {exc.strerror or exc}") from None
+    try:
+        if data.startswith(PNG_SIGNATURE):
+            png_size(data)
+            return "png", data
+        if path.suffix.lower() == ".svg" or b"<svg" in data[:4096]:
+            check_svg(data)
+            return "svg", data
+    except ArtworkError as exc:
+        raise ArtworkError(f"{what} {relative!r}: {exc}") from None
+    raise ArtworkError(f"{what} {relative!r} is neither a PNG nor an SVG file")
+
+
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}

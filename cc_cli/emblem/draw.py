@@ -1,0 +1,91 @@
+"""Lay out one emblem and fill in its Jinja2 SVG template.
+
+Python does the arithmetic (text outlines, band and mark geometry); the templates hold the structure and
+the drawing order (shape, band, lettering, marks, then the frame over the band's ends), and autoescape
+everything, so a title like "<script>" or "R&D" can only ever be text in `<title>` and glyph outlines.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cc_cli.emblem import layouts, spec
+from cc_cli.emblem.spec import EmblemError, EmblemSpec
+from cc_cli.emblem.textfit import TitleLayout, fit_title, missing_glyphs, title_problem
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    folder = Path(__file__).resolve().parent.parent / "templates" / "emblem"
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the emblem templates (autoescaped)."""
+    return str(_environment().get_template(name).render(**context))
+
+
+def lettering_problem(label: str, text: str) -> str | None:
+    """Why `text` (business unit, issuer name) cannot be set: characters the typeface lacks, or None.
+
+    Plex would draw them as empty boxes (.notdef); an error naming them is better than a silent box.
+    """
+    missing = missing_glyphs(text, "Regular")
+    if not missing:
+        return None
+    shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+    return f"{label} {text!r}: the emblem typeface has no glyph for {shown}"
+
+
+def checked_layout(emblem: EmblemSpec) -> TitleLayout:
+    """The title's layout, or an EmblemError saying why the emblem cannot be drawn (as CC401/CC404 say)."""
+    for label, text in (("business unit", emblem.business_unit), ("issuer name", emblem.issuer)):
+        trouble = lettering_problem(label, text)
+        if trouble:
+            raise EmblemError(trouble)
+    problem = title_problem(emblem.title, emblem.kind)
+    layout = None if problem else fit_title(emblem.title, emblem.kind)
+    if layout is None:
+        raise EmblemError(problem or "the title cannot be drawn")
+    return layout
+
+
+def emblem_svg(emblem: EmblemSpec, compact: bool = False) -> str:
+    """The SVG of one emblem: the 600 x 600 master, or the compact drawing for PNGs of 96 px and below."""
+    kind = spec.kind_of(emblem.kind)
+    layout = None if compact else checked_layout(emblem)
+    context = layouts.build(kind, emblem, layout)
+    template = {"circle": "circle", "legacy": "circle", "page": "page", "shield": "shield"}[kind.shape]
+    return render_template(
+        f"{template}.svg.j2",
+        canvas=spec.CANVAS,
+        kind=kind.key,
+        compact=compact,
+        title_id=f"{emblem.id}-title",
+        alt=emblem.alt,
+        **context,
+    )
+
+
+def warm() -> None:
+    """Read the fonts, compile the templates and import cairosvg once, before worker processes fork.
+
+    With the fork start method (Linux) workers inherit all of it instead of each paying for it.
+    """
+    import cairosvg  # noqa: F401
+
+    from cc_cli.emblem.fonts import WEIGHTS, face
+
+    for weight in WEIGHTS:
+        face(weight)
+    for name in ("circle", "page", "shield", "artwork"):
+        _environment().get_template(f"{name}.svg.j2")

@@ -1,0 +1,131 @@
+"""`cc render` through the CLI: exit codes, --check, --only, --size, --sheet, one-line errors."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from cc_cli.cli.app import app
+
+CATALOG = {
+    "catalog.yaml": "name: Test Programme\nissuer:\n  name: Example Org\n  url: https://example.org\n",
+    "credentials/cloud-basics.yaml": (
+        "id: cloud-basics\ntitle: Cloud Basics\nclassification: skill\ntype: foundational\n"
+        "description: Basics.\nskills: [A, B, C]\ncriteria:\n  - kind: course\n    description: Take it.\n"
+        "emblem:\n  business_unit: Example Cloud\n"
+    ),
+    "credentials/cloud-architect.yaml": (
+        "id: cloud-architect\ntitle: Certified Cloud Architect\nclassification: certification\n"
+        "level: professional\ndescription: Architects.\nskills: [A, B, C]\ncriteria:\n"
+        "  - kind: exam\n    proctored: true\n    description: Pass it.\n"
+    ),
+    "credentials/old-badge.yaml": (
+        "id: old-badge\ntitle: Old Badge\nclassification: skill\ntype: foundational\nlegacy: true\n"
+        "description: Old.\nskills: [A, B, C]\ncriteria:\n  - kind: course\n    description: Took it.\n"
+        "emblem:\n  artwork: assets/old-badge.png\n"
+    ),
+}
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\x00\x80\xff\xff" * 2 + b"\x00" + b"\x00\x80\xff\xff" * 2)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    root = tmp_path / "catalog"
+    for relative, text in CATALOG.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    (root / "assets").mkdir()
+    (root / "assets" / "old-badge.png").write_bytes(tiny_png())
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["render", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_render_writes_emblems_and_check_then_passes(catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    code, stdout, stderr = run("--catalog", str(catalog), "--out", str(out))
+    assert code == 0, stderr
+    assert stdout == ""
+    assert stderr == f"cc render: 3 emblem(s) in {out}: 3 drawn, 6 file(s) written\n"
+    assert (out / "cloud-architect.png").exists() and (out / "old-badge.svg").exists()
+    code, stdout, stderr = run("--catalog", str(catalog), "--out", str(out), "--check")
+    assert (code, stdout, stderr) == (0, "", f"cc render --check: {out}: up to date\n")
+
+
+def test_check_lists_changes_exits_1_and_writes_nothing(catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    run("--catalog", str(catalog), "--out", str(out))
+    path = catalog / "credentials" / "cloud-basics.yaml"
+    path.write_text(path.read_text().replace("title: Cloud Basics", "title: Cloud Foundations"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    code, stdout, stderr = run("--catalog", str(catalog), "--out", str(out), "--check")
+    assert code == 1
+    assert stdout.splitlines() == [
+        str(out / name) for name in (".cc-render.json", "cloud-basics.png", "cloud-basics.svg")
+    ]
+    assert "3 file(s) would change" in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_only_and_size(catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out), "--only", "cloud-basics", "--size", "128")
+    assert code == 0, stderr
+    assert sorted(p.name for p in out.glob("*.png")) == ["cloud-basics.png"]
+    assert Image.open(out / "cloud-basics.png").size == (128, 128)
+
+
+def test_unknown_only_id_is_a_usage_error(catalog: Path, tmp_path: Path) -> None:
+    code, stdout, stderr = run("--catalog", str(catalog), "--out", str(tmp_path / "o"), "--only", "cloud-basic")
+    assert (code, stdout) == (2, "")
+    assert stderr == "cc: error: --only: no credential 'cloud-basic' in the catalog (did you mean 'cloud-basics'?)\n"
+
+
+def test_missing_legacy_artwork_is_one_line_and_exit_1(catalog: Path, tmp_path: Path) -> None:
+    (catalog / "assets" / "old-badge.png").unlink()
+    out = tmp_path / "emblems"
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out))
+    assert code == 1
+    assert stderr.splitlines()[0] == (
+        "cc: error: credentials/old-badge.yaml: legacy artwork 'assets/old-badge.png' not found"
+    )
+    assert not (out / "old-badge.png").exists() and (out / "cloud-basics.png").exists()
+
+
+def test_output_folder_that_is_a_file_is_exit_2(catalog: Path, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("")
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(tmp_path / "taken"))
+    assert code == 2
+    assert stderr == f"cc: error: output folder {tmp_path / 'taken'} is a file\n"
+
+
+def test_bad_size_is_exit_2(catalog: Path, tmp_path: Path) -> None:
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(tmp_path / "o"), "--size", "5000")
+    assert code == 2 and "--size must be between 16 and 4096 px" in stderr
+
+
+def test_sheet_shows_every_kind_and_check_compares_it(catalog: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "kinds.png"
+    code, _, stderr = run("--catalog", str(catalog), "--sheet", str(sheet))
+    assert code == 0, stderr
+    image = Image.open(sheet)
+    assert image.size[0] == 1360 and image.size[1] > 1000
+    assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[0] == 0
+    sheet.write_bytes(b"stale")
+    assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[:2] == (1, f"{sheet}\n")
