@@ -37,6 +37,12 @@ demo() {
   "$BIN/cc" validate --catalog catalog
   "$BIN/cc" render --catalog catalog --out "$out/emblems"
   { set +x; } 2>/dev/null
+  # A throw-away demo key (mode 0600, git-ignored); real issuers keep theirs outside the repository.
+  [ -f "$out/issuer.key" ] || { mkdir -p "$out"; "$BIN/cc" keys init "$out/issuer.key"; }
+  set -x
+  "$BIN/cc" issue examples/roster.csv --catalog catalog --out "$out/awards" --key "$out/issuer.key" --bake png
+  "$BIN/cc" verify "$out"/awards/*/*.json
+  { set +x; } 2>/dev/null
   echo "demo: done; outputs in $out/"
 }
 

@@ -7,13 +7,14 @@ Command modules import only typer at start-up and the core inside the command bo
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 import typer
 
 from cc_cli import __version__
 
 # Rich-formatted help costs ~60 ms of start-up (importing rich); use it only where a person reads it.
-RICH_HELP = "rich" if sys.stdout.isatty() else None
+RICH_HELP: Literal["rich"] | None = "rich" if sys.stdout.isatty() else None
 
 app = typer.Typer(
     name="cc",

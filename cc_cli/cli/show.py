@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TextIO
 
 from cc_cli.problems import ERROR, Problem
 from cc_cli.reporters import summary_line
@@ -27,3 +28,9 @@ def print_problems(problems: Sequence[Problem], files: Sequence[str], prefix: st
         console.print(line)
     style = "bold green" if not problems else ("bold red" if any(p.severity == ERROR for p in problems) else "yellow")
     console.print(Text(summary_line(problems, files), style=style))
+
+
+def print_problems_plain(problems: Sequence[Problem], stream: TextIO) -> None:
+    """`roster.csv:12:1: error CC502 message`, one per line (for rosters: the column is the cell's)."""
+    for p in problems:
+        stream.write(f"{p.path}:{p.line}:{p.column}: {p.severity} {p.code} {p.message}\n")

@@ -1,0 +1,91 @@
+"""Benchmark `cc issue`: a generated 100,000-row roster across 20 credentials, issued, signed, ledgered
+and written, end to end through the CLI, with peak memory.
+
+    .venv/bin/python bench/issue.py [--rows 100000] [--credentials 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+WORK = Path(__file__).resolve().parent / "_data" / "issue"
+KINDS = [("skill", "type: foundational"), ("skill", "type: intermediate"), ("certificate", ""), ("certification", "level: associate")]
+
+
+def credential(index: int) -> str:
+    cid = f"bench-{index:02d}"
+    classification, extra = KINDS[index % len(KINDS)]
+    text = (
+        f"id: {cid}\ntitle: Bench Credential {index}\nclassification: {classification}\n{extra}\n"
+        "description: Earners can do the benchmarked thing.\nskills: [Speed, Throughput, Reliability]\n"
+    )
+    if classification == "certification":
+        return text + (
+            "criteria:\n  - {kind: exam, proctored: true, description: Pass the exam.}\n"
+            "job_roles: [Operator]\nrenewal: {valid_for: P3Y, options: [{kind: proctored-reassessment}]}\n"
+        )
+    if classification == "certificate":
+        return text + (
+            "criteria:\n  - {kind: project, description: Capstone.}\n  - {kind: assessment, description: Final.}\n"
+            "time_to_earn: P6W\npath: bench-path\n"
+        )
+    return text + "criteria:\n  - {kind: course, description: Complete the course.}\nexpires_after: P2Y\n"
+
+
+def generate(rows: int, credentials: int) -> tuple[Path, Path]:
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    catalog = WORK / "catalog"
+    (catalog / "credentials").mkdir(parents=True)
+    (catalog / "paths").mkdir()
+    (catalog / "catalog.yaml").write_text(
+        "name: Bench\nissuer: {name: Example, url: https://example.com}\n"
+        "base_url: https://credentials.example.com\nframework_date: 2020-01-01\n"
+    )
+    for index in range(credentials):
+        (catalog / "credentials" / f"bench-{index:02d}.yaml").write_text(credential(index))
+    skills = [f"bench-{i:02d}" for i in range(credentials) if KINDS[i % len(KINDS)][0] == "skill"][:3]
+    steps = "".join(f"  - credential: {cid}\n" for cid in skills)
+    (catalog / "paths" / "bench-path.yaml").write_text(f"id: bench-path\ntitle: Bench\ndescription: Bench path.\nsteps:\n{steps}")
+    roster = WORK / "roster.csv"
+    with roster.open("w", encoding="utf-8") as stream:
+        stream.write("email,name,credential,issued_on\n")
+        for row in range(rows):
+            person = row // credentials
+            stream.write(f"learner{person}@example.com,Learner Número {person},bench-{row % credentials:02d},2026-03-{1 + person % 28:02d}\n")
+    return catalog, roster
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--credentials", type=int, default=20)
+    args = parser.parse_args()
+    catalog, roster = generate(args.rows, args.credentials)
+    key = WORK / "issuer.key"
+    subprocess.run([str(BIN / "cc"), "keys", "init", str(key)], check=True, capture_output=True)
+    out = WORK / "awards"
+    command = [str(BIN / "cc"), "issue", str(roster), "--catalog", str(catalog), "--out", str(out), "--key", str(key), "--format", "json"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+        raise SystemExit(f"cc issue exited {done.returncode}")
+    files = sum(1 for _ in out.glob("*/*.json"))
+    print(f"cc issue: {args.rows:,} rows -> {files:,} award files in {seconds:.1f} s ({args.rows / seconds:,.0f} awards/s), peak RSS of the largest process {peak:.0f} MB")
+    start = time.perf_counter()
+    again = subprocess.run(command, capture_output=True, text=True)
+    print(f"re-run of the same roster: {time.perf_counter() - start:.1f} s, exit {again.returncode} (issues nothing)")
+
+
+if __name__ == "__main__":
+    main()

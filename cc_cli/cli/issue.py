@@ -1,0 +1,162 @@
+"""`cc issue ROSTER.csv`: bulk-issue signed Open Badges 3.0 awards from a roster."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stderr_is_terminal, stdout_is_terminal
+
+
+def register(app: typer.Typer) -> None:
+    app.command("issue")(issue)
+
+
+@handle_errors
+def issue(
+    roster: Path = typer.Argument(
+        ..., help="Roster CSV: email, name, credential (+ issued_on, evidence_url...).", show_default=False
+    ),
+    catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
+    out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder for awards, manifest and ledger."),
+    key: Path = typer.Option(
+        None, "--key", "-k", help="Issuer key file (from `cc keys init`). Default: $CC_ISSUER_KEY.", show_default=False
+    ),
+    ledger: Path = typer.Option(
+        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and show the plan; write nothing."),
+    strict: bool = typer.Option(False, "--strict", help="Issue nothing if any row is rejected."),
+    bake: str = typer.Option("", "--bake", help="Also write the award baked into its emblem: png, svg or png,svg."),
+    encoding: str = typer.Option(
+        None, "--encoding", help="Roster encoding when not UTF-8, e.g. cp1252.", show_default=False
+    ),
+    timezone: str = typer.Option("UTC", "--timezone", help="Time zone of date-only issued_on values (IANA name)."),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    workers: int = typer.Option(0, "--workers", help="Signing processes (default: one per core).", hidden=True),
+) -> None:
+    """Check every row first, then issue signed awards, one JSON file each, recorded in the ledger.
+
+    Re-running the same roster issues nothing twice; an interrupted run is completed by the next one.
+    Rejected rows go to OUT/<roster>.rejects.csv (exit 1); OUT/<roster>.manifest.csv maps every line to its
+    award.
+    """
+    from cc_cli.issue_run import run_issue
+    from cc_cli.issuing import IssueSettings
+
+    formats = {part.strip() for part in bake.split(",") if part.strip()}
+    if not formats <= {"png", "svg"}:
+        raise typer.BadParameter(f"'{bake}': use png, svg or png,svg", param_hint="--bake")
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter(f"'{output_format}' is not one of: text, json", param_hint="--format")
+    settings = IssueSettings(
+        roster=roster,
+        catalog_root=catalog or default_catalog(),
+        out=out,
+        key_path=key,
+        ledger_path=ledger,
+        encoding=encoding,
+        timezone=timezone,
+        dry_run=dry_run,
+        strict=strict,
+        bake=frozenset(formats),
+        now=datetime.now(UTC),
+        workers=workers,
+    )
+    with _progress() as advance:
+        report = run_issue(settings, advance)
+    if output_format == "json":
+        sys.stdout.write(json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_text(report)
+    raise typer.Exit(1 if report.counts()["rejected"] else 0)
+
+
+class _progress:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __enter__(self) -> Any:
+        if not stderr_is_terminal():
+            self.bar = None
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("issuing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("issue", total=None)
+        return lambda count: self.bar.advance(self.task, count) if self.bar else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _as_json(report: Any) -> dict[str, Any]:
+    return {
+        "summary": report.counts(),
+        "dry_run": report.dry_run,
+        "withheld": report.withheld,
+        "batch": report.batch_id,
+        "manifest": str(report.manifest) if report.manifest else None,
+        "rejects": str(report.rejects) if report.rejects else None,
+        "rows": [
+            {
+                "line": o.line,
+                "email": o.email,
+                "credential": o.credential_id,
+                "action": o.action,
+                "award_id": o.award_id or None,
+                "file": o.file or None,
+                "reason": o.reason or None,
+            }
+            for o in report.outcomes
+        ],
+        "problems": [p.as_dict() for p in report.problems],
+    }
+
+
+def _print_text(report: Any) -> None:
+    from cc_cli.cli.show import print_problems_plain
+
+    print_problems_plain(report.problems, sys.stderr)
+    table = report.by_credential()
+    if stdout_is_terminal():
+        from rich.console import Console
+        from rich.table import Table
+
+        title = "cc issue --dry-run: the plan" if report.dry_run else "cc issue"
+        grid = Table(
+            "credential", "to issue" if report.dry_run else "issued", "replaced", "skipped", "rejected", title=title
+        )
+        for credential, counts in table.items():
+            grid.add_row(
+                credential,
+                str(counts["issue"] + counts["replace"]),
+                str(counts["replace"]),
+                str(counts["skip"]),
+                str(counts["reject"]),
+            )
+        Console().print(grid)
+    else:
+        for credential, counts in table.items():
+            sys.stdout.write(
+                f"{credential}\tissue={counts['issue'] + counts['replace']}\treplace={counts['replace']}\tskip={counts['skip']}\treject={counts['reject']}\n"
+            )
+    c = report.counts()
+    verb = "would issue" if report.dry_run else "issued"
+    line = f"{c['rows']} rows: {verb} {c['issued']} ({c['replaced']} replacing earlier awards), skipped {c['skipped']}, rejected {c['rejected']}"
+    if c["recovered"]:
+        line += f"; finished {c['recovered']} award(s) left by an interrupted run"
+    sys.stdout.write(line + "\n")
+    if report.withheld:
+        sys.stdout.write("--strict: nothing was issued because rows were rejected\n")
+    for label, path in (("manifest", report.manifest), ("rejects", report.rejects)):
+        if path is not None:
+            sys.stdout.write(f"{label}: {path}\n")

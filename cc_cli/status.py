@@ -1,0 +1,86 @@
+"""Bitstring Status List (W3C) revocation lists, signed, for publishing where awards point.
+
+Each award carries a `BitstringStatusListEntry` with an index; list n covers indexes
+[n * 131072, (n + 1) * 131072). The bitstring is gzip-compressed, base64url-encoded without padding
+and multibase-prefixed with "u"; bit 0 is the most significant bit of the first byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cc_cli import awards
+from cc_cli.atomic import write_bytes
+
+VC_CONTEXT = awards.VC_CONTEXT
+
+
+def encode_bits(revoked: Iterable[int], size: int = awards.STATUS_LIST_SIZE) -> str:
+    """Multibase base64url (no padding) of the gzipped bitstring with the given bits set."""
+    bits = bytearray(size // 8)
+    for index in revoked:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    packed = gzip.compress(bytes(bits), mtime=0)  # mtime=0: the same list gives the same bytes
+    return "u" + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def decode_bits(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList is not multibase base64url ('u' prefix)")
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def bit_is_set(bits: bytes, index: int) -> bool:
+    if index // 8 >= len(bits):
+        raise ValueError(f"status index {index} is beyond the list's {len(bits) * 8} entries")
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_document(
+    base_url: str, number: int, issuer_did: str, valid_from: str, revoked: Iterable[int]
+) -> dict[str, Any]:
+    """The unsigned BitstringStatusListCredential for list `number` (indexes relative to the list)."""
+    url = f"{base_url.rstrip('/')}/status/{number}.json"
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did,
+        "validFrom": valid_from,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bits(revoked),
+        },
+    }
+
+
+def write_status_lists(
+    out: Path, base_url: str, key: Any, valid_from: str, used: Iterable[int], revoked: Iterable[int]
+) -> list[Path]:
+    """Sign and write `<out>/status/<n>.json` for every list that holds at least one award."""
+    from cc_cli import signing
+
+    size = awards.STATUS_LIST_SIZE
+    numbers = sorted({index // size for index in used})
+    by_list: dict[int, list[int]] = {number: [] for number in numbers}
+    for index in revoked:
+        by_list.setdefault(index // size, []).append(index % size)
+    did = signing.did_key(key.public_key())
+    method = signing.verification_method_id(key.public_key())
+    folder = out / "status"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, bits in sorted(by_list.items()):
+        document = status_list_document(base_url, number, did, valid_from, bits)
+        signed = signing.sign(document, key, method, valid_from)
+        target = folder / f"{number}.json"
+        write_bytes(target, awards.dumps(signed))
+        written.append(target)
+    return written
