@@ -61,7 +61,11 @@ def catalog_files(root: Path) -> list[str]:
     for folder in (CREDENTIALS_DIR, PATHS_DIR):
         try:
             with os.scandir(root / folder) as entries:
-                names = sorted(entry.name for entry in entries if entry.is_file() and not entry.name.startswith("."))
+                names = sorted(
+                    entry.name + ("/" if entry.is_dir() else "")
+                    for entry in entries
+                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir())
+                )
         except FileNotFoundError:
             continue
         found.extend(f"{folder}/{name}" for name in names)
@@ -115,6 +119,10 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
 
 def _load_one(root: Path, relative: str) -> Loaded:
     """Read, parse and shape-check one file; returns its hits (located), model object and declared id."""
+    if relative.endswith("/"):
+        folder = relative.split("/", 1)[0]
+        hit = Hit(relative, (), f"sub-folders are not read: move its files into {folder}/", position=(1, 1))
+        return relative, [("CC001", hit)], None, None
     if not relative.endswith(".yaml"):
         hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
         return relative, [("CC001", hit)], None, None
@@ -133,22 +141,29 @@ def _load_one(root: Path, relative: str) -> Loaded:
         checker.hits.extend(("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
     stem = Path(relative).stem
     item: Any
+    invalid = frozenset(name for name in document.data if name not in cleaned)
     if relative.startswith(CREDENTIALS_DIR + "/"):
-        item = credential_from(cleaned, relative, stem)
+        item = replace(credential_from(cleaned, relative, stem), invalid_fields=invalid)
     elif relative.startswith(PATHS_DIR + "/"):
-        item = path_from(cleaned, relative, stem)
+        item = replace(path_from(cleaned, relative, stem), invalid_fields=invalid)
     else:
         item = info_from(cleaned)
     hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
     return relative, hits, item, declared
 
 
+def owns(source: str, item_id: str) -> bool:
+    """Whether the file at `source` is named after `item_id` (and so is its rightful owner)."""
+    return source.rsplit("/", 1)[-1] == f"{item_id}.yaml"
+
+
 def _add_item(catalog: model.Catalog, item: Any) -> None:
-    # The first file (in sorted order) to claim an id keeps it; CC105 reports the others.
-    if isinstance(item, model.Credential):
-        catalog.credentials.setdefault(item.id, item)
-    elif isinstance(item, model.LearningPath):
-        catalog.paths.setdefault(item.id, item)
+    # The file named after the id owns it (else the first in sorted order); CC105 reports the others.
+    if isinstance(item, model.Credential | model.LearningPath):
+        table: dict[str, Any] = catalog.credentials if isinstance(item, model.Credential) else catalog.paths
+        current = table.get(item.id)
+        if current is None or (owns(item.source, item.id) and not owns(current.source, current.id)):
+            table[item.id] = item
     elif isinstance(item, model.CatalogInfo):
         catalog.info = item
 

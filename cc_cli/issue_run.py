@@ -80,7 +80,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         batch_id = ledger.start_batch(str(settings.roster), roster.sha256, _did(key), utc_stamp(settings.now))
         report.batch_id = batch_id
         workers = default_workers(settings.workers)
-        emblems = _emblems(catalog, settings) if settings.bake else {}
+        needed = {credential.id for _, credential, _, _, _ in plan}
+        emblems = _emblems(catalog, settings, needed) if settings.bake else {}
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
             _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
@@ -288,11 +289,11 @@ def _finish_unwritten(
     return len(rows)
 
 
-def _emblems(catalog: model.Catalog, settings: IssueSettings) -> dict[str, dict[str, bytes]]:
-    """Each credential's emblem as PNG and SVG bytes, for baking (drawn once per run)."""
+def _emblems(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) -> dict[str, dict[str, bytes]]:
+    """The emblems (PNG and SVG bytes) of the credentials this run issues, drawn once, for baking."""
     from cc_cli.emblem.render import emblem_bytes
 
-    return {cid: emblem_bytes(catalog, credential, settings.bake) for cid, credential in catalog.credentials.items()}
+    return {cid: emblem_bytes(catalog, catalog.credentials[cid], settings.bake) for cid in sorted(needed)}
 
 
 def _finish(report: IssueReport, roster: Any, settings: IssueSettings, ledger: Ledger | None) -> IssueReport:

@@ -106,6 +106,8 @@ class Credential:
     duplicates: str = "deny"
     emblem: Emblem = field(default_factory=Emblem)
     url: str | None = None
+    # Fields the file has but with a wrong type or format (already reported): rules stay quiet about them.
+    invalid_fields: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
@@ -156,6 +158,7 @@ class LearningPath:
     status: str = "active"
     steps: list[Step] = field(default_factory=list)
     leads_to: str | None = None
+    invalid_fields: frozenset[str] = frozenset()  # as on Credential
 
     def credential_ids(self) -> list[str]:
         return [option for step in self.steps for option in step.options]

@@ -100,6 +100,8 @@ def plainly_valid(value: Any, spec: Field) -> bool:
     """True when no value rule (CC103, CC106) can object to `value`; False means "ask the rules"."""
     if not has_type(value, spec) or spec.exactly_one:
         return False
+    if spec.kind == "text" and not value.strip():
+        return False
     if spec.kind == "enum":
         return value in spec.choices
     return spec.kind not in _FORMATTED or format_ok(value, spec.kind)

@@ -13,6 +13,7 @@ from cc_cli.rules.registry import RULES, Hit, all_rules
 from cc_cli.shape import suggest
 
 SEVERITY_WORDS = ("off", WARNING, ERROR)
+UNREADABLE = ("CC001", "CC002", "CC003")  # always errors: the file's content is unknown
 
 
 @dataclass(slots=True)
@@ -69,7 +70,10 @@ def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str
         return overrides, hits
     for code, level in raw.items():
         word = "off" if level is False else level
-        if code not in RULES:
+        if code in UNREADABLE:
+            message = f"{code} cannot be changed: a file cc cannot read would silently drop out of the catalog"
+            hits.append(("CC103", Hit(CATALOG_FILE, ("rules", code), message)))
+        elif code not in RULES:
             hits.append(
                 (
                     "CC102",

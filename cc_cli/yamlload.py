@@ -85,13 +85,12 @@ def decode(raw: bytes) -> str:
             raise YamlProblem("CC001", 1, 1, f"file is {name}, not UTF-8; save it as UTF-8")
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
-        line = raw.count(b"\n", 0, offset) + 1
-        raise YamlProblem("CC001", line, 1, "file is binary (NUL byte), not a YAML text file")
+        line, column = _byte_position(raw, offset)
+        raise YamlProblem("CC001", line, column, "file is binary (NUL byte), not a YAML text file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = _byte_position(raw, exc.start)
         raise YamlProblem(
             "CC001",
             line,
@@ -99,6 +98,13 @@ def decode(raw: bytes) -> str:
             f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as editors count) of the byte at `offset`."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[line_start:offset].decode("utf-8", errors="replace")
+    return raw.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 def load_yaml(raw: bytes, path: str) -> Document:
@@ -137,6 +143,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
     if "maximum nesting depth" in problem:
         return YamlProblem("CC003", line, column, f"nested more than {MAX_DEPTH} levels deep")
     context = f" {exc.context}" if exc.context else ""
+    opened = exc.context_mark
+    if opened is not None and (opened.line + 1, opened.column + 1) != (line, column):
+        context += f" (started at line {opened.line + 1}, column {opened.column + 1})"
     return YamlProblem("CC002", line, column, f"YAML syntax error:{context} {problem}{hint}".replace("  ", " "))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cc_cli import model
+from cc_cli.catalog import owns
 from cc_cli.problems import ERROR
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import Hit, rule
@@ -39,12 +40,16 @@ def duplicate_id(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
     Passing: credentials/cloud-essentials.yaml with `id: cloud-essentials`, and no other file with that id.
     Failing: credentials/cloud-basics.yaml also saying `id: cloud-essentials`.
     """
-    first: dict[str, str] = {}
+    claims: dict[str, list[str]] = {}
     for source, declared in ids:
-        if declared in first:
-            yield Hit(source, ("id",), f"id '{declared}' is already used by {first[declared]}; ids must be unique")
-        else:
-            first[declared] = source
+        claims.setdefault(declared, []).append(source)
+    for declared, sources in claims.items():
+        if len(sources) < 2:
+            continue
+        owner = next((source for source in sources if owns(source, declared)), sources[0])
+        for source in sources:
+            if source != owner:
+                yield Hit(source, ("id",), f"id '{declared}' is already used by {owner}; ids must be unique")
 
 
 @rule("CC107", ERROR, "reference to an unknown credential or path (suggest the closest id)", "catalog")
@@ -60,7 +65,11 @@ def unknown_reference(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]
     catalog = ctx.catalog
     for _, source, where, target, kind in references(catalog):
         known = catalog.credentials if kind == "credential" else catalog.paths
-        if target not in known:
+        if target in known:
+            continue
+        if kind == "credential" and target in catalog.paths:
+            yield Hit(source, where, f"'{target}' is a learning path, not a credential; name a credential here")
+        else:
             yield Hit(source, where, f"unknown {kind} '{target}'{suggest(target, known)}")
 
 

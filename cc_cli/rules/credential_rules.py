@@ -103,7 +103,7 @@ def thought_leader_validation(credential: model.Credential, ctx: Context) -> Ite
 
 def learning_experiences(credential: model.Credential, ctx: Context) -> list[list[str]]:
     """A certificate's learning experiences: each component, and each step of its path (options grouped)."""
-    groups = [[component] for component in credential.components]
+    groups = [[component] for component in dict.fromkeys(credential.components)]  # a repeat counts once
     seen = set(credential.components)
     path = ctx.catalog.paths.get(credential.path) if credential.path else None
     for step in path.steps if path else []:
@@ -181,6 +181,8 @@ def certificate_time_to_earn(credential: model.Credential, ctx: Context) -> Iter
     if credential.classification != "certificate":
         return
     if credential.time_to_earn is None:
+        if "time_to_earn" in credential.invalid_fields:
+            return  # malformed: CC106 said so
         yield Hit(
             credential.source, ("classification",), "certificate needs a `time_to_earn` of at least one week, e.g. P6W"
         )
@@ -377,7 +379,7 @@ def enough_skills(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     Failing:
         skills: [Cloud]
     """
-    if len(credential.skills) < 3:
+    if len(credential.skills) < 3 and "skills" not in credential.invalid_fields:
         yield Hit(
             credential.source,
             ("skills",),

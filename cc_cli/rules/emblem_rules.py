@@ -66,23 +66,15 @@ def legacy_artwork(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
 
 
 def artwork_problem(root: Path, artwork: str) -> str | None:
-    """Why `artwork` (a catalog-relative path) is not a usable PNG or SVG file, or None."""
-    base = root.resolve()
-    target = (root / artwork).resolve()
-    if not target.is_relative_to(base):
-        return f"artwork '{artwork}' is outside the catalog folder; keep artwork inside it"
+    """Why `artwork` (a catalog-relative path) is not a usable PNG or SVG file, or None. The same check
+    as `cc render` makes (PNG chunks and CRCs, SVG parsed), so the two never disagree."""
+    from cc_cli.emblem.artwork import ArtworkError, read_artwork
+
     try:
-        with target.open("rb") as handle:
-            head = handle.read(4096)
-    except FileNotFoundError:
-        return f"artwork '{artwork}' not found; add the file or fix the path"
-    except OSError as exc:
-        return f"artwork '{artwork}' cannot be read: {exc.strerror or exc}"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return None
-    if b"<svg" in head and artwork.lower().endswith(".svg"):
-        return None
-    return f"artwork '{artwork}' is not a PNG or SVG image"
+        read_artwork(root, artwork, "artwork")
+    except ArtworkError as exc:
+        return f"{exc}; fix the file or the path"
+    return None
 
 
 @rule("CC403", WARNING, "`emblem.artwork` on a non-legacy credential (the design language draws it)", "credential")
@@ -118,15 +110,11 @@ def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         return
     from cc_cli.emblem.textfit import missing_glyphs
 
-    for where, text in (
-        (_title_where(credential), credential.emblem.display_title or credential.title),
-        (("emblem", "business_unit"), credential.emblem.business_unit or ""),
+    for where, text, advice in (
+        (_title_where(credential), credential.emblem.display_title or credential.title, "set `emblem.display_title`"),
+        (("emblem", "business_unit"), credential.emblem.business_unit or "", "change `emblem.business_unit`"),
     ):
         missing = missing_glyphs(text)
         if missing:
             shown = " ".join(f"'{char}' (U+{ord(char):04X})" for char in missing[:5])
-            yield Hit(
-                credential.source,
-                where,
-                f"the emblem typeface cannot draw {shown}: set `emblem.display_title` without them",
-            )
+            yield Hit(credential.source, where, f"the emblem typeface cannot draw {shown}: {advice} without them")

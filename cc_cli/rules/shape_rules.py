@@ -7,13 +7,14 @@ documentation. CC101-CC103 and CC106 are called by the one-pass shape checker (`
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from cc_cli.fields import Field
 from cc_cli.problems import ERROR
 from cc_cli.rules.registry import Hit, rule
-from cc_cli.shape import KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
+from cc_cli.shape import DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
 
 
 @rule("CC001", ERROR, "file unreadable or not UTF-8", "file")
@@ -120,13 +121,22 @@ def wrong_type_or_value(source: str, value: Any, spec: Field, where: Where) -> I
     """
     name = where[-1] if where and isinstance(where[-1], str) else "this entry"
     if not has_type(value, spec):
-        yield Hit(source, where, f"'{name}' must be {KIND_WORDS[spec.kind]}, not {type_name(value)}")
+        hint = ""
+        if spec.exactly_one and isinstance(value, str):
+            hint = f": write `{spec.exactly_one[0]}: {value}`"
+        yield Hit(source, where, f"'{name}' must be {KIND_WORDS[spec.kind]}, not {type_name(value)}{hint}")
+    elif spec.kind == "text" and not value.strip():
+        yield Hit(source, where, f"'{name}' is empty: write the text, or remove the entry")
     elif spec.kind == "enum" and value not in spec.choices:
         allowed = ", ".join(spec.choices)
         yield Hit(source, where, f"'{name}' is '{value}', not one of: {allowed}{suggest(value, spec.choices)}")
     elif spec.exactly_one and sum(name in value for name in spec.exactly_one) > 1:
         choices = " or ".join(f"`{name}`" for name in spec.exactly_one)
-        yield Hit(source, where, f"this entry has both {choices}; keep one (split it into two entries)")
+        yield Hit(
+            source,
+            where,
+            f"this entry has both {choices.replace(' or ', ' and ')}; keep one (split it into two entries)",
+        )
 
 
 @rule("CC104", ERROR, "id not kebab-case, or not equal to the file name", "file")
@@ -144,7 +154,10 @@ def id_not_kebab_case(source: str, data: dict[str, Any]) -> Iterator[Hit]:
         return
     stem = os.path.splitext(os.path.basename(source))[0]
     if not KEBAB.match(value):
-        yield Hit(source, ("id",), f"id '{value}' is not kebab-case: use lower-case words joined by '-', e.g. '{stem}'")
+        example = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "cloud-essentials"
+        yield Hit(
+            source, ("id",), f"id '{value}' is not kebab-case: use lower-case words joined by '-', e.g. '{example}'"
+        )
     elif value != stem:
         yield Hit(source, ("id",), f"id '{value}' differs from the file name '{stem}.yaml': rename one to match")
 
@@ -163,4 +176,7 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
     """
     if spec.kind in ("date", "duration", "url", "email") and isinstance(value, str) and not format_ok(value, spec.kind):
         name = where[-1] if where and isinstance(where[-1], str) else "value"
-        yield Hit(source, where, f"'{name}' is '{value}', not {KIND_WORDS[spec.kind]}")
+        if spec.kind == "date" and DATE.match(value):
+            yield Hit(source, where, f"'{name}' is '{value}', which is not a day of the calendar")
+        else:
+            yield Hit(source, where, f"'{name}' is '{value}', not {KIND_WORDS[spec.kind]}")
