@@ -86,6 +86,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
             report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
             _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
         _finish(report, roster, settings, ledger)
+        _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())
         return report
     finally:
@@ -287,6 +288,17 @@ def _finish_unwritten(
     while in_flight:
         _collect(in_flight.popleft(), ledger, None)
     return len(rows)
+
+
+def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: IssueSettings) -> None:
+    """Write the signed status lists the awards point at, so they resolve from the first run on (and
+    reflect awards that `replace` just revoked)."""
+    from cc_cli.status import write_status_lists
+
+    used = [row[0] for row in ledger.db.execute("SELECT status_index FROM awards")]
+    if used:
+        stamp = utc_stamp(datetime.now(UTC))
+        write_status_lists(settings.out, catalog.info.base_url or "", key, stamp, used, ledger.revoked_indexes())
 
 
 def _emblems(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) -> dict[str, dict[str, bytes]]:

@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS awards (
     roster_line INTEGER NOT NULL,
     external_id TEXT,
     issued_at TEXT NOT NULL,             -- validFrom
-    awarded_at TEXT NOT NULL,            -- awardedDate; kept from the award a renewal replaces
+    awarded_at TEXT NOT NULL,            -- awardedDate, kept from the award a renewal replaces
     valid_until TEXT,
     evidence_url TEXT,
     evidence_narrative TEXT,
@@ -69,7 +69,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_live_award
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
 """
-
 
 
 @dataclass(slots=True)

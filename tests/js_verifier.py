@@ -16,7 +16,8 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 JS_DIR = Path(__file__).parent / "js"
@@ -62,25 +63,34 @@ def ensure_installed() -> None:
         _MARKER.write_text(_lock_hash() + "\n")
 
 
-def js_verify(paths: Iterable[Path | str], *, now: str | None = None) -> list[dict[str, object]]:
+def js_verify(
+    paths: Iterable[Path | str], *, now: str | None = None, status_lists: Mapping[str, Path | str] | None = None
+) -> list[dict[str, object]]:
     """Verify each credential file; one ``{file, verified, error}`` dict per path, in order.
 
-    `now` (ISO date-time) pins the instant that validFrom/validUntil are checked against.
+    `now` (ISO date-time) pins the instant that validFrom/validUntil are checked against. `status_lists`
+    maps status list URLs to local files: with it, revocation is checked too (and a credential whose list
+    is not in the map fails); without it, credentialStatus is ignored.
     """
     files = [str(p) for p in paths]
     ensure_installed()
     env = dict(os.environ)
     if now:
         env["CC_VERIFY_NOW"] = now
-    proc = subprocess.run(
-        ["node", "verify.mjs", *files],
-        cwd=JS_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env=env,
-    )
+    with tempfile.TemporaryDirectory() as scratch:
+        if status_lists is not None:
+            mapping = Path(scratch) / "status-lists.json"
+            mapping.write_text(json.dumps({url: str(Path(p).resolve()) for url, p in status_lists.items()}))
+            env["CC_STATUS_LISTS"] = str(mapping)
+        proc = subprocess.run(
+            ["node", "verify.mjs", *files],
+            cwd=JS_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"verify.mjs exited {proc.returncode}: {proc.stderr.strip()}")
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]

@@ -44,11 +44,13 @@ def _root(
 
 def _register() -> None:
     # One line per command module; keep the order of `cc --help`.
-    from cc_cli.cli import issue, keys, render, rules, schema, validate
+    from cc_cli.cli import issue, keys, render, revoke, rules, schema, validate, verify
 
     validate.register(app)
     render.register(app)
     issue.register(app)
+    verify.register(app)
+    revoke.register(app)
     keys.register(app)
     rules.register(app)
     schema.register(app)

@@ -5,9 +5,15 @@
 // Usage: node verify.mjs FILE.json [FILE.json ...]
 // Prints one JSON line per file: {"file": ..., "verified": true|false, "error": null|"..."}.
 // Fully offline: contexts are static, did:key is resolved from the identifier itself, and any other
-// URL fails. Credential status (BitstringStatusList) is NOT checked: that needs the published list.
+// URL fails. Credential status is NOT checked by default: that needs the published list.
 // Set CC_VERIFY_NOW (ISO date-time) to verify validity dates against a fixed instant.
+// Set CC_STATUS_LISTS to a JSON file mapping status list URLs to local files ({"https://.../status/0.json":
+// "/tmp/0.json"}) to check BitstringStatusListEntry revocation against those lists: each list's own proof
+// is verified (at the current time: a list is the issuer's present word), its id, issuer and purpose must
+// match, and the entry's bit (gzip, base64url multibase 'u', most significant bit first) must be clear.
+// With the map, a credential whose list is not in it fails.
 import {readFile} from 'node:fs/promises';
+import {gunzipSync} from 'node:zlib';
 
 import * as vc from '@digitalbazaar/vc';
 import * as didKey from '@digitalbazaar/did-method-key';
@@ -64,12 +70,69 @@ function describe(result) {
     }
   }
   if(result.statusResult && !result.statusResult.verified) {
-    messages.push('credential status check failed');
+    messages.push(result.statusResult.error?.message || 'credential status check failed');
   }
   return messages.length ? [...new Set(messages)].join('; ') : 'not verified';
 }
 
-async function verifyFile(file, documentLoader) {
+function issuerId(credential) {
+  const issuer = credential.issuer;
+  return issuer && typeof issuer === 'object' ? issuer.id : issuer;
+}
+
+// A checkStatus function for vc.verifyCredential, reading status lists from local files.
+function statusChecker(lists, documentLoader) {
+  const cache = new Map();
+  const fail = message => ({verified: false, error: new Error(message)});
+  const load = async url => {
+    if(!cache.has(url)) {
+      const list = JSON.parse(await readFile(lists[url], 'utf8'));
+      const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+      const result = await vc.verifyCredential({credential: list, suite, documentLoader});
+      cache.set(url, {list, result});
+    }
+    return cache.get(url);
+  };
+  return async ({credential}) => {
+    for(const entry of [].concat(credential.credentialStatus || [])) {
+      if(entry.type !== 'BitstringStatusListEntry') {
+        return fail(`unsupported credentialStatus type ${entry.type}`);
+      }
+      const url = entry.statusListCredential;
+      if(!Object.hasOwn(lists, url)) {
+        return fail(`status list ${url} is not available offline`);
+      }
+      const {list, result} = await load(url);
+      if(!result.verified) {
+        return fail(`status list ${url} does not verify: ${describe(result)}`);
+      }
+      if(list.id !== url || !(list.type || []).includes('BitstringStatusListCredential')) {
+        return fail(`${lists[url]} is not the BitstringStatusListCredential ${url}`);
+      }
+      if(issuerId(list) !== issuerId(credential)) {
+        return fail(`status list ${url} is issued by ${issuerId(list)}, not the credential's issuer`);
+      }
+      const subject = list.credentialSubject || {};
+      if(subject.statusPurpose !== entry.statusPurpose) {
+        return fail(`status list ${url} has purpose ${subject.statusPurpose}`);
+      }
+      if(typeof subject.encodedList !== 'string' || !subject.encodedList.startsWith('u')) {
+        return fail(`status list ${url}: encodedList is not multibase base64url`);
+      }
+      const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
+      const index = Number.parseInt(entry.statusListIndex, 10);
+      if(!(index >= 0 && index < bits.length * 8)) {
+        return fail(`statusListIndex ${entry.statusListIndex} is outside the list`);
+      }
+      if(bits[index >> 3] & (0x80 >> (index & 7))) {
+        return fail(`${entry.statusPurpose}: bit ${index} of ${url} is set`);
+      }
+    }
+    return {verified: true};
+  };
+}
+
+async function verifyFile(file, documentLoader, checkStatus) {
   try {
     const credential = JSON.parse(await readFile(file, 'utf8'));
     const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
@@ -78,8 +141,7 @@ async function verifyFile(file, documentLoader) {
       suite,
       documentLoader,
       now: process.env.CC_VERIFY_NOW || undefined,
-      // offline: the status list would have to be fetched, so status is not checked here
-      checkStatus: async () => ({verified: true})
+      checkStatus
     });
     return {
       file, verified: result.verified === true,
@@ -96,6 +158,10 @@ if(files.length === 0) {
   process.exit(2);
 }
 const documentLoader = buildDocumentLoader();
+// Without CC_STATUS_LISTS the status list would have to be fetched, so status is not checked.
+const checkStatus = process.env.CC_STATUS_LISTS ?
+  statusChecker(JSON.parse(await readFile(process.env.CC_STATUS_LISTS, 'utf8')), documentLoader) :
+  async () => ({verified: true});
 for(const file of files) {
-  console.log(JSON.stringify(await verifyFile(file, documentLoader)));
+  console.log(JSON.stringify(await verifyFile(file, documentLoader, checkStatus)));
 }

@@ -1,0 +1,138 @@
+"""`cc verify FILE...`: check signature, structure, dates, revocation and recipient of awards."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from cc_cli.cli.common import handle_errors, stdout_is_terminal
+
+FORMATS = ("text", "json")
+TABLE_UP_TO = 500  # files; beyond that a table is unreadable and plain lines stream as they come
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+
+
+@handle_errors
+def verify(
+    files: list[Path] = typer.Argument(
+        ..., metavar="FILE", help="Award JSON files, baked PNG/SVG emblems, or folders of them.", show_default=False
+    ),
+    at: str = typer.Option(
+        None, "--at", help="Check dates at this day or instant instead of now (YYYY-MM-DD).", show_default=False
+    ),
+    status_dir: Path = typer.Option(
+        None, "--status-dir", help="Folder of status lists (<n>.json, as `cc revoke` writes them).", show_default=False
+    ),
+    ledger: Path = typer.Option(
+        None, "--ledger", help="Check revocation in this ledger instead of status lists.", show_default=False
+    ),
+    email: str = typer.Option(
+        None, "--email", help="Also check that the award was issued to this email address.", show_default=False
+    ),
+    output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: print only invalid files and the summary."),
+    workers: int = typer.Option(0, "--workers", help="Verifying processes (default: one per core).", hidden=True),
+) -> None:
+    """Verify awards: proof, schema, subject, dates, status (revocation) and, with --email, recipient.
+
+    Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
+    --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped.
+    Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.
+
+    JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
+    "summary": {"files", "valid", "invalid"}}; status is ok, fail or skip.
+    """
+    from cc_cli.problems import UsageError
+    from cc_cli.verify import VerifyOptions, expand_paths, parse_at, verify_files
+
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    if status_dir is not None and ledger is not None:
+        raise UsageError("give --status-dir or --ledger, not both")
+    if status_dir is not None and not status_dir.is_dir():
+        raise UsageError(f"--status-dir {status_dir}: no such folder")
+    if ledger is not None and not ledger.is_file():
+        raise UsageError(f"--ledger {ledger}: no such file")
+    moment = parse_at(at) if at else datetime.now(UTC)
+    paths = expand_paths(files)
+    if not paths:
+        raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
+    options = VerifyOptions(at=moment, status_dir=status_dir, ledger=ledger, email=email, workers=workers)
+    reports = verify_files(paths, options)
+    if output_format == "json":
+        invalid = _print_json(reports, moment)
+    elif stdout_is_terminal() and not quiet and len(paths) <= TABLE_UP_TO:
+        invalid = _print_table(list(reports))
+    else:
+        invalid = _print_text(reports, quiet)
+    raise typer.Exit(1 if invalid else 0)
+
+
+def _summary(total: int, invalid: int) -> str:
+    return f"{total} file{'s' if total != 1 else ''}: {total - invalid} valid, {invalid} invalid"
+
+
+def _print_json(reports: Iterable[Any], moment: datetime) -> int:
+    """Streamed, so 100,000 files never sit in memory as one document."""
+    out = sys.stdout
+    at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out.write('{"at": "' + at + '", "files": [')
+    total = invalid = 0
+    for report in reports:
+        out.write(("," if total else "") + "\n  " + json.dumps(report.as_dict(), ensure_ascii=False))
+        total += 1
+        invalid += not report.valid
+    summary = {"files": total, "valid": total - invalid, "invalid": invalid}
+    out.write(f'\n], "summary": {json.dumps(summary)}}}\n')
+    return invalid
+
+
+def _print_text(reports: Iterable[Any], quiet: bool) -> int:
+    out = sys.stdout
+    total = invalid = 0
+    for report in reports:
+        total += 1
+        if report.valid and quiet:
+            continue
+        invalid += not report.valid
+        lines = [f"{report.file}: {'valid' if report.valid else 'INVALID'}\n"]
+        if report.error:
+            lines.append(f"  credential  fail  {report.error}\n")
+        lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
+        out.write("".join(lines))
+    out.write(_summary(total, invalid) + "\n")
+    return invalid
+
+
+def _print_table(reports: list[Any]) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from cc_cli.verify import CHECKS
+
+    styles = {"ok": "green", "fail": "bold red", "skip": "dim"}
+    table = Table("file", "verdict", *CHECKS, "details", title="cc verify")
+    for report in reports:
+        statuses = {c.name: c for c in report.checks}
+        cells = [
+            Text(statuses[n].status, style=styles[statuses[n].status]) if n in statuses else Text("-") for n in CHECKS
+        ]
+        failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status == "fail"]
+        details = report.error or "; ".join(failed) or (report.award_id or "")
+        verdict = Text("valid", style="bold green") if report.valid else Text("INVALID", style="bold red")
+        table.add_row(report.file, verdict, *cells, details)
+    invalid = sum(not r.valid for r in reports)
+    console = Console(highlight=False)
+    console.print(table)
+    console.print(Text(_summary(len(reports), invalid), style="bold red" if invalid else "bold green"))
+    return invalid

@@ -1,0 +1,172 @@
+"""`cc revoke`: the ledger is marked, the right bit flips (most significant first) in a signed list of at
+least 131,072 entries, revoking twice changes nothing, and an unknown id revokes nothing."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import gzip
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cc_cli import awards, keys, signing, status
+from cc_cli.cli.app import app
+from tests.conftest import SAMPLE_CATALOG
+from tests.test_verify import AT, CREDENTIAL, EMAIL, Issuer, award_row, issue_into, make_issuer
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def issued(tmp_path: Path) -> tuple[Path, Path, Issuer, list[str]]:
+    """OUT with 12 awards and their ledger, and the issuer's key file."""
+    issuer = make_issuer()
+    out = tmp_path / "awards"
+    rows = [award_row(i, email=f"learner{i}@example.com") for i in range(12)]
+    issue_into(out, issuer, rows).close()
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file, issuer.key)
+    return out, key_file, issuer, [row.id for row in rows]
+
+
+def revoke(out: Path, key_file: Path, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(
+        app, ["revoke", *args, "--out", str(out), "--key", str(key_file), "--catalog", str(SAMPLE_CATALOG)]
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def states(out: Path) -> dict[str, str]:
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        return dict(db.execute("SELECT id, state FROM awards").fetchall())
+
+
+def published_bits(out: Path) -> tuple[dict[str, object], bytes]:
+    document = json.loads((out / "status" / "0.json").read_text())
+    return document, status.decode_bits(document["credentialSubject"]["encodedList"])
+
+
+def test_revoke_flips_the_right_bit_in_a_signed_list(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    out, key_file, issuer, ids = issued
+    bare = ids[10].removeprefix("urn:uuid:")  # accepted without the urn:uuid: prefix
+    code, stdout, stderr = revoke(out, key_file, bare, "--reason", "exam result withdrawn")
+    assert code == 0, stderr
+    assert stdout == f"revoked {ids[10]}\nwrote {out / 'status' / '0.json'}\n"
+    assert states(out)[ids[10]] == "revoked"
+    document, bits = published_bits(out)
+    encoded = document["credentialSubject"]["encodedList"]  # type: ignore[index]
+    assert encoded.startswith("u") and set(encoded[1:]) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    )
+    assert gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))) == bits
+    assert len(bits) * 8 >= 131_072 == awards.STATUS_LIST_SIZE
+    assert bits[1] == 0b0010_0000 and sum(bits) == 0b0010_0000  # index 10: byte 1, third bit from the top
+    assert document["issuer"] == issuer.did and document["id"] == "https://credentials.example.com/status/0.json"
+    assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert signing.verify(document).ok
+    ledger_reason = sqlite3.connect(out / "ledger.sqlite3").execute(
+        "SELECT revoked_reason FROM awards WHERE id = ?", (ids[10],)
+    )
+    assert ledger_reason.fetchone()[0] == "exam result withdrawn"
+    revoked_file = out / CREDENTIAL / f"{bare}.json"
+    result = runner.invoke(
+        app,
+        [
+            "verify",
+            str(revoked_file),
+            str(out / CREDENTIAL / f"{ids[3].removeprefix('urn:uuid:')}.json"),
+            "--at",
+            AT,
+            "--status-dir",
+            str(out / "status"),
+            "--format",
+            "json",
+        ],
+    )
+    files = json.loads(result.stdout)["files"]
+    assert result.exit_code == 1
+    assert files[0]["checks"]["status"]["reason"].startswith("revoked: bit 10 is set") and files[1]["valid"] is True
+
+
+def test_revoking_twice_is_a_clear_no_op(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    out, key_file, _issuer, ids = issued
+    assert revoke(out, key_file, ids[2], "--reason", "duplicate")[0] == 0
+    before = (out / "status" / "0.json").read_bytes()
+    code, stdout, _ = revoke(out, key_file, ids[2], "--reason", "again")
+    assert code == 0
+    assert stdout.startswith(f"already revoked {ids[2]} on ") and "(duplicate): nothing changed" in stdout
+    assert (out / "status" / "0.json").read_bytes() == before
+    (out / "status" / "0.json").unlink()  # a run interrupted before its lists: the no-op repairs them
+    code, stdout, _ = revoke(out, key_file, ids[2], "--reason", "again")
+    assert code == 0 and published_bits(out)[1][0] == 0b0010_0000
+
+
+def test_an_unknown_id_revokes_nothing(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    out, key_file, _issuer, ids = issued
+    unknown = "urn:uuid:11111111-2222-4333-8444-555555555555"
+    code, stdout, stderr = revoke(out, key_file, ids[0], unknown, "--reason", "typo", "--format", "json")
+    assert code == 1
+    assert json.loads(stdout)["unknown"] == [unknown] and json.loads(stdout)["revoked"] == []
+    assert set(states(out).values()) == {"issued"} and not (out / "status").exists()
+    code, _, stderr = revoke(out, key_file, ids[0], unknown, "--reason", "typo")
+    assert code == 1 and stderr == f"cc: error: unknown award id(s): {unknown}; nothing was revoked\n"
+
+
+def test_usage_errors_are_one_line(issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path) -> None:
+    out, key_file, _issuer, ids = issued
+    for args, message in (
+        ((ids[0], "--reason", " "), "--reason must say why"),
+        (("--reason", "x"), "give award ids, or --roster"),
+        ((ids[0], "--reason", "x", "--ledger", str(tmp_path / "none.sqlite3")), "no ledger at"),
+    ):
+        code, _, stderr = revoke(out, key_file, *args)
+        assert code == 2 and stderr.startswith(f"cc: error: {message}") and stderr.count("\n") == 1
+    other_key = tmp_path / "other.key"
+    keys.create_key(other_key)
+    code, _, stderr = revoke(out, other_key, ids[0], "--reason", "x")
+    assert code == 2 and "were issued by" in stderr and states(out)[ids[0]] == "issued"
+
+
+def test_roster_revokes_the_awards_of_its_rows(issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path) -> None:
+    out, key_file, _issuer, ids = issued
+    roster = tmp_path / "cohort.csv"
+    roster.write_text(
+        "email,name,credential\n"
+        f"learner4@example.com,Learner Four,{CREDENTIAL}\n"
+        f"learner7@example.com,Learner Seven,{CREDENTIAL}\n"
+        f"{EMAIL},Never Issued,{CREDENTIAL}\n",
+        encoding="utf-8",
+    )
+    with (out / "cohort.manifest.csv").open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["line", "email", "credential", "action", "award_id", "file", "reason"])
+        writer.writerow(["2", "learner4@example.com", CREDENTIAL, "issue", ids[4], "", ""])
+        writer.writerow(["3", "learner7@example.com", CREDENTIAL, "issue", ids[7], "", ""])
+        writer.writerow(["4", EMAIL, CREDENTIAL, "reject", "", "", "CC507 prerequisites"])
+    code, stdout, stderr = revoke(out, key_file, "--roster", str(roster), "--reason", "cohort cancelled")
+    assert code == 0, stderr
+    assert stdout.splitlines()[:2] == [f"revoked {ids[4]}", f"revoked {ids[7]}"]
+    assert "line 4" in stderr  # the row that never got an award is reported, not fatal
+    assert {i for i, s in states(out).items() if s == "revoked"} == {ids[4], ids[7]}
+
+
+def test_the_digital_bazaar_verifier_reads_the_published_list(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    from js_verifier import JsVerifierUnavailable, ensure_installed, js_verify, required
+
+    try:
+        ensure_installed()
+    except JsVerifierUnavailable as exc:
+        if required():
+            raise
+        pytest.skip(str(exc))
+    out, key_file, _issuer, ids = issued
+    assert revoke(out, key_file, ids[1], "--reason", "withdrawn")[0] == 0
+    files = [out / CREDENTIAL / f"{award_id.removeprefix('urn:uuid:')}.json" for award_id in ids[:3]]
+    lists = {"https://credentials.example.com/status/0.json": out / "status" / "0.json"}
+    results = js_verify(files, now=f"{AT}T00:00:00Z", status_lists=lists)
+    assert [r["verified"] for r in results] == [True, False, True], results
+    assert "bit 1 of" in str(results[1]["error"])
