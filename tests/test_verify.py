@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
-from cc_cli import baking, model, signing, status
+from cc_cli import baking, fastschema, model, signing, status
 from cc_cli import verify as verify_module
 from cc_cli.catalog import load_catalog
 from cc_cli.cli.app import app
@@ -363,16 +363,16 @@ def _mutations(document: Any) -> list[Any]:
 def test_compiled_schema_agrees_with_jsonschema(world: World) -> None:
     from jsonschema import validators
 
-    schema = json.loads(verify_module.SCHEMA_FILE.read_text())
+    schema = json.loads(fastschema.SCHEMA_FILE.read_text())
     reference = validators.validator_for(schema)(schema)
-    fast = verify_module.compile_schema(schema)
+    fast = fastschema.compile_schema(schema)
     documents = [world.good, *_mutations(world.good)]
     assert len(documents) > 500
     disagree = [d for d in documents if (fast(d) is None) != reference.is_valid(d)]
     assert not disagree, json.dumps(disagree[0])[:500]
     assert sum(fast(d) is None for d in documents) < len(documents) - 100  # the mutations do break it
-    with pytest.raises(verify_module.UnsupportedSchema):
-        verify_module.compile_schema({"$schema": schema["$schema"], "minimum": 3})
+    with pytest.raises(fastschema.UnsupportedSchema):
+        fastschema.compile_schema({"$schema": schema["$schema"], "minimum": 3})
 
 
 def test_the_digital_bazaar_verifier_agrees_on_every_case(world: World, tmp_path: Path) -> None:

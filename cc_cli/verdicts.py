@@ -1,0 +1,3 @@
+"""The verdict words of `cc verify`'s checks."""
+
+OK, FAIL, SKIP = "ok", "fail", "skip"
