@@ -34,7 +34,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     """Check the whole roster, then (unless dry-run or strict with rejects) issue what it asks for."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from cc_cli.roster import read_roster
+    from cc_cli.roster import RosterError, read_roster
     from cc_cli.rowchecks import check_rows
     from cc_cli.validate import validate_catalog
 
@@ -51,9 +51,13 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     assert validation.load is not None
     catalog = validation.load.catalog
     key = None if settings.dry_run else _load_key(settings)
-    roster = read_roster(settings.roster, settings.encoding)
-    ledger = _open_ledger(settings)
     report = IssueReport(dry_run=settings.dry_run)
+    try:
+        roster = read_roster(settings.roster, settings.encoding)
+    except RosterError as exc:  # CC501: nothing can be issued from this file
+        report.problems.append(exc.problem)
+        return report
+    ledger = _open_ledger(settings)
     try:
         live = _live_awards(ledger)
         held: dict[str, set[str]] = {}

@@ -74,7 +74,7 @@ def issue(
         sys.stdout.write(json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n")
     else:
         _print_text(report)
-    raise typer.Exit(1 if report.counts()["rejected"] else 0)
+    raise typer.Exit(1 if report.problems or report.counts()["rejected"] else 0)
 
 
 class _progress:

@@ -1,0 +1,285 @@
+"""`cc issue` end to end: what a programme manager relies on (no double issue, nothing lost, valid awards)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cc_cli import signing
+from cc_cli.cli.app import app
+from tests.conftest import ROOT, SAMPLE_CATALOG
+
+runner = CliRunner()
+CC = str(Path(sys.executable).with_name("cc"))
+SCHEMA = ROOT / "cc_cli/data/schema/ob_v3p0_achievementcredential.json"
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("key") / "issuer.key"
+    result = runner.invoke(app, ["keys", "init", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def issue(*args: str) -> tuple[int, dict[str, object], str]:
+    result = runner.invoke(app, ["issue", *args, "--format", "json", "--workers", "1"])
+    payload = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+    return result.exit_code, payload, result.stdout + result.stderr
+
+
+def write_roster(path: Path, rows: list[str], header: str = "email,name,credential,issued_on") -> Path:
+    path.write_text(header + "\n" + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def award_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.glob("*/*.json") if p.parent.name != "status")
+
+
+def ledger_rows(out: Path, query: str = "SELECT COUNT(*) FROM awards") -> list[tuple[object, ...]]:
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        return db.execute(query).fetchall()
+
+
+def test_sample_roster_issues_valid_signed_awards_once(tmp_path: Path, key_file: Path) -> None:
+    from jsonschema import Draft201909Validator, Draft202012Validator
+
+    out = tmp_path / "awards"
+    roster = ROOT / "examples/roster.csv"
+    code, payload, output = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file)
+    )
+    assert code == 0, output
+    rows = sum(1 for _ in csv.DictReader(roster.open(encoding="utf-8-sig")))
+    summary = payload["summary"]
+    assert isinstance(summary, dict) and summary["issued"] == rows and summary["rejected"] == 0
+    files = award_files(out)
+    assert len(files) == rows == ledger_rows(out)[0][0]
+    schema = json.loads(SCHEMA.read_text())
+    validator_class = Draft201909Validator if "2019-09" in schema.get("$schema", "") else Draft202012Validator
+    validator = validator_class(schema)
+    for file in files:
+        award = json.loads(file.read_text())
+        errors = [e.message for e in validator.iter_errors(award)]
+        assert not errors, (file.name, errors[:3])
+        assert signing.verify(award).ok, file.name
+        assert award["validFrom"].endswith("Z")
+    # Re-running the same roster issues nothing.
+    code, payload, output = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file)
+    )
+    assert code == 0, output
+    assert payload["summary"]["issued"] == 0 and payload["summary"]["skipped"] == rows  # type: ignore[index]
+    assert len(award_files(out)) == rows
+    manifest = list(csv.DictReader((out / "roster.manifest.csv").open(encoding="utf-8-sig")))
+    assert len(manifest) == rows and all(m["award_id"].startswith("urn:uuid:") for m in manifest)
+
+
+def test_awards_verify_in_digital_bazaar_and_tampering_fails(tmp_path: Path, key_file: Path) -> None:
+    from tests.js_verifier import js_verify
+
+    out = tmp_path / "awards"
+    roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana Núñez,cloud-essentials,2026-02-03"])
+    code, _, output = issue(str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file))
+    assert code == 0, output
+    [award] = award_files(out)
+    tampered = tmp_path / "tampered.json"
+    document = json.loads(award.read_text())
+    document["name"] = "IBM Cloud Essentials (forged)"
+    tampered.write_text(json.dumps(document))
+    verdicts = {Path(r["file"]).name: r["verified"] for r in js_verify([award, tampered])}
+    assert verdicts == {award.name: True, "tampered.json": False}
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, key_file: Path) -> None:
+    out = tmp_path / "awards"
+    code, payload, output = issue(
+        str(ROOT / "examples/roster.csv"), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--dry-run"
+    )
+    assert code == 0, output
+    assert payload["dry_run"] is True and payload["summary"]["issued"] > 0  # type: ignore[index]
+    assert not out.exists()
+
+
+def test_rejected_rows_go_to_a_formula_safe_rejects_csv(tmp_path: Path, key_file: Path) -> None:
+    out = tmp_path / "awards"
+    roster = write_roster(
+        tmp_path / "r.csv",
+        [
+            "ana@example.com,Ana,cloud-essentials,2026-02-03",
+            'bob@example,"=HYPERLINK(""http://evil.example"",""x"")",cloud-essentials,2026-02-03',
+            "cy@example.com,Cy,cloud-esentials,2026-02-03",
+        ],
+    )
+    code, payload, output = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file)
+    )
+    assert code == 1, output
+    assert payload["summary"]["issued"] == 1 and payload["summary"]["rejected"] == 2  # type: ignore[index]
+    codes = sorted(p["code"] for p in payload["problems"])  # type: ignore[union-attr]
+    assert "CC502" in codes and "CC503" in codes
+    rejects = list(csv.reader((out / "r.rejects.csv").open(encoding="utf-8-sig")))
+    assert rejects[0] == ["email", "name", "credential", "issued_on", "error"]
+    assert rejects[1][1].startswith("'=HYPERLINK")
+    assert "did you mean" in rejects[2][4]
+    manifest = (out / "r.manifest.csv").read_text(encoding="utf-8")
+    assert "\n=" not in manifest and ",=" not in manifest
+
+
+def test_strict_issues_nothing_when_a_row_is_rejected(tmp_path: Path, key_file: Path) -> None:
+    out = tmp_path / "awards"
+    roster = write_roster(
+        tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03", "bad,Bob,cloud-essentials,2026-02-03"]
+    )
+    code, payload, _ = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file), "--strict"
+    )
+    assert code == 1
+    assert payload["withheld"] is True and award_files(out) == []
+
+
+def test_key_problems_are_one_line_usage_errors(tmp_path: Path, key_file: Path) -> None:
+    roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
+    exposed = tmp_path / "exposed.key"
+    exposed.write_bytes(key_file.read_bytes())
+    exposed.chmod(0o644)
+    for key_args in (["--key", str(exposed)], ["--key", str(tmp_path / "missing.key")], []):
+        result = runner.invoke(
+            app,
+            ["issue", str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(tmp_path / "o"), *key_args],
+            env={"CC_ISSUER_KEY": ""},
+        )
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and len(result.stderr.strip().splitlines()) == 1
+    assert "secretKeyMultibase" not in result.output
+
+
+def _policy_catalog(base_catalog: Path, policy: str) -> Path:
+    path = base_catalog / "credentials/base-foundational.yaml"
+    path.write_text(path.read_text() + f"duplicates: {policy}\nexpires_after: P1Y\n")
+    return base_catalog
+
+
+@pytest.mark.parametrize(
+    ("policy", "second_action", "live"), [("deny", "skip", 1), ("replace", "replace", 1), ("allow", "issue", 2)]
+)
+def test_duplicate_policies(
+    tmp_path: Path, key_file: Path, base_catalog: Path, policy: str, second_action: str, live: int
+) -> None:
+    catalog = _policy_catalog(base_catalog, policy)
+    out = tmp_path / "awards"
+    first = write_roster(tmp_path / "first.csv", ["ana@example.com,Ana,base-foundational,2026-01-10"])
+    second = write_roster(tmp_path / "second.csv", ["ANA@example.com,Ana,base-foundational,2026-06-10"])
+    for roster in (first, second):
+        code, payload, output = issue(str(roster), "--catalog", str(catalog), "--out", str(out), "--key", str(key_file))
+        assert code == 0, output
+    assert payload["rows"][0]["action"] == second_action  # type: ignore[index]
+    assert ledger_rows(out, "SELECT COUNT(*) FROM awards WHERE state != 'revoked'")[0][0] == live
+    if policy == "replace":
+        old, new = ledger_rows(
+            out, "SELECT state, revoked_reason, awarded_at, issued_at, replaces, id FROM awards ORDER BY status_index"
+        )
+        assert old[0] == "revoked" and str(old[1]).startswith("superseded by")
+        assert new[2] == old[2] == "2026-01-10T00:00:00Z" and new[3] == "2026-06-10T00:00:00Z" and new[4] == old[5]
+        newest = json.loads(next(p for p in award_files(out) if p.stem in str(new[5])).read_text())
+        assert newest["awardedDate"] == "2026-01-10T00:00:00Z"
+    # A re-run of the second roster never issues again, whatever the policy.
+    code, payload, _ = issue(str(second), "--catalog", str(catalog), "--out", str(out), "--key", str(key_file))
+    assert payload["summary"]["issued"] == 0  # type: ignore[index]
+
+
+def test_bake_png_and_svg(tmp_path: Path, key_file: Path) -> None:
+    from cc_cli.baking import unbake_png, unbake_svg
+
+    out = tmp_path / "awards"
+    roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
+    code, _, output = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file), "--bake", "png,svg"
+    )
+    assert code == 0, output
+    [award] = award_files(out)
+    expected = json.loads(award.read_text())
+    assert json.loads(unbake_png(award.with_suffix(".png").read_bytes())) == expected
+    assert json.loads(unbake_svg(award.with_suffix(".svg").read_bytes())) == expected
+
+
+def _big_roster(tmp_path: Path, rows: int) -> Path:
+    return write_roster(
+        tmp_path / "big.csv", [f"p{i}@example.com,Person {i},base-foundational,2026-02-03" for i in range(rows)]
+    )
+
+
+def _command(roster: Path, catalog: Path, out: Path, key: Path) -> list[str]:
+    return [
+        CC,
+        "issue",
+        str(roster),
+        "--catalog",
+        str(catalog),
+        "--out",
+        str(out),
+        "--key",
+        str(key),
+        "--format",
+        "json",
+    ]
+
+
+def _check_consistent(out: Path, rows: int) -> None:
+    files = award_files(out)
+    ids = ledger_rows(out, "SELECT id, file, file_sha256, state FROM awards")
+    assert len(ids) == rows, f"{len(ids)} ledger rows for {rows} roster rows"
+    assert {str(row[1]) for row in ids} == {f"{p.parent.name}/{p.name}" for p in files}
+    assert all(row[2] is not None and row[3] == "issued" for row in ids)
+    assert not list(out.glob("*/.*.tmp"))
+
+
+def test_kill_9_mid_batch_then_rerun_completes_without_duplicates(
+    tmp_path: Path, key_file: Path, base_catalog: Path
+) -> None:
+    rows = 4000
+    roster = _big_roster(tmp_path, rows)
+    out = tmp_path / "awards"
+    process = subprocess.Popen(
+        _command(roster, base_catalog, out, key_file), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("*/*.json"))) < 300:
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    written = len(award_files(out))
+    assert 0 < written < rows, written
+    done = subprocess.run(_command(roster, base_catalog, out, key_file), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    _check_consistent(out, rows)
+
+
+def test_two_concurrent_runs_of_the_same_roster_issue_each_row_once(
+    tmp_path: Path, key_file: Path, base_catalog: Path
+) -> None:
+    rows = 2000
+    roster = _big_roster(tmp_path, rows)
+    out = tmp_path / "awards"
+    processes = [
+        subprocess.Popen(
+            _command(roster, base_catalog, out, key_file), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    results = [process.communicate(timeout=120) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], results
+    issued = [json.loads(stdout)["summary"]["issued"] for stdout, _ in results]
+    assert sum(issued) == rows, issued
+    _check_consistent(out, rows)
