@@ -107,7 +107,7 @@ def check_rows(
             problem("CC506", "email", f"repeats line {seen[key]} (same email and credential); remove one of them")
         elif email and credential_id:
             seen[key] = row.line
-        if credential is not None and email:
+        if credential is not None and credential.status == "active" and email:
             held = holdings(email.lower()) | earned.get(email.lower(), set())
             needed = [
                 *credential.requires,
