@@ -49,7 +49,7 @@ demo() {
 run_tests() {
   install "[dev]"
   command -v node >/dev/null || apt_install nodejs npm
-  "$BIN/python" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+  "$BIN/python" -m pytest -q -n "${PYTEST_WORKERS:-2}" "$@"
 }
 
 case "${1:-}" in
