@@ -16,7 +16,12 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / "_data" / "issue"
-KINDS = [("skill", "type: foundational"), ("skill", "type: intermediate"), ("certificate", ""), ("certification", "level: associate")]
+KINDS = [
+    ("skill", "type: foundational"),
+    ("skill", "type: intermediate"),
+    ("certificate", ""),
+    ("certification", "level: associate"),
+]
 
 
 def credential(index: int) -> str:
@@ -52,13 +57,17 @@ def generate(rows: int, credentials: int) -> tuple[Path, Path]:
     for index in range(credentials):
         (catalog / "credentials" / f"bench-{index:02d}.yaml").write_text(credential(index))
     steps = "  - credential: bench-00\n  - credential: bench-01\n"  # foundational, then intermediate
-    (catalog / "paths" / "bench-path.yaml").write_text(f"id: bench-path\ntitle: Bench\ndescription: Bench path.\nsteps:\n{steps}")
+    (catalog / "paths" / "bench-path.yaml").write_text(
+        f"id: bench-path\ntitle: Bench\ndescription: Bench path.\nsteps:\n{steps}"
+    )
     roster = WORK / "roster.csv"
     with roster.open("w", encoding="utf-8") as stream:
         stream.write("email,name,credential,issued_on\n")
         for row in range(rows):
             person = row // credentials
-            stream.write(f"learner{person}@example.com,Learner Número {person},bench-{row % credentials:02d},2026-03-{1 + person % 28:02d}\n")
+            stream.write(
+                f"learner{person}@example.com,Learner Número {person},bench-{row % credentials:02d},2026-03-{1 + person % 28:02d}\n"
+            )
     return catalog, roster
 
 
@@ -94,7 +103,19 @@ def main() -> None:
     key = WORK / "issuer.key"
     subprocess.run([str(BIN / "cc"), "keys", "init", str(key)], check=True, capture_output=True)
     out = WORK / "awards"
-    command = [str(BIN / "cc"), "issue", str(roster), "--catalog", str(catalog), "--out", str(out), "--key", str(key), "--format", "json"]
+    command = [
+        str(BIN / "cc"),
+        "issue",
+        str(roster),
+        "--catalog",
+        str(catalog),
+        "--out",
+        str(out),
+        "--key",
+        str(key),
+        "--format",
+        "json",
+    ]
     start = time.perf_counter()
     log = (WORK / "issue-output.json").open("w")  # a file, not a pipe: 100,000 rows of JSON would fill a pipe
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.PIPE, text=True)

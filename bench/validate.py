@@ -21,7 +21,20 @@ BIN = Path(sys.executable).parent
 WORK = Path(__file__).resolve().parent / "_data" / "validate"
 
 TYPES = ["foundational", "intermediate", "advanced"]
-WORDS = ["Cloud", "Data", "Security", "Automation", "Integration", "Analytics", "Quantum", "Mainframe", "Storage", "Network", "AI", "Design"]
+WORDS = [
+    "Cloud",
+    "Data",
+    "Security",
+    "Automation",
+    "Integration",
+    "Analytics",
+    "Quantum",
+    "Mainframe",
+    "Storage",
+    "Network",
+    "AI",
+    "Design",
+]
 
 
 def credential(index: int, rng: random.Random) -> tuple[str, str]:

@@ -153,17 +153,7 @@ def _plan(
         credential = catalog.credentials[planned.credential_id]
         done = existing.get(key)
         if done is not None:
-            report.outcomes.append(
-                Outcome(
-                    planned.line,
-                    planned.email,
-                    credential.id,
-                    "skip",
-                    done.id,
-                    done.file,
-                    f"already issued from this row as {done.id}",
-                )
-            )
+            report.outcomes.append(_skip(planned, done, f"already issued from this row as {done.id}"))
             continue
         old = live.get((planned.email.lower(), credential.id))
         action = "issue"
@@ -171,20 +161,17 @@ def _plan(
             expired = old.valid_until is not None and old.valid_until <= stamp
             if credential.duplicates == "deny" and not expired:
                 report.outcomes.append(
-                    Outcome(
-                        planned.line,
-                        planned.email,
-                        credential.id,
-                        "skip",
-                        old.id,
-                        old.file,
-                        f"already holds an active award {old.id} (duplicates: deny)",
-                    )
+                    _skip(planned, old, f"already holds an active award {old.id} (duplicates: deny)")
                 )
                 continue
             action = "replace"
         plan.append((planned, credential, key, action, old if action == "replace" else None))
     return plan
+
+
+def _skip(planned: Any, award: AwardRow, reason: str) -> Outcome:
+    """A row not issued because `award` already stands for it."""
+    return Outcome(planned.line, planned.email, award.credential_id, "skip", award.id, award.file, reason)
 
 
 def _insert_chunk(

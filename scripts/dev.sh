@@ -49,6 +49,8 @@ demo() {
 run_tests() {
   install "[dev]"
   command -v node >/dev/null || apt_install nodejs npm
+  # The independent Digital Bazaar verifier must run here, not be skipped.
+  export CC_REQUIRE_JS_VERIFIER=${CC_REQUIRE_JS_VERIFIER:-1}
   "$BIN/python" -m pytest -q -n "${PYTEST_WORKERS:-2}" "$@"
 }
 

@@ -97,3 +97,15 @@ def js_verify(
     if [r["file"] for r in results] != files:
         raise RuntimeError(f"verify.mjs output does not match its input files: {proc.stdout!r}")
     return results
+
+
+def ensure_or_skip() -> None:
+    """Install the verifier, or skip the calling test when node/npm are missing (unless required())."""
+    import pytest
+
+    try:
+        ensure_installed()
+    except JsVerifierUnavailable as exc:
+        if required():
+            raise
+        pytest.skip(str(exc))

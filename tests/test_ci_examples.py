@@ -33,7 +33,12 @@ def test_pre_commit_hooks_run_on_the_sample_catalog() -> None:
 def test_pre_commit_hook_fails_on_a_broken_catalog(base_catalog: Path) -> None:
     (base_catalog / "credentials/base-foundational.yaml").write_text("id: base-foundational\n")
     hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
-    done = subprocess.run([CC, *shlex.split(hook["entry"])[1:], "--catalog", "catalog"], cwd=base_catalog.parent, capture_output=True, text=True)
+    done = subprocess.run(
+        [CC, *shlex.split(hook["entry"])[1:], "--catalog", "catalog"],
+        cwd=base_catalog.parent,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert "catalog/credentials/base-foundational.yaml:1:1: error CC101" in done.stdout
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from js_verifier import JsVerifierUnavailable, ensure_installed, js_verify, required
+from js_verifier import ensure_or_skip, js_verify
 from sample_credentials import sample_award
 
 from cc_cli import signing
@@ -19,12 +19,7 @@ NOW = "2026-06-01T00:00:00Z"  # inside the sample award's validity window, whate
 
 @pytest.fixture(scope="module")
 def js_available() -> None:
-    try:
-        ensure_installed()
-    except JsVerifierUnavailable as exc:
-        if required():
-            raise
-        pytest.skip(str(exc))
+    ensure_or_skip()
 
 
 def write(path: Path, document: dict[str, Any]) -> Path:

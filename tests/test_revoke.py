@@ -155,14 +155,9 @@ def test_roster_revokes_the_awards_of_its_rows(issued: tuple[Path, Path, Issuer,
 
 
 def test_the_digital_bazaar_verifier_reads_the_published_list(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
-    from js_verifier import JsVerifierUnavailable, ensure_installed, js_verify, required
+    from js_verifier import ensure_or_skip, js_verify
 
-    try:
-        ensure_installed()
-    except JsVerifierUnavailable as exc:
-        if required():
-            raise
-        pytest.skip(str(exc))
+    ensure_or_skip()
     out, key_file, _issuer, ids = issued
     assert revoke(out, key_file, ids[1], "--reason", "withdrawn")[0] == 0
     files = [out / CREDENTIAL / f"{award_id.removeprefix('urn:uuid:')}.json" for award_id in ids[:3]]

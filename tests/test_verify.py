@@ -376,14 +376,9 @@ def test_compiled_schema_agrees_with_jsonschema(world: World) -> None:
 
 
 def test_the_digital_bazaar_verifier_agrees_on_every_case(world: World, tmp_path: Path) -> None:
-    from js_verifier import JsVerifierUnavailable, ensure_installed, js_verify, required
+    from js_verifier import ensure_or_skip, js_verify
 
-    try:
-        ensure_installed()
-    except JsVerifierUnavailable as exc:
-        if required():
-            raise
-        pytest.skip(str(exc))
+    ensure_or_skip()
     names = list(world.files)
     payload = verdicts(world, *names)
     js_files = []
