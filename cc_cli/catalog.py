@@ -209,7 +209,8 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
             else None
         ),
         expires_after=data.get("expires_after"),
-        duplicates=data.get("duplicates", "deny"),
+        # Issuing a certification again is its renewal (issue 5): the new award replaces the old one.
+        duplicates=data.get("duplicates", "replace" if data.get("classification") == "certification" else "deny"),
         emblem=model.Emblem(**emblem),
         url=data.get("url"),
     )

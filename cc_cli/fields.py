@@ -108,7 +108,13 @@ CREDENTIAL: dict[str, Field] = {
     ),
     "renewal": RENEWAL,
     "expires_after": Field("duration", "Non-certifications: awards expire after this (ISO 8601)."),
-    "duplicates": Field("enum", "What a second award to the same person does.", False, model.DUPLICATE_POLICIES),
+    "duplicates": Field(
+        "enum",
+        "What a second award to the same person does: deny (default), allow, or replace (default for certifications: "
+        "issuing again is renewal).",
+        False,
+        model.DUPLICATE_POLICIES,
+    ),
     "emblem": Field(
         "object",
         "How the emblem is drawn.",
