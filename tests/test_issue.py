@@ -86,20 +86,21 @@ def test_sample_roster_issues_valid_signed_awards_once(tmp_path: Path, key_file:
     assert len(manifest) == rows and all(m["award_id"].startswith("urn:uuid:") for m in manifest)
 
 
-def test_awards_verify_in_digital_bazaar_and_tampering_fails(tmp_path: Path, key_file: Path) -> None:
+def test_every_sample_award_verifies_in_digital_bazaar_and_tampering_fails(tmp_path: Path, key_file: Path) -> None:
     from tests.js_verifier import js_verify
 
     out = tmp_path / "awards"
-    roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana Núñez,cloud-essentials,2026-02-03"])
-    code, _, output = issue(str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file))
+    code, _, output = issue(
+        str(ROOT / "examples/roster.csv"), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file)
+    )
     assert code == 0, output
-    [award] = award_files(out)
+    awards = award_files(out)
     tampered = tmp_path / "tampered.json"
-    document = json.loads(award.read_text())
+    document = json.loads(awards[0].read_text())
     document["name"] = "IBM Cloud Essentials (forged)"
     tampered.write_text(json.dumps(document))
-    verdicts = {Path(r["file"]).name: r["verified"] for r in js_verify([award, tampered])}
-    assert verdicts == {award.name: True, "tampered.json": False}
+    verdicts = {Path(r["file"]).name: r["verified"] for r in js_verify([*awards, tampered])}
+    assert verdicts == {**{award.name: True for award in awards}, "tampered.json": False}
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, key_file: Path) -> None:
@@ -283,3 +284,18 @@ def test_two_concurrent_runs_of_the_same_roster_issue_each_row_once(
     issued = [json.loads(stdout)["summary"]["issued"] for stdout, _ in results]
     assert sum(issued) == rows, issued
     _check_consistent(out, rows)
+
+
+def test_keys_init_refuses_the_catalog_folder_and_overwrites(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    result = runner.invoke(app, ["keys", "init", str(catalog / "issuer.key")], env={"CC_CATALOG": str(catalog)})
+    assert result.exit_code == 2 and "inside the catalog" in result.stderr
+    key = tmp_path / "issuer.key"
+    assert runner.invoke(app, ["keys", "init", str(key)]).exit_code == 0
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    again = runner.invoke(app, ["keys", "init", str(key)])
+    assert again.exit_code == 2 and "Traceback" not in again.output
+    shown = runner.invoke(app, ["keys", "show", str(key), "--format", "json"])
+    assert json.loads(shown.stdout)["did"].startswith("did:key:z6Mk")
+    assert "secretKeyMultibase" not in shown.output and "secret" not in shown.output.lower()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cc_cli.cli.common import handle_errors
+from cc_cli.cli.common import default_catalog, fail, handle_errors
 
 if TYPE_CHECKING:
     from cc_cli.keys import KeyInfo
@@ -43,6 +43,9 @@ def init(
     from cc_cli.keys import create_key
 
     target = _key_path(path)
+    catalog = default_catalog().resolve()
+    if target.resolve().is_relative_to(catalog):
+        raise fail(f"{target} is inside the catalog folder {catalog}: keep the private key out of the catalog and git")
     info = create_key(target)
     _show(target, info, output_format, created=True)
 
