@@ -87,6 +87,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         needed = {credential.id for _, credential, _, _, _ in plan}
         emblems = _emblems(catalog, settings, needed) if settings.bake else {}
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
+            if progress is not None:
+                progress(0, len(plan) + len(ledger.unwritten()))
             report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
             _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
         _finish(report, roster, settings, ledger)
@@ -260,7 +262,7 @@ def _collect(item: tuple[Future[list[tuple[str, str]]], int], ledger: Ledger, pr
     os.sync()  # the files are durable before the ledger says they exist
     ledger.mark_issued(done)
     if progress is not None:
-        progress(count)
+        progress(count, None)
 
 
 def _finish_unwritten(
@@ -275,9 +277,9 @@ def _finish_unwritten(
         ]
         in_flight.append((pool.submit(sign_and_write, task), len(task)))
         while len(in_flight) > workers * 2:
-            _collect(in_flight.popleft(), ledger, None)
+            _collect(in_flight.popleft(), ledger, progress)
     while in_flight:
-        _collect(in_flight.popleft(), ledger, None)
+        _collect(in_flight.popleft(), ledger, progress)
     return len(rows)
 
 

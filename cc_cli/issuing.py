@@ -27,7 +27,7 @@ from cc_cli.ledger import AwardRow
 from cc_cli.problems import Problem, UsageError
 
 CHUNK = 1000
-Progress = Callable[[int], None]
+Progress = Callable[[int, int | None], None]  # (awards just finished, new total or None)
 
 
 @dataclass(slots=True)

@@ -91,7 +91,14 @@ class _progress:
         )
         self.bar.start()
         self.task = self.bar.add_task("issue", total=None)
-        return lambda count: self.bar.advance(self.task, count) if self.bar else None
+        return self.advance
+
+    def advance(self, count: int, total: int | None) -> None:
+        if self.bar is None:
+            return
+        if total is not None:
+            self.bar.update(self.task, total=total)
+        self.bar.advance(self.task, count)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
