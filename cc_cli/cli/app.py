@@ -44,13 +44,32 @@ def _root(
 
 def _register() -> None:
     # One line per command module; keep the order of `cc --help`.
-    from cc_cli.cli import issue, keys, render, revoke, rules, schema, validate, verify
+    from cc_cli.cli import (
+        expiring,
+        export,
+        issue,
+        keys,
+        paths,
+        render,
+        revoke,
+        rules,
+        schema,
+        site,
+        transcript,
+        validate,
+        verify,
+    )
 
     validate.register(app)
     render.register(app)
+    paths.register(app)
+    site.register(app)
+    export.register(app)
     issue.register(app)
     verify.register(app)
     revoke.register(app)
+    expiring.register(app)
+    transcript.register(app)
     keys.register(app)
     rules.register(app)
     schema.register(app)

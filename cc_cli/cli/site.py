@@ -1,0 +1,49 @@
+"""`cc site`: build the catalog's static HTML site (credentials, learning paths, legacy section)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors
+
+
+def register(app: typer.Typer) -> None:
+    app.command("site")(site)
+
+
+@handle_errors
+def site(
+    catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
+    out: Path = typer.Option(Path("site"), "--out", "-o", metavar="DIR", help="Folder for the site (replaced whole)."),
+) -> None:
+    """Build a static HTML site of the catalog: a filterable index, a page per credential and per learning
+    path (with its roadmap as an SVG diagram), and a legacy section. No JavaScript framework, no network
+    fetches, relative links only: it works from file:// and from any static host.
+
+    The catalog must validate (run `cc validate`). The site is built beside DIR and swapped in whole, so DIR
+    never holds half a site. Exit 0 when built, 2 on usage errors or a catalog with errors.
+    """
+    from cc_cli.problems import UsageError
+    from cc_cli.site import build_site
+    from cc_cli.validate import validate_catalog
+
+    root = catalog or default_catalog()
+    started = time.perf_counter()
+    report = validate_catalog(root)
+    if report.errors:
+        raise UsageError(
+            f"the catalog {root} has {report.errors} error(s): run `cc validate --catalog {root}` and fix them first"
+        )
+    assert report.load is not None
+    result = build_site(report.load.catalog, out)
+    for key in result.undrawn:
+        sys.stderr.write(f"cc site: warning: {key}: emblem cannot be drawn, shown as a placeholder\n")
+    seconds = time.perf_counter() - started
+    sys.stderr.write(
+        f"cc site: {result.pages} page(s) in {out}: {result.credentials} credential(s), "
+        f"{result.paths} learning path(s), in {seconds:.1f} s; open {out / 'index.html'}\n"
+    )

@@ -1,0 +1,197 @@
+"""`cc site` core: the catalog as a static HTML site, built beside the target and swapped in whole.
+
+Layout (every link relative, so it works from file:// and from any static host, under any path):
+
+    index.html              credentials (filterable), learning paths, legacy section
+    legacy.html             legacy and retired credentials, retired paths
+    credentials/<id>.html   one page per published credential (drafts are not published)
+    paths/<id>.html         one page per published learning path, with its SVG roadmap
+    emblems/<id>.svg|png    emblems (see emblems.py for why SVG)
+    assets/                 style sheet, the small filter script, the icon
+
+Credential pages and emblems are the bulk of a large catalog; they are written by worker processes in
+chunks while the main process writes the index and the path pages. Prints nothing; returns a SiteResult.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cc_cli.model import Catalog
+from cc_cli.paths import relations_of, roadmap
+from cc_cli.site import publish
+from cc_cli.site.diagram import layout
+from cc_cli.site.emblems import draw_one, emblem_name
+from cc_cli.site.framework import CLASSIFICATIONS, LEGACY, SOURCE_TITLE
+from cc_cli.site.views import Site, sort_key
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
+ASSETS = ("site.css", "filters.js", "icon.svg")
+PARALLEL_FROM = 300  # credentials; below this, worker start-up costs more than it saves
+
+
+@dataclass(slots=True)
+class SiteResult:
+    out: Path
+    credentials: int = 0  # credential pages written
+    paths: int = 0  # path pages written
+    pages: int = 0  # every HTML page
+    undrawn: list[str] = field(default_factory=list)  # credentials shown with the placeholder emblem
+
+
+@cache
+def environment() -> Any:
+    """Jinja2 with autoescape on for every template: catalog text can only ever be text on the page."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["web_url"] = web_url
+    return env
+
+
+def web_url(value: str | None) -> str | None:
+    """Only http(s) URLs become links: a `javascript:` URL in the catalog must never become clickable."""
+    if value and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
+def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None) -> SiteResult:
+    """Build the whole site into a temporary folder beside `out`, then swap it in; on any failure `out`
+    is left as it was."""
+    temporary = publish.start(out)
+    try:
+        result = write_site(catalog, temporary, jobs=jobs)
+        publish.finish(temporary, out)
+    except BaseException:
+        publish.abandon(temporary)
+        raise
+    result.out = out
+    return result
+
+
+def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> SiteResult:
+    """Write every page, emblem and asset into `folder` (which should be empty)."""
+    site = Site(catalog, relations_of(catalog), {key: emblem_name(c) for key, c in catalog.credentials.items()})
+    for name in ("credentials", "paths", "emblems", "assets"):
+        (folder / name).mkdir(exist_ok=True)
+    for name in ASSETS:
+        shutil.copyfile(TEMPLATES / name, folder / "assets" / name)
+    shutil.copyfile(TEMPLATES / "placeholder.svg", folder / "emblems" / "_none.svg")
+    ids = sorted(site.credentials)
+    result = SiteResult(out=folder, credentials=len(ids), paths=len(site.paths))
+    workers = max(1, min(jobs or os.cpu_count() or 1, 8))
+    if workers == 1 or len(ids) < PARALLEL_FROM:
+        _write_others(site, folder)
+        result.undrawn = _write_credentials(site, folder, ids)
+    else:
+        from cc_cli.emblem.draw import warm
+
+        warm()  # fonts and templates loaded once, before the workers fork
+        size = max(100, len(ids) // (workers * 4))
+        chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(site, folder)) as pool:
+            futures: list[Future[list[str]]] = [pool.submit(_chunk, chunk) for chunk in chunks]
+            _write_others(site, folder)  # meanwhile, in this process
+            result.undrawn = sorted(key for future in futures for key in future.result())
+    result.pages = result.credentials + result.paths + 2
+    return result
+
+
+def _common(site: Site, root: str) -> dict[str, Any]:
+    info = site.catalog.info
+    return {
+        "root": root,
+        "program": info.name or "Credentials",
+        "issuer": info.issuer.name,
+        "issuer_url": web_url(info.issuer.url),
+        "source_title": SOURCE_TITLE,
+    }
+
+
+def _render(published: Site, template: str, target: Path, /, root: str, **context: Any) -> None:
+    html = environment().get_template(template).render(**_common(published, root), **context)
+    target.write_text(html, encoding="utf-8")
+
+
+def _write_credentials(site: Site, folder: Path, ids: list[str]) -> list[str]:
+    """Emblem and page of each credential in `ids`; returns those drawn with the placeholder."""
+    undrawn = []
+    for key in ids:
+        credential = site.credentials[key]
+        if not draw_one(site.catalog, credential, folder / "emblems"):
+            undrawn.append(key)
+        page = site.credential_page(credential)
+        _render(site, "credential.html.j2", folder / "credentials" / f"{key}.html", **page)
+    return undrawn
+
+
+_state: tuple[Site, Path] | None = None
+
+
+def _init(site: Site, folder: Path) -> None:
+    global _state
+    _state = (site, folder)
+
+
+def _chunk(ids: list[str]) -> list[str]:
+    assert _state is not None
+    return _write_credentials(_state[0], _state[1], ids)
+
+
+def _write_others(site: Site, folder: Path) -> None:
+    """The index, the legacy page and every path page."""
+    published = sorted(site.credentials.values(), key=sort_key)
+    current = [c for c in published if not c.legacy and c.status == "active"]
+    legacy = [c for c in published if c.legacy]
+    retired = [c for c in published if c.status == "retired" and not c.legacy]
+    active_paths = sorted((p for p in site.paths.values() if p.status == "active"), key=lambda p: p.title.casefold())
+    retired_paths = sorted((p for p in site.paths.values() if p.status != "active"), key=lambda p: p.title.casefold())
+    counts = {key: sum(c.classification == key for c in current) for key in CLASSIFICATIONS}
+    _render(
+        site,
+        "index.html.j2",
+        folder / "index.html",
+        "",
+        cards=[site.card(c, "") for c in current],
+        legacy_cards=[site.card(c, "") for c in legacy[:8]],
+        legacy_total=len(legacy) + len(retired),
+        path_cards=[site.path_card(p, "") for p in active_paths],
+        counts=counts,
+        legacy_quote=LEGACY,
+    )
+    _render(
+        site,
+        "legacy.html.j2",
+        folder / "legacy.html",
+        "",
+        legacy_cards=[site.card(c, "") for c in legacy],
+        retired_cards=[site.card(c, "") for c in retired],
+        retired_paths=[site.path_card(p, "") for p in retired_paths],
+        legacy_quote=LEGACY,
+    )
+    for path in site.paths.values():
+        drawn = roadmap(site.catalog, path, site.relations)
+        _render(
+            site,
+            "path.html.j2",
+            folder / "paths" / f"{path.id}.html",
+            "../",
+            path=path,
+            roadmap=drawn,
+            diagram=layout(drawn, site),
+            site=site,
+            audience=site.path_card(path, "../")["audience"],
+        )

@@ -1,0 +1,188 @@
+"""`cc export`: OB 3.0 Achievements (checked against the 1EdTech schema), CTDL JSON-LD, Credly's roster layout."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from cc_cli.catalog import load_catalog
+from cc_cli.cli.app import app
+from cc_cli.export import CREDLY_COLUMNS, CTDL_CONTEXT, export_credly_csv, export_ctdl, export_ob3
+from cc_cli.model import Catalog
+from tests.conftest import SAMPLE_CATALOG, write_files
+
+runner = CliRunner()
+STANDARDS = Path("/work/shared/standards/ob_v3p0/achievementcredential.json")
+BUNDLED = Path(__file__).resolve().parents[1] / "cc_cli" / "data" / "schema" / "ob_v3p0_achievementcredential.json"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Catalog:
+    return load_catalog(SAMPLE_CATALOG).catalog
+
+
+def achievement_validator() -> jsonschema.protocols.Validator:
+    """The `Achievement` definition of the 1EdTech OB 3.0 AchievementCredential schema, for a list of them."""
+    source = STANDARDS if STANDARDS.exists() else BUNDLED
+    schema = json.loads(source.read_text(encoding="utf-8"))
+    wrapper = {
+        "$schema": schema.get("$schema", "https://json-schema.org/draft/2019-09/schema#"),
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/Achievement"},
+        "$defs": schema["$defs"],
+    }
+    cls = jsonschema.validators.validator_for(wrapper)
+    return cls(wrapper, format_checker=cls.FORMAT_CHECKER)
+
+
+def test_ob3_validates_against_the_achievement_schema(sample: Catalog) -> None:
+    data = json.loads(export_ob3(sample, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"))
+    errors = sorted(achievement_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+    ids = [item["humanCode"] for item in data]
+    assert ids == sorted(ids) and len(ids) == sum(c.status != "draft" for c in sample.credentials.values())
+    kinds = {item["humanCode"]: item["achievementType"] for item in data}
+    assert kinds["cloud-essentials"] == "Badge"
+    assert kinds["full-stack-cloud-developer-certificate"] == "Certificate"
+    assert kinds["ibm-certified-associate-analyst-qradar-siem-v7-5"] == "Certification"
+    assert data[0]["creator"]["id"].startswith("did:key:")
+
+
+def test_ob3_is_what_awards_embed(sample: Catalog) -> None:
+    from cc_cli.awards import achievement, issuer_profile
+
+    data = json.loads(export_ob3(sample, "did:key:z6Mk"))
+    credential = sample.credentials["cloud-essentials"]
+    expected = achievement(credential, sample.info, issuer_profile(sample.info, "did:key:z6Mk"))
+    assert next(item for item in data if item["humanCode"] == "cloud-essentials") == expected
+
+
+def graph_of(catalog: Catalog) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    document = json.loads(export_ctdl(catalog))
+    nodes = {node["ceterms:ctid"]: node for node in document["@graph"]}
+    return document, nodes
+
+
+def by_name(nodes: dict[str, dict[str, Any]], title: str) -> dict[str, Any]:
+    return next(node for node in nodes.values() if node["ceterms:name"]["en-US"] == title)
+
+
+def test_ctdl_has_the_context_and_the_right_types(sample: Catalog) -> None:
+    document, nodes = graph_of(sample)
+    assert document["@context"] == CTDL_CONTEXT
+    types = [node["@type"] for node in document["@graph"]]
+    assert types[0] == "ceterms:CredentialOrganization"
+    assert set(types[1:]) == {"ceterms:Badge", "ceterms:Certificate", "ceterms:Certification"}
+    for node in document["@graph"]:
+        assert node["ceterms:ctid"].startswith("ce-") and node["@id"].endswith(node["ceterms:ctid"])
+    badge = by_name(nodes, "IBM Cloud Essentials")
+    assert badge["@type"] == "ceterms:Badge"
+    assert badge["ceterms:estimatedDuration"] == [{"@type": "ceterms:DurationProfile", "ceterms:exactDuration": "PT8H"}]
+    assert badge["ceterms:credentialStatusType"]["ceterms:targetNode"] == "credentialStat:Active"
+    assert badge["ceterms:ownedBy"] == [document["@graph"][0]["@id"]]
+    # CTDL's expirationDate means "no longer offered", never an award's expiry: the catalog has no such date
+    assert all("ceterms:expirationDate" not in node for node in document["@graph"])
+    assert export_ctdl(sample) == export_ctdl(sample)  # stable CTIDs
+
+
+def test_ctdl_requires_names_target_credentials_and_renewal(sample: Catalog) -> None:
+    _, nodes = graph_of(sample)
+    professional = by_name(nodes, "IBM Certified Deployment Professional - Security QRadar SIEM V7.5")
+    associate = by_name(nodes, "IBM Certified Associate Analyst - Security QRadar SIEM V7.5")
+    (requires,) = professional["ceterms:requires"]
+    assert requires["@type"] == "ceterms:ConditionProfile"
+    assert requires["ceterms:targetCredential"] == [associate["@id"]]
+    assert associate["ceterms:renewalFrequency"] == "P2Y"
+    (renewal,) = associate["ceterms:renewal"]
+    assert renewal["@type"] == "ceterms:ConditionProfile"
+    assert "Continuing education: 16 hours" in renewal["ceterms:condition"]["en-US"]
+    certificate = by_name(nodes, "Data Science Professional Certificate")
+    assert certificate["@type"] == "ceterms:Certificate"
+    step = by_name(nodes, "Machine Learning with Python")
+    assert step["ceterms:isPreparationFor"][0]["ceterms:targetCredential"] == [certificate["@id"]]
+
+
+def test_ctdl_marks_retired_credentials_deprecated(base_catalog: Path) -> None:
+    text = (base_catalog / "credentials" / "base-foundational.yaml").read_text()
+    write_files(
+        base_catalog,
+        {"credentials/base-old.yaml": text.replace("id: base-foundational", "id: base-old") + "status: retired\n"},
+    )
+    _, nodes = graph_of(load_catalog(base_catalog).catalog)
+    retired = [
+        n
+        for n in nodes.values()
+        if n.get("ceterms:credentialStatusType", {}).get("ceterms:targetNode") == "credentialStat:Deprecated"
+    ]
+    assert len(retired) == 1 and "ceterms:expirationDate" not in retired[0]
+
+
+def test_credly_csv_header_and_rows(sample: Catalog) -> None:
+    text = export_credly_csv(sample, dt.date(2025, 3, 9))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0]) == CREDLY_COLUMNS
+    assert rows[0][:6] == [
+        "Badge Template ID",
+        "Recipient Email",
+        "Issued To First Name",
+        "Issued To Middle Name",
+        "Issued To Last Name",
+        "Issued at",
+    ]
+    active = sorted(key for key, c in sample.credentials.items() if c.status == "active")
+    assert [row[0] for row in rows[1:]] == active
+    assert all(len(row) == len(CREDLY_COLUMNS) for row in rows)
+    by_id = {row[0]: dict(zip(CREDLY_COLUMNS, row, strict=True)) for row in rows[1:]}
+    certification = by_id["ibm-certified-associate-analyst-qradar-siem-v7-5"]
+    assert (certification["Issued at"], certification["Expires at"]) == ("03/09/25", "03/09/27")  # valid_for P2Y
+    assert by_id["cloud-essentials"]["Expires at"] == ""
+    assert text.endswith("\r\n") and not text.startswith("\ufeff")
+
+
+def test_credly_csv_cells_are_formula_safe(base_catalog: Path) -> None:
+    catalog = load_catalog(base_catalog).catalog
+    catalog.credentials["base-foundational"].id = "=HYPERLINK(1)"  # what a hostile id would do
+    catalog.credentials["=HYPERLINK(1)"] = catalog.credentials.pop("base-foundational")
+    rows = list(csv.reader(io.StringIO(export_credly_csv(catalog, dt.date(2025, 1, 1)))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=HYPERLINK(1)" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_cli_writes_each_format(tmp_path: Path) -> None:
+    for name in ("ob3", "ctdl", "credly-csv"):
+        target = tmp_path / f"out.{name}"
+        result = runner.invoke(app, ["export", "-f", name, "-c", str(SAMPLE_CATALOG), "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        assert target.read_text(encoding="utf-8").strip()
+        assert f"{name} written to" in result.stderr
+    listing = json.loads((tmp_path / "out.ob3").read_text())
+    assert listing[0]["creator"]["id"] == "https://www.ibm.com/training"  # no key: the issuer's url
+
+
+def test_cli_ob3_uses_the_issuer_did_with_a_key(tmp_path: Path) -> None:
+    from cc_cli.keys import create_key
+
+    info = create_key(tmp_path / "issuer.key")
+    result = runner.invoke(
+        app, ["export", "-f", "ob3", "-c", str(SAMPLE_CATALOG), "--key", str(tmp_path / "issuer.key")]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["creator"]["id"] == info.did
+
+
+def test_cli_refuses_a_catalog_with_errors_and_unknown_formats(base_catalog: Path) -> None:
+    write_files(base_catalog, {"credentials/base-foundational.yaml": "id: base-foundational\ntitle: X\n"})
+    result = runner.invoke(app, ["export", "-f", "ctdl", "-c", str(base_catalog)])
+    assert result.exit_code == 2 and "error(s)" in result.stderr
+    result = runner.invoke(app, ["export", "-f", "xml", "-c", str(SAMPLE_CATALOG)])
+    assert result.exit_code == 2
