@@ -126,13 +126,16 @@ def load_key(path: Path) -> Ed25519PrivateKey:
     """Read the private key at `path`, refusing a file that group or others may access."""
     path = Path(path)
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not hang us
     except FileNotFoundError:
-        raise KeyFileError(f"key file {path} does not exist; create one with `cc keys create`") from None
+        raise KeyFileError(f"key file {path} does not exist; create one with `cc keys init`") from None
     except OSError as exc:
         raise KeyFileError(f"cannot open key file {path}: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode  # of the opened file: no check-then-open race
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise KeyFileError(f"key file {path} is not a regular file; point --key at the file `cc keys init` wrote")
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode  # of the opened file: no check-then-open race
         if os.name == "posix" and mode & 0o077:
             raise KeyFileError(
                 f"key file {path} is accessible by group or others (mode {stat.S_IMODE(mode):04o}); "

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -105,6 +106,27 @@ class AwardRow:
 COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
 
 
+LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write lock before giving up
+
+
+def _retry_while_locked(action: Callable[[], None]) -> None:
+    """Run `action`, retrying while another process holds the lock.
+
+    SQLite's busy timeout does not cover switching a brand-new file to WAL: two `cc issue` runs that
+    create the same ledger at once would otherwise see "database is locked" straight away."""
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    delay = 0.01
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
 class Ledger:
     """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
 
@@ -113,7 +135,13 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we open transactions ourselves, so we choose IMMEDIATE (take the write
         # lock up front) and two processes never deadlock upgrading a read lock.
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
+        _retry_while_locked(self._set_up)
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        if int(found) != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"ledger {path} has schema version {found}; this cc reads {SCHEMA_VERSION}")
+
+    def _set_up(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -122,9 +150,6 @@ class Ledger:
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        if int(found) != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"ledger {path} has schema version {found}; this cc reads {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()

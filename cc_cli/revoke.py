@@ -132,7 +132,7 @@ def _manifest_ids(settings: RevokeSettings, report: RevokeReport) -> list[str]:
     if not manifest.is_file():
         raise UsageError(f"no issue manifest {manifest} for the roster {settings.roster} (give --out)")
     ids: list[str] = []
-    with manifest.open(encoding="utf-8", newline="") as stream:
+    with manifest.open(encoding="utf-8-sig", newline="") as stream:
         for row in csv.DictReader(stream):
             if row.get("award_id"):
                 ids.append(normalize_id(row["award_id"]))

@@ -299,3 +299,32 @@ def test_keys_init_refuses_the_catalog_folder_and_overwrites(tmp_path: Path) -> 
     shown = runner.invoke(app, ["keys", "show", str(key), "--format", "json"])
     assert json.loads(shown.stdout)["did"].startswith("did:key:z6Mk")
     assert "secretKeyMultibase" not in shown.output and "secret" not in shown.output.lower()
+
+
+def _open_new_ledger(job: tuple[str, float]) -> int:
+    from cc_cli.ledger import Ledger
+
+    path, start_at = job
+    time.sleep(max(0.0, start_at - time.time()))  # every process opens at the same instant
+    ledger = Ledger(Path(path))
+    ledger.close()
+    return 0
+
+
+def test_many_processes_creating_the_same_new_ledger_at_once_all_succeed(tmp_path: Path) -> None:
+    # Switching a brand-new SQLite file to WAL ignores the busy timeout; the ledger retries instead.
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(6) as pool:
+        pool.map(_open_new_ledger, [(str(tmp_path / "warm-up.sqlite3"), 0.0)] * 6)  # start the workers
+        for attempt in range(10):
+            path = str(tmp_path / f"ledger-{attempt}.sqlite3")
+            start_at = time.time() + 0.2
+            assert pool.map(_open_new_ledger, [(path, start_at)] * 6, chunksize=1) == [0] * 6
+            assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_key_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["keys", "show", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a regular file" in result.stderr and "Traceback" not in result.output
