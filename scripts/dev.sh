@@ -42,8 +42,10 @@ demo() {
   set -x
   "$BIN/cc" issue examples/roster.csv --catalog catalog --out "$out/awards" --key "$out/issuer.key" --bake png
   "$BIN/cc" verify -q "$out/awards"
+  "$BIN/cc" transcript zoe.astrom@example.com --catalog catalog --out "$out/awards"
+  "$BIN/cc" site --catalog catalog --out "$out/site"
   { set +x; } 2>/dev/null
-  echo "demo: done; outputs in $out/"
+  echo "demo: done; outputs in $out/ (open $out/site/index.html to browse the catalog)"
 }
 
 run_tests() {
