@@ -61,8 +61,10 @@ def bake_png(png: bytes, credential_json: str) -> bytes:
 
 
 def unbake_png(png: bytes) -> str:
-    for kind, data, _, _ in _chunks(png):
+    for kind, data, _, end in _chunks(png):
         if kind == b"iTXt" and data.startswith(KEYWORD + b"\x00"):
+            if struct.unpack(">I", png[end - 4 : end])[0] != zlib.crc32(kind + data) & 0xFFFFFFFF:
+                raise BakingError("the PNG's credential chunk is damaged (its CRC does not match)")
             rest = data[len(KEYWORD) + 1 :]
             compressed, _method = rest[0], rest[1]
             rest = rest[2:]

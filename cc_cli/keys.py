@@ -90,6 +90,8 @@ def create_key(path: Path, private_key: Ed25519PrivateKey | None = None) -> KeyI
     not exist or holds a complete key, even after a crash, and an existing key is never clobbered.
     """
     path = Path(path)
+    if path.is_dir():
+        raise KeyFileError(f"{path} is a folder: give the key's file name, for example {path / 'issuer.key'}")
     if path.exists() or path.is_symlink():
         raise KeyFileError(f"{path} already exists; cc never overwrites a key file")
     private_key = private_key or Ed25519PrivateKey.generate()

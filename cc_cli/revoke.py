@@ -90,6 +90,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         base_url = _base_url(settings, ledger, [row for row in rows.values() if row is not None])
         did = signing.did_key(key.public_key())
         _check_issuer(ledger, did)
+        _check_status_folder(settings.out / "status")  # before the ledger changes, not after
         stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with ledger.transaction() as db:
             for award_id in ids:
@@ -99,7 +100,14 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
             row = rows[award_id]
             if award_id not in report.revoked and row is not None:
                 report.already.append((award_id, row.revoked_at or "", row.revoked_reason or ""))
-        report.status_files = _publish(settings.out, ledger, key, base_url, stamp, force=bool(report.revoked))
+        try:
+            report.status_files = _publish(settings.out, ledger, key, base_url, stamp, force=bool(report.revoked))
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise UsageError(
+                f"the ledger records the revocation, but the status lists were not published: "
+                f"{exc.strerror or exc}{where}; fix that and run the same cc revoke again to publish them"
+            ) from None
         return report
     finally:
         ledger.close()
@@ -183,6 +191,18 @@ def _check_issuer(ledger: Ledger, did: str) -> None:
     others = sorted(found - {did})
     if others:
         raise UsageError(f"the key is {did}, but awards in the ledger were issued by {others[0]}: use that key (--key)")
+
+
+def _check_status_folder(folder: Path) -> None:
+    """The lists are written to OUT/status/: find out now if that cannot happen, while nothing is revoked."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".lock", "a"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the status lists to {folder}: {exc.strerror or exc}; nothing was revoked"
+        ) from None
 
 
 def _publish(out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, *, force: bool) -> list[Path]:

@@ -30,6 +30,7 @@ from cc_cli.verdicts import FAIL, OK, SKIP
 from cc_cli.verify_status import StatusSources
 
 CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient")
+AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
 AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
@@ -57,6 +58,11 @@ class FileReport:
     def valid(self) -> bool:
         return self.error is None and all(check.status != FAIL for check in self.checks)
 
+    @property
+    def revocation_unchecked(self) -> bool:
+        """Valid as far as we know, but nobody asked the issuer whether it was revoked."""
+        return self.valid and any(c.name == "status" and c.status == SKIP for c in self.checks)
+
     def as_dict(self) -> dict[str, Any]:
         """The `--format json` shape of one file (documented in `cc verify --help`)."""
         return {
@@ -78,6 +84,7 @@ class VerifyOptions:
     status_dir: Path | None = None
     ledger: Path | None = None
     email: str | None = None
+    require_status: bool = False  # an award whose revocation cannot be checked is invalid
     workers: int = 0  # 0: one per core
 
 
@@ -134,11 +141,22 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
         raise NotACredential(
             f"not valid JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})", kind
         ) from None
+    except NotACredential:
+        raise
+    except RecursionError:
+        # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
+        raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise NotACredential(f"not a credential: the JSON cannot be read ({exc})", kind) from None
     if not isinstance(document, dict):
         raise NotACredential(f"not a credential: the JSON top level is {type(document).__name__}, not an object", kind)
     types = document.get("type")
-    if "VerifiableCredential" not in (types if isinstance(types, list) else [types]):
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" not in types:
         raise NotACredential("not a credential: its type does not include VerifiableCredential", kind)
+    if not AWARD_TYPES & {t for t in types if isinstance(t, str)}:
+        other = ", ".join(str(t) for t in types if t != "VerifiableCredential") or "VerifiableCredential only"
+        raise NotACredential(f"not an Open Badges award: its type is {other}", kind)
     return kind, document
 
 
@@ -147,8 +165,10 @@ def detect_format(data: bytes) -> str | None:
     if data.startswith(baking.PNG_SIGNATURE):
         return "png"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"{", b"[")):
-        return "json"
+    if head.startswith((b"{", b"[", b'"', b"null", b"true", b"false")) or (
+        head[:1] != b"" and head[:1] in b"-0123456789"
+    ):
+        return "json"  # any JSON value, so that `null` is reported as JSON that is not an object
     if head.startswith(b"<") and b"<svg" in data[:65536]:
         return "svg"
     return None
@@ -205,7 +225,7 @@ class _Worker:
             ("schema", self.schema_check),
             ("subject", _subject),
             ("dates", self._dates),
-            ("status", lambda d: self.sources.check(d, path)),
+            ("status", lambda d: self._status(d, path)),
             ("recipient", self._recipient),
         ):
             try:
@@ -214,6 +234,12 @@ class _Worker:
                 status, reason = FAIL, f"cannot check: {type(exc).__name__}: {exc}"
             found.append(Check(name, status, _one_line(reason)))
         return found
+
+    def _status(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
+        status, reason = self.sources.check(document, path)
+        if status == SKIP and self.options.require_status:
+            return FAIL, f"revocation not checked ({reason}), and --require-status was given"
+        return status, reason
 
     def _proof(self, document: dict[str, Any]) -> tuple[str, str]:
         issuer = document.get("issuer")
@@ -231,7 +257,7 @@ class _Worker:
         end, problem = _date(document, "validUntil")
         if problem:
             return FAIL, problem
-        when = at.strftime("%Y-%m-%d %H:%M:%SZ")
+        when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         if at < start:
             return FAIL, f"not yet valid: valid from {document['validFrom']} (checked at {when})"
         if end is not None and at >= end:

@@ -186,3 +186,15 @@ def test_cli_refuses_a_catalog_with_errors_and_unknown_formats(base_catalog: Pat
     assert result.exit_code == 2 and "error(s)" in result.stderr
     result = runner.invoke(app, ["export", "-f", "xml", "-c", str(SAMPLE_CATALOG)])
     assert result.exit_code == 2
+
+
+def test_an_output_path_that_cannot_be_a_file_names_the_users_path(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr == f"cc: error: is a folder, not a file (give a file name): {folder}\n"
+    missing = tmp_path / "no-such-folder" / "ob3.json"
+    result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(missing)])
+    assert result.exit_code == 2 and result.stderr == f"cc: error: No such file or directory: {missing}\n"
+    assert list(folder.iterdir()) == [] and not missing.parent.exists()

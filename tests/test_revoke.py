@@ -131,6 +131,26 @@ def test_usage_errors_are_one_line(issued: tuple[Path, Path, Issuer, list[str]],
     assert code == 2 and "were issued by" in stderr and states(out)[ids[0]] == "issued"
 
 
+def test_an_unwritable_status_folder_revokes_nothing(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    out, key_file, _issuer, ids = issued
+    (out / "status").write_text("a file where the status folder should be\n")
+    code, _, stderr = revoke(out, key_file, ids[0], "--reason", "x")
+    assert code == 2 and stderr.startswith(f"cc: error: cannot write the status lists to {out / 'status'}: ")
+    assert stderr.endswith("; nothing was revoked\n") and states(out)[ids[0]] == "issued"
+
+
+def test_a_list_that_cannot_be_written_says_how_to_finish(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
+    out, key_file, _issuer, ids = issued
+    (out / "status" / "0.json").mkdir(parents=True)  # the list's name is taken: writing it fails late
+    code, _, stderr = revoke(out, key_file, ids[0], "--reason", "x")
+    assert code == 2 and states(out)[ids[0]] == "revoked"
+    assert "the ledger records the revocation, but the status lists were not published" in stderr
+    assert stderr.endswith("run the same cc revoke again to publish them\n") and stderr.count("\n") == 1
+    (out / "status" / "0.json").rmdir()
+    code, stdout, _ = revoke(out, key_file, ids[0], "--reason", "x")
+    assert code == 0 and "nothing changed" in stdout and published_bits(out)[1][0] == 0b1000_0000
+
+
 def test_roster_revokes_the_awards_of_its_rows(issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path) -> None:
     out, key_file, _issuer, ids = issued
     roster = tmp_path / "cohort.csv"

@@ -360,6 +360,9 @@ def test_create_key_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "link.key").symlink_to(tmp_path / "nowhere")
     with pytest.raises(keys.KeyFileError, match="already exists"):
         keys.create_key(tmp_path / "link.key")
+    (tmp_path / "keys").mkdir()
+    with pytest.raises(keys.KeyFileError, match=r"is a folder: give the key's file name, for example .*issuer\.key"):
+        keys.create_key(tmp_path / "keys")
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])

@@ -222,3 +222,24 @@ def test_core_imports_without_typer_or_rich() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", script, str(SAMPLE_CATALOG)], check=True, cwd=ROOT, env={**os.environ})
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "--format", "xml"], "Invalid value for --format: 'xml' is not one of: text, json, github, junit"),
+        (["schema", "foo"], "Invalid value for KIND: 'foo' is not one of: credential, path, catalog"),
+        (["export", "--format", "zz"], "Invalid value for --format: 'zz' is not one of: ob3, ctdl, credly-csv"),
+        (["paths", "--format", "zz"], "Invalid value for --format: 'zz' is not one of: text, json"),
+        (["revoke", "urn:uuid:x", "--reason", "r", "--format", "zz"], "'zz' is not one of: text, json"),
+        (["issue", "roster.csv", "--format", "zz"], "'zz' is not one of: text, json"),
+        (["issue", "roster.csv", "--bake", "gif"], "'gif': use png, svg or png,svg"),
+        (["keys", "show"], "Invalid value for FILE: give the key file, or set CC_ISSUER_KEY"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_bad_options_are_usage_errors_not_internal_errors(args: list[str], message: str) -> None:
+    result = runner.invoke(app, args, env={"CC_ISSUER_KEY": "", "GITHUB_ACTIONS": "false"})
+    assert result.exit_code == 2
+    assert message in result.stderr and "internal error" not in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

@@ -206,7 +206,7 @@ def test_valid_award_passes_every_check(world: World) -> None:
         "status": "ok",
         "recipient": "skip",
     }
-    assert payload["summary"] == {"files": 1, "valid": 1, "invalid": 0}
+    assert payload["summary"] == {"files": 1, "valid": 1, "invalid": 0, "revocation_not_checked": 0}
     assert payload["at"] == "2026-06-01T00:00:00Z"
     for check in entry["checks"].values():
         assert check["reason"] and "\n" not in check["reason"]
@@ -271,6 +271,39 @@ def test_files_that_are_not_credentials_are_invalid_with_one_line(world: World, 
     assert entry["error"].startswith(reason) and "\n" not in entry["error"]
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "not a credential: the JSON is nested too deeply to read"),
+        (b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, "not a credential: the JSON is nested too deeply to read"),
+        (b"null\n", "not a credential: the JSON top level is NoneType, not an object"),
+        (b'"just a string"', "not a credential: the JSON top level is str, not an object"),
+        (b"", "not a credential: neither JSON nor a PNG or SVG image"),
+    ],
+    ids=["nested-lists", "nested-objects", "null", "string", "empty"],
+)
+def test_hostile_json_costs_one_verdict_not_the_run(world: World, tmp_path: Path, content: bytes, reason: str) -> None:
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(content)
+    code, payload, output = run(str(hostile), str(world.files["good"]), "--at", AT)
+    assert code == 1 and "internal error" not in output
+    first, second = payload["files"]
+    assert first["valid"] is False and first["error"] == reason
+    assert second["valid"] is True  # the run went on to the next file
+
+
+def test_a_damaged_png_and_a_status_list_are_named_for_what_they_are(world: World, tmp_path: Path) -> None:
+    baked = bytearray(world.files["baked-png"].read_bytes())
+    at = baked.index(b"openbadgecredential") + 200  # inside the credential's text
+    baked[at] ^= 0x01
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(bytes(baked))
+    code, payload, _ = run(str(damaged), str(world.status_dir / "0.json"), "--at", AT)
+    assert code == 1
+    assert payload["files"][0]["error"] == "the PNG's credential chunk is damaged (its CRC does not match)"
+    assert payload["files"][1]["error"] == "not an Open Badges award: its type is BitstringStatusListCredential"
+
+
 def test_email_match_and_mismatch(world: World) -> None:
     found = verdicts(world, "good", extra=("--email", "ada.lovelace@EXAMPLE.com"))
     assert found["good"]["checks"]["recipient"]["status"] == "ok"
@@ -284,11 +317,16 @@ def test_email_match_and_mismatch(world: World) -> None:
 def test_exit_codes_and_plain_text(world: World) -> None:
     result = runner.invoke(app, ["verify", str(world.files["good"]), str(world.files["expired"]), "--at", AT])
     assert result.exit_code == 1
-    assert (
-        f"{world.files['good']}: valid\n" in result.stdout and f"{world.files['expired']}: INVALID\n" in result.stdout
-    )
+    assert f"{world.files['good']}: valid (revocation not checked)\n" in result.stdout
+    assert f"{world.files['expired']}: INVALID\n" in result.stdout
     assert "  dates       fail  expired: valid until" in result.stdout
-    assert result.stdout.endswith("2 files: 1 valid, 1 invalid\n")
+    assert result.stdout.endswith(
+        "2 files: 1 valid, 1 invalid (revocation not checked for 1: pass --status-dir or --ledger)\n"
+    )
+    checked = runner.invoke(
+        app, ["verify", str(world.files["good"]), "--at", AT, "--status-dir", str(world.status_dir)]
+    )
+    assert checked.exit_code == 0 and checked.stdout.endswith("1 file: 1 valid, 0 invalid\n")
     quiet = runner.invoke(app, ["verify", str(world.files["good"]), str(world.files["expired"]), "--at", AT, "-q"])
     assert f"{world.files['good']}:" not in quiet.stdout and "INVALID" in quiet.stdout
     missing = runner.invoke(app, ["verify", str(world.root / "missing.json")])
@@ -299,6 +337,35 @@ def test_exit_codes_and_plain_text(world: World) -> None:
     assert both.exit_code == 2 and both.stderr.count("\n") == 1
     bad_at = runner.invoke(app, ["verify", str(world.files["good"]), "--at", "tomorrow"])
     assert bad_at.exit_code == 2 and "--at 'tomorrow'" in bad_at.stderr
+    no_email = runner.invoke(app, ["verify", str(world.files["good"]), "--email", ""])
+    assert no_email.exit_code == 2 and no_email.stderr == "cc: error: --email '' is not an email address\n"
+    bad_format = runner.invoke(app, ["verify", str(world.files["good"]), "--format", "xml"])
+    assert (
+        bad_format.exit_code == 2 and "Invalid value for --format: 'xml' is not one of: text, json" in bad_format.stderr
+    )
+    assert "internal error" not in bad_format.stderr
+
+
+def test_require_status_makes_an_unchecked_award_invalid(world: World) -> None:
+    code, payload, _ = run(str(world.files["good"]), "--at", AT)
+    assert code == 0 and payload["summary"]["revocation_not_checked"] == 1
+    code, payload, _ = run(str(world.files["good"]), "--at", AT, "--require-status")
+    status_check = payload["files"][0]["checks"]["status"]
+    assert code == 1 and status_check["status"] == "fail"
+    assert status_check["reason"].startswith("revocation not checked (no status source")
+    code, payload, _ = run(
+        str(world.files["good"]), "--at", AT, "--require-status", "--status-dir", str(world.status_dir)
+    )
+    assert code == 0 and payload["summary"]["revocation_not_checked"] == 0
+
+
+def test_at_with_an_offset_is_reported_in_utc(world: World) -> None:
+    # 2021-01-01T00:30+01:00 is 2020-12-31T23:30Z: still valid, and the message must say the UTC instant.
+    code, payload, _ = run(str(world.files["expired"]), "--at", "2021-01-01T00:30:00+01:00")
+    assert code == 0, payload
+    code, payload, _ = run(str(world.files["expired"]), "--at", "2021-01-01T02:00:00+01:00")
+    reason = payload["files"][0]["checks"]["dates"]["reason"]
+    assert code == 1 and reason.endswith("(checked at 2021-01-01 01:00:00Z)"), reason
 
 
 def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -48,8 +48,8 @@ def handle_errors(func: F) -> F:
         except OSError as exc:
             where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
             raise fail(f"{exc.strerror or exc}{where}") from None
-        except (typer.Exit, typer.Abort, SystemExit):
-            raise
+        except (typer.Exit, typer.Abort, SystemExit, typer.TyperException):
+            raise  # click prints a BadParameter with the usage line and exits 2
         except Exception as exc:
             if os.environ.get("CC_DEBUG"):
                 raise

@@ -38,6 +38,9 @@ def verify(
     email: str = typer.Option(
         None, "--email", help="Also check that the award was issued to this email address.", show_default=False
     ),
+    require_status: bool = typer.Option(
+        False, "--require-status", help="Count an award whose revocation cannot be checked as invalid."
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: print only invalid files and the summary."),
     workers: int = typer.Option(0, "--workers", help="Verifying processes (default: one per core).", hidden=True),
@@ -45,17 +48,20 @@ def verify(
     """Verify awards: proof, schema, subject, dates, status (revocation) and, with --email, recipient.
 
     Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
-    --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped.
+    --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
+    such a file is reported "valid (revocation not checked)", and --require-status makes it invalid.
     Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.
 
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
-    "summary": {"files", "valid", "invalid"}}; status is ok, fail or skip.
+    "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
     from cc_cli.problems import UsageError
     from cc_cli.verify import VerifyOptions, expand_paths, parse_at, verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    if email is not None and "@" not in email.strip():
+        raise UsageError(f"--email {email!r} is not an email address")
     if status_dir is not None and ledger is not None:
         raise UsageError("give --status-dir or --ledger, not both")
     if status_dir is not None and not status_dir.is_dir():
@@ -66,7 +72,9 @@ def verify(
     paths = expand_paths(files)
     if not paths:
         raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
-    options = VerifyOptions(at=moment, status_dir=status_dir, ledger=ledger, email=email, workers=workers)
+    options = VerifyOptions(
+        at=moment, status_dir=status_dir, ledger=ledger, email=email, require_status=require_status, workers=workers
+    )
     reports = verify_files(paths, options)
     if output_format == "json":
         invalid = _print_json(reports, moment)
@@ -77,8 +85,17 @@ def verify(
     raise typer.Exit(1 if invalid else 0)
 
 
-def _summary(total: int, invalid: int) -> str:
-    return f"{total} file{'s' if total != 1 else ''}: {total - invalid} valid, {invalid} invalid"
+def _summary(total: int, invalid: int, unchecked: int) -> str:
+    line = f"{total} file{'s' if total != 1 else ''}: {total - invalid} valid, {invalid} invalid"
+    if unchecked:
+        line += f" (revocation not checked for {unchecked}: pass --status-dir or --ledger)"
+    return line
+
+
+def _verdict(report: Any) -> str:
+    if not report.valid:
+        return "INVALID"
+    return "valid (revocation not checked)" if report.revocation_unchecked else "valid"
 
 
 def _print_json(reports: Iterable[Any], moment: datetime) -> int:
@@ -86,30 +103,32 @@ def _print_json(reports: Iterable[Any], moment: datetime) -> int:
     out = sys.stdout
     at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     out.write('{"at": "' + at + '", "files": [')
-    total = invalid = 0
+    total = invalid = unchecked = 0
     for report in reports:
         out.write(("," if total else "") + "\n  " + json.dumps(report.as_dict(), ensure_ascii=False))
         total += 1
         invalid += not report.valid
-    summary = {"files": total, "valid": total - invalid, "invalid": invalid}
+        unchecked += report.revocation_unchecked
+    summary = {"files": total, "valid": total - invalid, "invalid": invalid, "revocation_not_checked": unchecked}
     out.write(f'\n], "summary": {json.dumps(summary)}}}\n')
     return invalid
 
 
 def _print_text(reports: Iterable[Any], quiet: bool) -> int:
     out = sys.stdout
-    total = invalid = 0
+    total = invalid = unchecked = 0
     for report in reports:
         total += 1
+        unchecked += report.revocation_unchecked
         if report.valid and quiet:
             continue
         invalid += not report.valid
-        lines = [f"{report.file}: {'valid' if report.valid else 'INVALID'}\n"]
+        lines = [f"{report.file}: {_verdict(report)}\n"]
         if report.error:
             lines.append(f"  credential  fail  {report.error}\n")
         lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
         out.write("".join(lines))
-    out.write(_summary(total, invalid) + "\n")
+    out.write(_summary(total, invalid, unchecked) + "\n")
     return invalid
 
 
@@ -129,10 +148,11 @@ def _print_table(reports: list[Any]) -> int:
         ]
         failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status == "fail"]
         details = report.error or "; ".join(failed) or (report.award_id or "")
-        verdict = Text("valid", style="bold green") if report.valid else Text("INVALID", style="bold red")
+        verdict = Text(_verdict(report), style="bold green" if report.valid else "bold red")
         table.add_row(report.file, verdict, *cells, details)
     invalid = sum(not r.valid for r in reports)
+    unchecked = sum(r.revocation_unchecked for r in reports)
     console = Console(highlight=False)
     console.print(table)
-    console.print(Text(_summary(len(reports), invalid), style="bold red" if invalid else "bold green"))
+    console.print(Text(_summary(len(reports), invalid, unchecked), style="bold red" if invalid else "bold green"))
     return invalid
