@@ -8,12 +8,51 @@ import os
 import tempfile
 from pathlib import Path
 
+# Files no output of cc may replace: losing the issuer key or the ledger cannot be undone.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class PreciousFileError(OSError):
+    """The output path names a ledger or a private key: refuse instead of replacing it."""
+
+
+def refuse_precious(path: Path) -> None:
+    """Raise PreciousFileError if `path` is an SQLite database (a ledger) or holds a private key."""
+    if not path.is_file():
+        return  # nothing there (and never open a FIFO: it would block)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(8192)
+    except OSError:
+        return  # missing or unreadable: nothing there to lose, or the write itself will say why
+    if head.startswith(_SQLITE_HEADER):
+        what = "an SQLite database (a ledger?)"
+    elif _is_key(head):
+        what = "a private key"
+    else:
+        return
+    raise PreciousFileError(errno.EEXIST, f"is {what}; cc will not replace it, choose another output file", str(path))
+
+
+def _is_key(head: bytes) -> bool:
+    """A Multikey file as `cc keys init` writes it, or a PEM private key (small files only: an export
+    that merely mentions these words in a description is not a key)."""
+    if len(head) >= 8192:
+        return False
+    text = head.lstrip()
+    pem = text.startswith(b"-----BEGIN") and b"PRIVATE KEY-----" in text.split(b"\n", 1)[0]
+    return pem or (text.startswith(b"{") and b'"secretKeyMultibase"' in text)
+
 
 def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`.
+
+    Refuses a folder, and a file that holds a ledger or a private key (a mistyped `--out` must not
+    destroy the issuer's identity or the record of who holds what)."""
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file (give a file name)", str(path))
+    refuse_precious(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:  # name the user's file, not our temporary one

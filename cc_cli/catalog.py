@@ -96,6 +96,8 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
     keeps threads from helping); the results are merged in file order, so output never depends on it.
     """
     if not root.is_dir():
+        if root.exists():
+            raise UsageError(f"--catalog {root} is a file: give the catalog folder (the one with catalog.yaml)")
         raise UsageError(f"catalog folder {root} not found (give one with --catalog)")
     result = LoadResult(catalog=model.Catalog(root=root, info=model.CatalogInfo()))
     files = catalog_files(root)

@@ -39,22 +39,59 @@ def approximate_days(duration: str) -> float | None:
     )
 
 
+MAX_DAYS = 100 * 365  # no credential is valid, nor takes, longer than a century: a longer one is a typo
+
+
+class DurationRangeError(ValueError):
+    """The sum falls outside the calendar Python can represent (after the year 9999)."""
+
+
+def too_long(duration: str) -> bool:
+    """Whether a well-formed duration is longer than MAX_DAYS (about 100 years)."""
+    days = approximate_days(duration)
+    return days is not None and days > MAX_DAYS
+
+
 def add_to(moment: dt.datetime, duration: str) -> dt.datetime:
-    """`moment` plus `duration` on the calendar: P3Y from 2024-02-29 is 2027-02-28, P1M from 01-31 is 02-28."""
+    """`moment` plus `duration` on the calendar: P3Y from 2024-02-29 is 2027-02-28, P1M from 01-31 is 02-28.
+
+    DurationRangeError when the result would lie beyond the year 9999."""
     found = parts(duration)
     if found is None:
         raise ValueError(f"not an ISO 8601 duration: {duration!r}")
-    months = moment.month - 1 + found.get("Y", 0) * 12 + found.get("M", 0)
-    year, month = moment.year + months // 12, months % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    shifted = moment.replace(year=year, month=month, day=day)
-    return shifted + dt.timedelta(
-        weeks=found.get("W", 0),
-        days=found.get("D", 0),
-        hours=found.get("h", 0) + found.get("H", 0),
-        minutes=found.get("m", 0),
-        seconds=found.get("s", 0),
-    )
+    try:
+        months = moment.month - 1 + found.get("Y", 0) * 12 + found.get("M", 0)
+        year, month = moment.year + months // 12, months % 12 + 1
+        day = min(moment.day, calendar.monthrange(year, month)[1])
+        shifted = moment.replace(year=year, month=month, day=day)
+        return shifted + dt.timedelta(
+            weeks=found.get("W", 0),
+            days=found.get("D", 0),
+            hours=found.get("h", 0) + found.get("H", 0),
+            minutes=found.get("m", 0),
+            seconds=found.get("s", 0),
+        )
+    except (OverflowError, ValueError):
+        raise DurationRangeError(f"{duration} after {moment:%Y-%m-%d} is beyond the year 9999") from None
+
+
+def parse_moment(text: str, option: str = "--at") -> dt.datetime:
+    """A command's `--at`: a date (midnight UTC) or a date-time (UTC when it has no offset), in UTC.
+
+    ValueError with a message for the user when it is not one, or lies outside the years 1 to 9998
+    (where adding a renewal window or comparing with an award could leave the calendar)."""
+    use = "a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)"
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{option} {text!r} is not {use}") from None
+    try:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except OverflowError:
+        moment = dt.datetime.max.replace(tzinfo=dt.UTC)
+    if not 1 < moment.year < 9999:
+        raise ValueError(f"{option} {text!r} is too far from today: give a year between 2 and 9998")
+    return moment
 
 
 def describe(duration: str) -> str:

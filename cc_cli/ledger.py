@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from cc_cli.problems import UsageError
+
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -127,19 +129,71 @@ def _retry_while_locked(action: Callable[[], None]) -> None:
         delay = min(delay * 2, 0.5)
 
 
+def check_ledger_file(path: Path) -> None:
+    """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
+    if not path.is_file():
+        raise UsageError(f"--ledger {path}: no such file" if not path.exists() else f"--ledger {path}: not a file")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
+    if found is None or found[0] != str(SCHEMA_VERSION):
+        raise UsageError(
+            f"--ledger {path} has schema version {found[0] if found else 'none'}; this cc reads {SCHEMA_VERSION}"
+        )
+
+
 class Ledger:
     """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        """Open the ledger at `path`; with `create`, make it (and its tables) if it is missing or empty.
+
+        Refuses, with a UsageError, a file that is not a cc ledger (another SQLite database, a CSV, an
+        older schema): cc must never write its tables into someone else's database."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not create and not path.is_file():
+            raise UsageError(f"no ledger at {path} (give --ledger or --out)")
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we open transactions ourselves, so we choose IMMEDIATE (take the write
         # lock up front) and two processes never deadlock upgrading a read lock.
         self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
-        _retry_while_locked(self._set_up)
-        found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-        if int(found) != SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(f"ledger {path} has schema version {found}; this cc reads {SCHEMA_VERSION}")
+        try:
+            tables = self._tables()
+            if "meta" not in tables and (tables or not create):
+                raise UsageError(f"{path} is not a cc ledger (an SQLite database without cc's tables)")
+            if create:
+                _retry_while_locked(self._set_up)
+            else:
+                self.db.execute("PRAGMA foreign_keys=ON")
+            found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if found is None or found[0] != str(SCHEMA_VERSION):
+                version = found[0] if found else "none"
+                raise UsageError(f"the ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+        except sqlite3.OperationalError as exc:  # locked past the timeout, read-only folder...
+            self.db.close()
+            raise UsageError(f"cannot open the ledger {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            self.db.close()
+            raise UsageError(f"{path} is not a cc ledger ({exc})") from None
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _tables(self) -> set[str]:
+        """Table names; an empty file or one being created by another run has none yet."""
+        names: set[str] = set()
+
+        def read() -> None:
+            names.update(name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+
+        _retry_while_locked(read)
+        return names
 
     def _set_up(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")

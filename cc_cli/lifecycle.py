@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cc_cli import model
+from cc_cli import durations, model
 from cc_cli.durations import add_to, parts
 from cc_cli.ledger import AwardRow, Ledger
 from cc_cli.problems import UsageError
@@ -141,12 +141,11 @@ def utc_stamp(moment: datetime) -> str:
 
 
 def parse_moment(text: str, option: str = "--at") -> datetime:
-    """A date (midnight UTC) or date-time (UTC when it has no offset), as `cc verify --at` takes it."""
+    """`--at` as `cc verify` takes it (see `durations.parse_moment`); a UsageError when it is not valid."""
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return durations.parse_moment(text, option)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def parse_stamp(text: str) -> datetime:
@@ -164,9 +163,7 @@ def parse_window(text: str) -> str:
 
 def open_ledger(ledger_file: Path) -> Ledger:
     """Open an existing ledger; never create an empty one where the user mistyped a path."""
-    if not ledger_file.is_file():
-        raise UsageError(f"no ledger at {ledger_file} (give --ledger or --out)")
-    return Ledger(ledger_file)
+    return Ledger(ledger_file, create=False)
 
 
 def load_catalog_model(root: Path) -> model.Catalog:
@@ -180,7 +177,10 @@ def find_expiring(settings: ExpiringSettings) -> ExpiringReport:
     """The expiring awards (see the module docstring), certifications first, then soonest first."""
     within = parse_window(settings.within)
     at = settings.now.astimezone(UTC)
-    until = add_to(at, within)
+    try:
+        until = add_to(at, within)
+    except durations.DurationRangeError as exc:
+        raise UsageError(f"--within: {exc}") from None
     ledger = open_ledger(settings.ledger_file)
     try:
         rows = [row for row in ledger.all_awards() if row.state == "issued"]

@@ -77,7 +77,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
     if not settings.ledger_file.is_file():
         raise UsageError(f"no ledger at {settings.ledger_file} (give --ledger or --out)")
     report = RevokeReport()
-    ledger = Ledger(settings.ledger_file)
+    ledger = Ledger(settings.ledger_file, create=False)
     try:
         ids = list(dict.fromkeys(normalize_id(i) for i in settings.ids))
         if settings.roster is not None:
@@ -122,7 +122,8 @@ def _roster_ids(settings: RevokeSettings, ledger: Ledger, report: RevokeReport) 
     except (ImportError, AttributeError):
         return _manifest_ids(settings, report)
     if not settings.roster.is_file():
-        raise UsageError(f"{settings.roster}: no such roster")
+        what = "is not a file" if settings.roster.exists() else "no such roster"
+        raise UsageError(f"{settings.roster}: {what}")
     ids: list[str] = []
     for row in read_roster(settings.roster, None).rows:
         email, credential = row.cells.get("email", "").strip(), row.cells.get("credential", "").strip()

@@ -196,6 +196,7 @@ def read_roster(path: Path, encoding: str | None = None) -> Roster:
         if header is None:
             raise _fail(path, 1, 1, "the roster is empty: it needs a header row (email,name,credential)")
         columns = _map_header(header)
+        _refuse_twins(header, path, reader.line_num)
         _require(columns, header, path, delimiter, reader.line_num)
         where = {name: indexes[0] + 1 for name, indexes in columns.items()}
         simple = [(name, indexes[0]) for name, indexes in columns.items() if len(indexes) == 1]
@@ -263,6 +264,24 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
     if "name" not in columns and (first is not None or last is not None):
         columns["name"] = [i for i in (first, last) if i is not None]
     return columns
+
+
+def _refuse_twins(header: list[str], path: Path, line: int) -> None:
+    """CC501 when two columns have the same title for a field (two 'email' columns): which one holds the
+    address is a guess, and a wrong guess sends awards to the wrong people."""
+    seen: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = normalize_header(title)
+        if key not in _RANK:
+            continue
+        if key in seen:
+            raise _fail(
+                path,
+                line,
+                index + 1,
+                f"columns {seen[key] + 1} and {index + 1} are both '{title.strip()}': remove or rename one of them",
+            )
+        seen[key] = index
 
 
 def _require(columns: dict[str, list[int]], header: list[str], path: Path, delimiter: str, line: int) -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cc_cli.durations import too_long
 from cc_cli.fields import Field
 from cc_cli.rules.registry import Hit
 
@@ -104,6 +105,8 @@ def plainly_valid(value: Any, spec: Field) -> bool:
         return False
     if spec.kind == "enum":
         return value in spec.choices
+    if spec.kind == "duration":
+        return format_ok(value, "duration") and not too_long(value)
     return spec.kind not in _FORMATTED or format_ok(value, spec.kind)
 
 

@@ -97,12 +97,13 @@ class NotACredential(ValueError):
 
 
 def parse_at(text: str) -> datetime:
-    """`--at`: a date (midnight UTC) or a date-time (UTC when it has no offset)."""
+    """`--at`: a date (midnight UTC) or a date-time (UTC when it has no offset), in UTC."""
+    from cc_cli.durations import parse_moment
+
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--at {text!r} is not a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_moment(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -121,6 +122,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
             )
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise UsageError(f"{path}: not a regular file (a device or pipe?): give award files or folders")
         else:
             raise UsageError(f"{path}: no such file")
     return found
@@ -132,6 +135,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
     """(format, document) of a JSON award or a baked PNG/SVG, detected by content, not by name."""
     kind = detect_format(data)
+    if not data.strip():
+        raise NotACredential("not a credential: the file is empty")
     if kind is None:
         raise NotACredential("not a credential: neither JSON nor a PNG or SVG image")
     try:
@@ -146,10 +151,10 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
     except RecursionError:
         # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
         raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None
-    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
-        raise NotACredential(f"not a credential: the JSON cannot be read ({exc})", kind) from None
+    except ValueError:  # an integer longer than Python's digit limit: no credential has one
+        raise NotACredential("not a credential: the JSON holds a number too long to read", kind) from None
     if not isinstance(document, dict):
-        raise NotACredential(f"not a credential: the JSON top level is {type(document).__name__}, not an object", kind)
+        raise NotACredential(f"not a credential: the JSON top level is {_json_type(document)}, not an object", kind)
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
     if "VerifiableCredential" not in types:
@@ -158,6 +163,17 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
         other = ", ".join(str(t) for t in types if t != "VerifiableCredential") or "VerifiableCredential only"
         raise NotACredential(f"not an Open Badges award: its type is {other}", kind)
     return kind, document
+
+
+def _json_type(value: Any) -> str:
+    """JSON's own name for a parsed value's type, as users see it in the file."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "a number"
 
 
 def detect_format(data: bytes) -> str | None:

@@ -74,13 +74,18 @@ class StatusSources:
         row = (
             self.dbs[where]
             .execute(
-                "SELECT state, revoked_at, revoked_reason, status_index FROM awards WHERE id = ?", (document.get("id"),)
+                "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
+                " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
+                (document.get("id"),),
             )
             .fetchone()
         )
         if row is None:
             return FAIL, f"not in the ledger {where}: the issuer has no record of this award"
-        state, revoked_at, reason, stored = row
+        state, revoked_at, reason, stored, issuer = row
+        if issuer_id(document) != issuer:
+            # Anyone can sign a copy with their own did:key; the ledger vouches only for its issuer's awards.
+            return FAIL, f"signed by {issuer_id(document)}, but the ledger's award was issued by {issuer}: a forgery"
         if stored != index:
             return FAIL, f"statusListIndex {index} is not the ledger's {stored}: the award was altered"
         if state == "revoked":

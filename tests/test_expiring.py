@@ -137,6 +137,9 @@ def test_plain_table_when_piped(issued: tuple[Path, Path, Path]) -> None:
         (["--within", "P"], "--within 'P' is not an ISO 8601 duration"),
         (["--format", "xml"], "--format 'xml' is not one of: table, csv, json"),
         (["--output", "x.csv"], "--output writes csv or json"),
+        (["--within", "P99999999Y"], "--within: P99999999Y after 2026-12-01 is beyond the year 9999"),
+        (["--at", "9999-12-31", "--within", "P1Y"], "--at '9999-12-31' is too far from today"),
+        (["--at", "0001-01-01T00:00:00+05:00"], "--at '0001-01-01T00:00:00+05:00' is too far from today"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(issued: tuple[Path, Path, Path], args: list[str], message: str) -> None:

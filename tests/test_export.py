@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +199,40 @@ def test_an_output_path_that_cannot_be_a_file_names_the_users_path(tmp_path: Pat
     result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(missing)])
     assert result.exit_code == 2 and result.stderr == f"cc: error: No such file or directory: {missing}\n"
     assert list(folder.iterdir()) == [] and not missing.parent.exists()
+    dash = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", "-"])
+    assert dash.exit_code == 0 and dash.stdout.startswith("[") and not Path("-").exists()
+
+
+def test_outputs_never_replace_a_ledger_or_a_key(tmp_path: Path) -> None:
+    from cc_cli import keys
+
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file)
+    ledger = tmp_path / "ledger.sqlite3"
+    sqlite3.connect(ledger).execute("CREATE TABLE t (x)").connection.commit()
+    pem = tmp_path / "old.pem"
+    pem.write_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n")
+    for target in (key_file, ledger, pem):
+        before = target.read_bytes()
+        result = runner.invoke(
+            app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(target)]
+        )
+        assert result.exit_code == 2 and target.read_bytes() == before
+        assert result.stderr.startswith("cc: error: is a") and "cc will not replace it" in result.stderr
+    earlier = tmp_path / "ob3.json"  # an earlier export is replaced, as users expect
+    earlier.write_text('{"secretKeyMultibase": "only a word in a big export"}' + " " * 9000)
+    result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(earlier)])
+    assert result.exit_code == 0 and "secretKeyMultibase" not in earlier.read_text()
+
+
+def test_a_file_where_a_folder_is_needed_is_named(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "roster.csv"
+    in_the_way.write_text("email,name,credential\n")
+    result = runner.invoke(app, ["schema", "--out", str(in_the_way)])
+    assert result.exit_code == 2
+    assert result.stderr == f"cc: error: {in_the_way} is a file, but cc needs a folder there: choose another path\n"
+    inside = in_the_way / "ob3.json"
+    result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(inside)])
+    assert result.exit_code == 2
+    assert result.stderr == f"cc: error: {inside}: a folder on this path is a file: choose another path\n"
+    assert in_the_way.read_text() == "email,name,credential\n"

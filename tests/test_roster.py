@@ -523,3 +523,11 @@ def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
     roster, result = check(roster_file(tmp_path, text))
     assert [row.line for row in roster.rows] == [4, 6]
     assert codes(result) == [(6, 1, "CC502")]
+
+
+def test_two_columns_with_the_same_title_are_refused(tmp_path: Path) -> None:
+    roster = tmp_path / "twins.csv"
+    roster.write_text("email,name,credential, Email \nana@example.com,Ana,cloud-essentials,bob@example.com\n")
+    problem = cc501(roster)
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.message == "columns 1 and 4 are both 'Email': remove or rename one of them"

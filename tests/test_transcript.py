@@ -178,3 +178,9 @@ def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(history: History, tm
     assert not (tmp_path / "none").exists(), "a read-only command never creates a ledger"
     code, _, stderr = invoke("transcript", "ana@example.com", "--out", str(history.out), "--at", "yesterday")
     assert code == 2 and "--at 'yesterday' is not a date" in stderr
+    code, _, stderr = invoke(
+        "transcript", "ana@example.com", "--out", str(history.out), "--at", "9999-12-31T23:00-05:00"
+    )
+    assert code == 2 and "is too far from today" in stderr
+    code, _, stderr = invoke("transcript", " ", "--out", str(history.out))
+    assert code == 2 and stderr == "cc: error: ' ' is not an email address: give the learner's email\n"

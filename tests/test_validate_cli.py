@@ -243,3 +243,14 @@ def test_bad_options_are_usage_errors_not_internal_errors(args: list[str], messa
     assert result.exit_code == 2
     assert message in result.stderr and "internal error" not in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_catalog_path_that_is_a_file_says_so(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "catalog.yaml"
+    not_a_folder.write_text("name: x\n")
+    code, _, stderr = invoke("validate", "--catalog", str(not_a_folder))
+    assert code == 2
+    assert (
+        stderr
+        == f"cc: error: --catalog {not_a_folder} is a file: give the catalog folder (the one with catalog.yaml)\n"
+    )

@@ -276,11 +276,12 @@ def test_files_that_are_not_credentials_are_invalid_with_one_line(world: World, 
     [
         (b"[" * 100_000 + b"]" * 100_000, "not a credential: the JSON is nested too deeply to read"),
         (b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, "not a credential: the JSON is nested too deeply to read"),
-        (b"null\n", "not a credential: the JSON top level is NoneType, not an object"),
-        (b'"just a string"', "not a credential: the JSON top level is str, not an object"),
-        (b"", "not a credential: neither JSON nor a PNG or SVG image"),
+        (b"null\n", "not a credential: the JSON top level is null, not an object"),
+        (b'"just a string"', "not a credential: the JSON top level is a string, not an object"),
+        (b"", "not a credential: the file is empty"),
+        (b"1" * 5000, "not a credential: the JSON holds a number too long to read"),
     ],
-    ids=["nested-lists", "nested-objects", "null", "string", "empty"],
+    ids=["nested-lists", "nested-objects", "null", "string", "empty", "long-number"],
 )
 def test_hostile_json_costs_one_verdict_not_the_run(world: World, tmp_path: Path, content: bytes, reason: str) -> None:
     hostile = tmp_path / "hostile.json"
@@ -302,6 +303,26 @@ def test_a_damaged_png_and_a_status_list_are_named_for_what_they_are(world: Worl
     assert code == 1
     assert payload["files"][0]["error"] == "the PNG's credential chunk is damaged (its CRC does not match)"
     assert payload["files"][1]["error"] == "not an Open Badges award: its type is BitstringStatusListCredential"
+
+
+def test_lone_surrogates_in_an_award_do_not_cut_the_output(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    hostile = tmp_path / "surrogate.json"
+    document = {"type": ["VerifiableCredential", "OpenBadgeCredential"], "id": "urn:uuid:\ud800", "name": "\udfff"}
+    hostile.write_text(json.dumps(document))  # ASCII escapes on disk; Python reads them as lone surrogates
+    for output_format in ("json", "text"):
+        done = subprocess.run(
+            [sys.executable, "-m", "cc_cli", "verify", str(hostile), "--format", output_format],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 1 and b"internal error" not in done.stderr, done.stderr
+        if output_format == "json":
+            assert json.loads(done.stdout)["files"][0]["id"] == "urn:uuid:\ud800"
+        else:
+            assert done.stdout.endswith(b"1 file: 0 valid, 1 invalid\n")
 
 
 def test_email_match_and_mismatch(world: World) -> None:
@@ -346,6 +367,16 @@ def test_exit_codes_and_plain_text(world: World) -> None:
     assert "internal error" not in bad_format.stderr
 
 
+def test_a_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "award.json"
+    os.mkfifo(pipe)
+    result = runner.invoke(app, ["verify", str(pipe)])
+    assert result.exit_code == 2
+    assert result.stderr == f"cc: error: {pipe}: not a regular file (a device or pipe?): give award files or folders\n"
+
+
 def test_require_status_makes_an_unchecked_award_invalid(world: World) -> None:
     code, payload, _ = run(str(world.files["good"]), "--at", AT)
     assert code == 0 and payload["summary"]["revocation_not_checked"] == 1
@@ -366,6 +397,10 @@ def test_at_with_an_offset_is_reported_in_utc(world: World) -> None:
     code, payload, _ = run(str(world.files["expired"]), "--at", "2021-01-01T02:00:00+01:00")
     reason = payload["files"][0]["checks"]["dates"]["reason"]
     assert code == 1 and reason.endswith("(checked at 2021-01-01 01:00:00Z)"), reason
+    for extreme in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"):
+        result = runner.invoke(app, ["verify", str(world.files["good"]), "--at", extreme, "--format", "json"])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr == f"cc: error: --at '{extreme}' is too far from today: give a year between 2 and 9998\n"
 
 
 def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

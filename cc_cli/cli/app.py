@@ -40,6 +40,12 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     """cc: credentials as code."""
+    # Hostile input can carry lone surrogates ("\ud800" in a JSON award) that UTF-8 cannot encode:
+    # print them as escapes instead of dying halfway through the output.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _register() -> None:

@@ -45,13 +45,17 @@ def handle_errors(func: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
+        except FileExistsError as exc:  # mkdir where a file is
+            raise fail(f"{exc.filename} is a file, but cc needs a folder there: choose another path") from None
+        except NotADirectoryError as exc:  # a file used as a folder along the path
+            raise fail(f"{exc.filename}: a folder on this path is a file: choose another path") from None
         except OSError as exc:
             where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
             raise fail(f"{exc.strerror or exc}{where}") from None
         except (typer.Exit, typer.Abort, SystemExit, typer.TyperException):
             raise  # click prints a BadParameter with the usage line and exits 2
         except Exception as exc:
-            if os.environ.get("CC_DEBUG"):
+            if os.environ.get("CC_DEBUG", "") not in ("", "0"):
                 raise
             # A bug in cc, not the user's mistake: one line, and no locals (they may hold emails or keys).
             raise fail(f"internal error ({type(exc).__name__}: {exc}); set CC_DEBUG=1 for details") from None

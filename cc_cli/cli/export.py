@@ -63,7 +63,7 @@ def export(
             "cc export: replace each Badge Template ID (the catalog id) with the Credly template's ID, "
             "and the example recipients with real ones\n"
         )
-    if out is None:
+    if out is None or str(out) == "-":  # `-` is stdout, as in every Unix tool
         sys.stdout.write(text)
     else:
         atomic.write_text(out, text)

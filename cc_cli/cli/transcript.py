@@ -54,6 +54,8 @@ def transcript(
 
     if output_format not in FORMATS:
         raise UsageError(f"--format '{output_format}' is not one of: {', '.join(FORMATS)}")
+    if "@" not in email.strip():
+        raise UsageError(f"{email!r} is not an email address: give the learner's email")
     settings = TranscriptSettings(
         email=email,
         out=out,

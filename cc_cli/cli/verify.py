@@ -66,8 +66,10 @@ def verify(
         raise UsageError("give --status-dir or --ledger, not both")
     if status_dir is not None and not status_dir.is_dir():
         raise UsageError(f"--status-dir {status_dir}: no such folder")
-    if ledger is not None and not ledger.is_file():
-        raise UsageError(f"--ledger {ledger}: no such file")
+    if ledger is not None:
+        from cc_cli.ledger import check_ledger_file
+
+        check_ledger_file(ledger)
     moment = parse_at(at) if at else datetime.now(UTC)
     paths = expand_paths(files)
     if not paths:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from cc_cli.durations import too_long
 from cc_cli.fields import Field
 from cc_cli.problems import ERROR
 from cc_cli.rules.registry import Hit, rule
@@ -173,10 +174,15 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
     Failing:
         time_to_earn: 6 weeks
         introduced: 15/03/2021
+        renewal: {valid_for: P99999Y}   # more than 100 years: no award date could be computed
     """
-    if spec.kind in ("date", "duration", "url", "email") and isinstance(value, str) and not format_ok(value, spec.kind):
-        name = where[-1] if where and isinstance(where[-1], str) else "value"
+    if spec.kind not in ("date", "duration", "url", "email") or not isinstance(value, str):
+        return
+    name = where[-1] if where and isinstance(where[-1], str) else "value"
+    if not format_ok(value, spec.kind):
         if spec.kind == "date" and DATE.match(value):
             yield Hit(source, where, f"'{name}' is '{value}', which is not a day of the calendar")
         else:
             yield Hit(source, where, f"'{name}' is '{value}', not {KIND_WORDS[spec.kind]}")
+    elif spec.kind == "duration" and too_long(value):
+        yield Hit(source, where, f"'{name}' is '{value}', longer than 100 years: a typo? (P3Y is three years)")

@@ -1,0 +1,84 @@
+"""A `--ledger` that is not a cc ledger is refused by every command, and left exactly as it was.
+
+A mistyped path must never get cc's tables written into someone else's database, and a forged award
+(someone else's signature on a copy of a real award) must not pass because the ledger knows its id."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cc_cli import keys
+from cc_cli.cli.app import app
+from tests.conftest import ROOT, SAMPLE_CATALOG
+from tests.test_verify import AT, award_row, issue_into, make_issuer, signed_award, write_json
+
+runner = CliRunner()
+
+
+def foreign_database(path: Path) -> Path:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE contacts (email TEXT)")
+    return path
+
+
+COMMANDS = {
+    "issue": lambda ledger, key, out: ["issue", str(ROOT / "examples/roster.csv"), "--key", str(key)],
+    "issue --dry-run": lambda ledger, key, out: ["issue", str(ROOT / "examples/roster.csv"), "--dry-run"],
+    "revoke": lambda ledger, key, out: ["revoke", "urn:uuid:x", "--reason", "r", "--key", str(key)],
+    "expiring": lambda ledger, key, out: ["expiring", "--within", "P60D"],
+    "transcript": lambda ledger, key, out: ["transcript", "ana@example.com"],
+}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "csv", "empty"])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_file_that_is_not_a_ledger_is_refused_and_untouched(tmp_path: Path, command: str, kind: str) -> None:
+    ledger = tmp_path / "contacts.db"
+    if kind == "sqlite":
+        foreign_database(ledger)
+    elif kind == "csv":
+        ledger.write_text("email,name\nana@example.com,Ana\n")
+    else:
+        ledger.touch()
+    if kind == "empty" and command == "issue":
+        pytest.skip("an empty file is where `cc issue` may create a new ledger")
+    before = ledger.read_bytes()
+    key = tmp_path / "issuer.key"
+    keys.create_key(key)
+    out = tmp_path / "awards"
+    args = [*COMMANDS[command](ledger, key, out), "--ledger", str(ledger), "--catalog", str(SAMPLE_CATALOG)]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("cc: error: ") and "is not a cc ledger" in result.stderr
+    assert "internal error" not in result.stderr and result.stderr.count("\n") == 1
+    assert ledger.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.db", "issuer.key"]
+
+
+def test_verify_refuses_a_ledger_that_is_not_one(tmp_path: Path) -> None:
+    issuer = make_issuer()
+    award = write_json(tmp_path / "award.json", signed_award(issuer, award_row(1)))
+    ledger = foreign_database(tmp_path / "contacts.db")
+    result = runner.invoke(app, ["verify", str(award), "--ledger", str(ledger)])
+    assert result.exit_code == 2 and "is not a cc ledger" in result.stderr
+
+
+def test_a_forged_award_does_not_pass_through_the_ledger(tmp_path: Path) -> None:
+    issuer, forger = make_issuer(), make_issuer()
+    out = tmp_path / "awards"
+    row = award_row(1)
+    issue_into(out, issuer, [row]).close()
+    forged = write_json(tmp_path / "forged.json", signed_award(forger, row))  # same id and index, other key
+    result = runner.invoke(
+        app, ["verify", str(forged), "--at", AT, "--ledger", str(out / "ledger.sqlite3"), "--format", "json"]
+    )
+    status = json.loads(result.stdout)["files"][0]["checks"]["status"]
+    assert result.exit_code == 1 and status["status"] == "fail"
+    assert status["reason"] == (f"signed by {forger.did}, but the ledger's award was issued by {issuer.did}: a forgery")
+    genuine = runner.invoke(app, ["verify", str(out / row.file), "--at", AT, "--ledger", str(out / "ledger.sqlite3")])
+    assert genuine.exit_code == 0, genuine.output
