@@ -64,7 +64,8 @@ def catalog_files(root: Path) -> list[str]:
                 names = sorted(
                     entry.name + ("/" if entry.is_dir() else "")
                     for entry in entries
-                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir())
+                    # a broken symlink is listed too, so that validation reports it instead of skipping it
+                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir() or entry.is_symlink())
                 )
         except FileNotFoundError:
             continue
@@ -77,6 +78,9 @@ def read_document(root: Path, relative: str) -> Document:
     try:
         raw = (root / relative).read_bytes()
     except FileNotFoundError:
+        if (root / relative).is_symlink():
+            target = os.readlink(root / relative)
+            raise YamlProblem("CC001", 1, 1, f"a link to {target}, which does not exist: fix or remove it") from None
         raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
     except OSError as exc:
         raise YamlProblem("CC001", 1, 1, f"cannot read the file: {exc.strerror or exc}") from None

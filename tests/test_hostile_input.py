@@ -94,6 +94,16 @@ def test_missing_catalog_yaml(base_catalog: Path) -> None:
     assert problems[0]["code"] == "CC001" and "catalog.yaml not found" in str(problems[0]["message"])
 
 
+def test_a_broken_symlink_is_reported_not_skipped(base_catalog: Path) -> None:
+    (base_catalog / "credentials" / "moved.yaml").symlink_to(base_catalog / "elsewhere.yaml")
+    exit_code, problems, _ = run(base_catalog)
+    assert exit_code == 1
+    assert [(p["code"], p["path"], p["line"]) for p in problems] == [
+        ("CC001", f"{base_catalog}/credentials/moved.yaml", 1)
+    ]
+    assert problems[0]["message"] == f"a link to {base_catalog}/elsewhere.yaml, which does not exist: fix or remove it"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_unreadable_file(base_catalog: Path) -> None:
     (base_catalog / TARGET).chmod(0)
