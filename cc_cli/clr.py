@@ -105,7 +105,8 @@ def build_clr(
     """The unsigned ClrCredential of `transcript` (see the module docstring)."""
     embedded = embedded_awards(transcript, out, did)
     issuer = awards.issuer_profile(catalog.info, did)
-    achievements, associations = path_relations(catalog, transcript.paths, issuer)
+    started = [path for path in transcript.paths if path.done or path.leads_to_held]  # the learner's own paths
+    achievements, associations = path_relations(catalog, started, issuer)
     salt = salt or secrets.token_hex(16)
     subject: dict[str, Any] = {
         "type": ["ClrSubject"],

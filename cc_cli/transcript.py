@@ -14,7 +14,7 @@ active or expired award. Expiry ends an award's validity, not the fact that its 
 path records learning; a revoked award was withdrawn (issued in error, misconduct), so it proves nothing
 and does not count. A superseded award does not count either, but its renewal does, so renewing never
 loses progress. Only paths with at least one step done, or whose `leads_to` the learner holds, are shown:
-the others say nothing about this learner.
+the others say nothing about this learner (`all_paths` shows them too, at 0 steps, for advising what next).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class TranscriptSettings:
     catalog_root: Path
     ledger_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    all_paths: bool = False  # also the paths the learner has not started
 
     @property
     def ledger_file(self) -> Path:
@@ -189,7 +190,7 @@ def build_transcript(settings: TranscriptSettings) -> tuple[Transcript, model.Ca
     transcript.name = max(rows, key=lambda r: (r.issued_at, r.id)).name
     replaced_by = {row.replaces: row.id for row in rows if row.replaces}
     transcript.awards = [_entry(row, at, catalog, replaced_by.get(row.id)) for row in rows]
-    transcript.paths = path_progress(catalog, transcript.held())
+    transcript.paths = path_progress(catalog, transcript.held(), all_paths=settings.all_paths)
     return transcript, catalog
 
 
@@ -226,8 +227,9 @@ def _entry(row: AwardRow, at: datetime, catalog: model.Catalog, replaced_by: str
     )
 
 
-def path_progress(catalog: model.Catalog, held: set[str]) -> list[PathProgress]:
-    """Progress along every path the learner has started (or whose goal they hold), by path id."""
+def path_progress(catalog: model.Catalog, held: set[str], *, all_paths: bool = False) -> list[PathProgress]:
+    """Progress along every path the learner has started (or whose goal they hold), by path id; with
+    `all_paths`, along every path of the catalog."""
     found: list[PathProgress] = []
     for path_id in sorted(catalog.paths):
         path = catalog.paths[path_id]
@@ -248,7 +250,7 @@ def path_progress(catalog: model.Catalog, held: set[str]) -> list[PathProgress]:
             leads_to_title=_title(catalog, path.leads_to) if path.leads_to else None,
             leads_to_held=path.leads_to in held if path.leads_to else False,
         )
-        if progress.done or progress.leads_to_held:
+        if all_paths or progress.done or progress.leads_to_held:
             found.append(progress)
     return found
 

@@ -139,6 +139,14 @@ def test_path_progress_counts_earned_awards_and_never_revoked_ones(history: Hist
     assert security["leads_to"] == CERT and security["leads_to_held"] is True
 
 
+def test_all_paths_adds_the_paths_not_started_at_zero(history: History) -> None:
+    paths = {path["path"]: path for path in transcript_json(history, "ana@example.com", "--all-paths")["paths"]}
+    assert sorted(paths) == ["cloud-developer", "data-scientist", "security-analyst"]
+    developer = paths["cloud-developer"]
+    assert (developer["steps_done"], developer["complete"]) == (0, False) and developer["steps_total"] > 0
+    assert paths["data-scientist"]["steps_done"] == 3  # the others are unchanged
+
+
 def test_at_before_an_award_marks_it_not_yet_valid(history: History) -> None:
     code, stdout, _ = invoke(
         "transcript", "ana@example.com", "--out", str(history.out), "--catalog", str(SAMPLE_CATALOG), "--at",

@@ -31,6 +31,9 @@ def transcript(
     at: str = typer.Option(
         None, "--at", help="Judge validity at this day or instant instead of now (YYYY-MM-DD).", show_default=False
     ),
+    all_paths: bool = typer.Option(
+        False, "--all-paths", help="Also list the paths the learner has not started (0 steps), to advise what next."
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     clr: Path = typer.Option(
         None, "--clr", help="Also write a signed CLR 2.0 ClrCredential of the transcript here.", show_default=False
@@ -62,6 +65,7 @@ def transcript(
         catalog_root=catalog or default_catalog(),
         ledger_path=ledger,
         now=parse_moment(at) if at else datetime.now(UTC),
+        all_paths=all_paths,
     )
     record, catalog_model = build_transcript(settings)
     if not record.awards:
