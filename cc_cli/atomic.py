@@ -39,7 +39,7 @@ def _is_key(head: bytes) -> bool:
     that merely mentions these words in a description is not a key)."""
     if len(head) >= 8192:
         return False
-    text = head.lstrip()
+    text = head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()  # a BOM from a Windows editor
     pem = text.startswith(b"-----BEGIN") and b"PRIVATE KEY-----" in text.split(b"\n", 1)[0]
     return pem or (text.startswith(b"{") and b'"secretKeyMultibase"' in text)
 

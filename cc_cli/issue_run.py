@@ -59,6 +59,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         return report
     ledger = _open_ledger(settings)
     try:
+        if ledger is not None and key is not None:
+            ledger.check_issuer(_did(key))
         live = _live_awards(ledger)
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():

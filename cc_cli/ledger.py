@@ -129,6 +129,25 @@ def _retry_while_locked(action: Callable[[], None]) -> None:
         delay = min(delay * 2, 0.5)
 
 
+LEDGER_TABLES = frozenset({"meta", "batches", "awards"})
+
+
+def _version(db: sqlite3.Connection, tables: set[str]) -> str | None:
+    """The schema version of a cc ledger; None for any other database (another program's `meta`
+    table, as Chrome's History has, is not enough: cc's three tables and its version row must be there)."""
+    if not tables >= LEDGER_TABLES:
+        return None
+    try:
+        found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # a `meta` table of another shape
+        return None
+    return str(found[0]) if found else None
+
+
+def _table_names(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def check_ledger_file(path: Path) -> None:
     """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
     if not path.is_file():
@@ -136,15 +155,20 @@ def check_ledger_file(path: Path) -> None:
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = _version(db, _table_names(db))
         finally:
             db.close()
+    except sqlite3.OperationalError as exc:
+        raise UsageError(
+            f"--ledger {path} cannot be read ({exc}); SQLite needs write access to the ledger's folder to read "
+            "a WAL ledger: run as its owner, or copy the folder"
+        ) from None
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
-    if found is None or found[0] != str(SCHEMA_VERSION):
-        raise UsageError(
-            f"--ledger {path} has schema version {found[0] if found else 'none'}; this cc reads {SCHEMA_VERSION}"
-        )
+    if version is None:
+        raise UsageError(f"--ledger {path} is not a cc ledger (an SQLite database without cc's tables)")
+    if version != str(SCHEMA_VERSION):
+        raise UsageError(f"--ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
 
 
 class Ledger:
@@ -164,17 +188,20 @@ class Ledger:
         # lock up front) and two processes never deadlock upgrading a read lock.
         self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
         try:
+            # Decide before changing anything (not even the journal mode): a refused file stays byte-identical.
             tables = self._tables()
-            if "meta" not in tables and (tables or not create):
-                raise UsageError(f"{path} is not a cc ledger (an SQLite database without cc's tables)")
+            if tables:
+                version = _version(self.db, tables)
+                if version is None:
+                    raise UsageError(f"{path} is not a cc ledger (an SQLite database without cc's tables)")
+                if version != str(SCHEMA_VERSION):
+                    raise UsageError(f"the ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+            elif not create:
+                raise UsageError(f"{path} is not a cc ledger (an empty file or database)")
             if create:
-                _retry_while_locked(self._set_up)
+                _retry_while_locked(self._set_up)  # CREATE ... IF NOT EXISTS: changes nothing in a ledger
             else:
                 self.db.execute("PRAGMA foreign_keys=ON")
-            found = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if found is None or found[0] != str(SCHEMA_VERSION):
-                version = found[0] if found else "none"
-                raise UsageError(f"the ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
         except sqlite3.OperationalError as exc:  # locked past the timeout, read-only folder...
             self.db.close()
             raise UsageError(f"cannot open the ledger {path}: {exc}") from None
@@ -190,7 +217,7 @@ class Ledger:
         names: set[str] = set()
 
         def read() -> None:
-            names.update(name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            names.update(_table_names(self.db))
 
         _retry_while_locked(read)
         return names
@@ -259,6 +286,21 @@ class Ledger:
 
     def all_awards(self) -> list[AwardRow]:
         return self._rows("ORDER BY status_index")
+
+    def issuers(self) -> set[str]:
+        """The did:key of every batch that issued an award: one ledger, one issuer key."""
+        query = "SELECT DISTINCT b.issuer_did FROM awards a JOIN batches b ON a.batch_id = b.id"
+        return {issuer for (issuer,) in self.db.execute(query)}
+
+    def check_issuer(self, did: str) -> None:
+        """UsageError when `did` is not the key the ledger's awards were issued with: awards re-signed
+        (a crash recovery) or status lists signed with another key would fail every verifier."""
+        others = sorted(self.issuers() - {did})
+        if others:
+            raise UsageError(
+                f"the key is {did}, but the awards in the ledger {self.path} were issued by {others[0]}: use that "
+                "key (--key); a new issuer key needs a new ledger (another --out or --ledger)"
+            )
 
     def revoked_indexes(self) -> list[int]:
         return [row[0] for row in self.db.execute("SELECT status_index FROM awards WHERE state = 'revoked'")]

@@ -89,7 +89,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         key = _load_key(settings.key_path)
         base_url = _base_url(settings, ledger, [row for row in rows.values() if row is not None])
         did = signing.did_key(key.public_key())
-        _check_issuer(ledger, did)
+        ledger.check_issuer(did)
         _check_status_folder(settings.out / "status")  # before the ledger changes, not after
         stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with ledger.transaction() as db:
@@ -179,19 +179,6 @@ def _base_url(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> str:
             )
         break
     return base_url
-
-
-def _check_issuer(ledger: Ledger, did: str) -> None:
-    """Status lists must be signed by the awards' issuer, or verifiers reject the list."""
-    found = {
-        issuer
-        for (issuer,) in ledger.db.execute(
-            "SELECT DISTINCT b.issuer_did FROM awards a JOIN batches b ON a.batch_id = b.id"
-        )
-    }
-    others = sorted(found - {did})
-    if others:
-        raise UsageError(f"the key is {did}, but awards in the ledger were issued by {others[0]}: use that key (--key)")
 
 
 def _check_status_folder(folder: Path) -> None:

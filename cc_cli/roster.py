@@ -272,7 +272,7 @@ def _refuse_twins(header: list[str], path: Path, line: int) -> None:
     seen: dict[str, int] = {}
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key not in _RANK:
+        if key not in _RANK and key not in FIRST_NAMES and key not in LAST_NAMES:
             continue
         if key in seen:
             raise _fail(

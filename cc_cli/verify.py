@@ -85,6 +85,7 @@ class VerifyOptions:
     ledger: Path | None = None
     email: str | None = None
     require_status: bool = False  # an award whose revocation cannot be checked is invalid
+    issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)
     workers: int = 0  # 0: one per core
 
 
@@ -263,6 +264,8 @@ class _Worker:
         if not isinstance(issuer_id, str):
             return FAIL, "no issuer id: the signing key cannot be tied to an issuer"
         result = signing.verify(document, canon=self.canon)  # also checks the method's controller == issuer
+        if result.ok and self.options.issuer and issuer_id != self.options.issuer:
+            return FAIL, f"signed by {issuer_id}, not by the issuer you named (--issuer {self.options.issuer})"
         return (OK if result.ok else FAIL), result.reason
 
     def _dates(self, document: dict[str, Any]) -> tuple[str, str]:

@@ -45,6 +45,10 @@ class StatusSources:
         source: tuple[str, Path] | None
         if options.status_dir or options.ledger:
             source = ("dir", options.status_dir) if options.status_dir else ("ledger", options.ledger)  # type: ignore[assignment]
+        elif options.require_status:
+            # Files found beside the award may have come with it (an old list, the forger's own ledger):
+            # a required check trusts only the sources the user names.
+            return SKIP, "with --require-status, name the issuer's status lists or ledger: --status-dir or --ledger"
         else:
             source = self._beside(path.parent)
         if source is None:

@@ -212,7 +212,9 @@ def test_outputs_never_replace_a_ledger_or_a_key(tmp_path: Path) -> None:
     sqlite3.connect(ledger).execute("CREATE TABLE t (x)").connection.commit()
     pem = tmp_path / "old.pem"
     pem.write_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n")
-    for target in (key_file, ledger, pem):
+    with_bom = tmp_path / "bom.key"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + key_file.read_bytes())
+    for target in (key_file, ledger, pem, with_bom):
         before = target.read_bytes()
         result = runner.invoke(
             app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(target)]

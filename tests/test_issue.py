@@ -166,6 +166,24 @@ def test_key_problems_are_one_line_usage_errors(tmp_path: Path, key_file: Path) 
     assert "secretKeyMultibase" not in result.output
 
 
+def test_a_ledger_keeps_one_issuer_key(tmp_path: Path, key_file: Path) -> None:
+    """A crash recovery or a new batch signed with another key would make genuine awards look forged."""
+    out = tmp_path / "awards"
+    first = write_roster(tmp_path / "a.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
+    code, _, output = issue(str(first), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file))
+    assert code == 0, output
+    with sqlite3.connect(out / "ledger.sqlite3") as db:  # as a crash mid-batch leaves it
+        db.execute("UPDATE awards SET state = 'pending'")
+    other_key = tmp_path / "other.key"
+    runner.invoke(app, ["keys", "init", str(other_key)])
+    second = write_roster(tmp_path / "b.csv", ["bo@example.com,Bo,cloud-essentials,2026-02-03"])
+    before = award_files(out)[0].read_bytes()
+    code, _, output = issue(str(second), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(other_key))
+    assert code == 2 and "were issued by did:key:" in output and "use that key (--key)" in output
+    assert ledger_rows(out) == [(1,)] and award_files(out)[0].read_bytes() == before
+    assert ledger_rows(out, "SELECT COUNT(*) FROM batches") == [(1,)]
+
+
 def _policy_catalog(base_catalog: Path, policy: str) -> Path:
     path = base_catalog / "credentials/base-foundational.yaml"
     path.write_text(path.read_text() + f"duplicates: {policy}\nexpires_after: P1Y\n")

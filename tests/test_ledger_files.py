@@ -20,9 +20,12 @@ from tests.test_verify import AT, award_row, issue_into, make_issuer, signed_awa
 runner = CliRunner()
 
 
-def foreign_database(path: Path) -> Path:
+def foreign_database(path: Path, *, with_meta: bool = False) -> Path:
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE contacts (email TEXT)")
+        if with_meta:  # as Chrome's History and Cookies databases have
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("INSERT INTO meta VALUES ('version', '42')")
     return path
 
 
@@ -35,12 +38,12 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "csv", "empty"])
+@pytest.mark.parametrize("kind", ["sqlite", "sqlite-with-meta", "csv", "empty"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_a_file_that_is_not_a_ledger_is_refused_and_untouched(tmp_path: Path, command: str, kind: str) -> None:
     ledger = tmp_path / "contacts.db"
-    if kind == "sqlite":
-        foreign_database(ledger)
+    if kind.startswith("sqlite"):
+        foreign_database(ledger, with_meta=kind == "sqlite-with-meta")
     elif kind == "csv":
         ledger.write_text("email,name\nana@example.com,Ana\n")
     else:

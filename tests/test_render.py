@@ -320,12 +320,15 @@ def test_missing_issuer_logo_is_one_catalog_failure(catalog: Catalog, tmp_path: 
 def test_temporaries_left_by_a_killed_run_are_swept(catalog: Catalog, tmp_path: Path) -> None:
     out = tmp_path / "emblems"
     out.mkdir()
-    stale, fresh = out / ".quantum-dev.png.abc123.tmp", out / ".quantum-dev.svg.def456.tmp"
-    stale.write_bytes(b"half")
-    fresh.write_bytes(b"another run, still going")
-    os.utime(stale, (1, 1))
+    stale, fresh = out / ".quantum-dev.png.abc12_3x.tmp", out / ".quantum-dev.svg.def456gh.tmp"
+    users = [out / ".notes.tmp", out / ".draft.svg.tmp", out / ".backup.png.old.tmp"]  # not our names
+    for path in (stale, fresh, *users):
+        path.write_bytes(b"some bytes")
+    for path in (stale, *users):
+        os.utime(path, (1, 1))
     render_catalog(catalog, out, jobs=1)
     assert not stale.exists() and fresh.exists()
+    assert all(path.exists() for path in users), "files that merely look temporary are the user's"
 
 
 def test_progress_is_reported_per_emblem(catalog: Catalog, tmp_path: Path) -> None:

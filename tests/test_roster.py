@@ -531,3 +531,12 @@ def test_two_columns_with_the_same_title_are_refused(tmp_path: Path) -> None:
     problem = cc501(roster)
     assert (problem.line, problem.column) == (1, 4)
     assert problem.message == "columns 1 and 4 are both 'Email': remove or rename one of them"
+    roster.write_text(
+        "email,First Name,Last Name,first_name,credential\nana@example.com,Ana,Silva,Bo,cloud-essentials\n"
+    )
+    problem = cc501(roster)
+    assert (problem.line, problem.column, problem.message) == (
+        1,
+        4,
+        "columns 2 and 4 are both 'first_name': remove or rename one of them",
+    )

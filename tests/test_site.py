@@ -226,6 +226,21 @@ def test_rebuild_replaces_the_site_and_a_failed_build_keeps_the_old_one(
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no temporary folder left behind
 
 
+def test_rebuild_carries_over_what_hosting_needs(tmp_path: Path) -> None:
+    catalog = load_catalog(SAMPLE_CATALOG).catalog
+    out = tmp_path / "site"
+    build_site(catalog, out)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (out / "CNAME").write_text("credentials.example.com\n")
+    (out / "status").mkdir()
+    (out / "status" / "0.json").write_text('{"type": ["VerifiableCredential"]}')
+    build_site(catalog, out)
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (out / "CNAME").read_text() == "credentials.example.com\n"
+    assert (out / "status" / "0.json").exists() and (out / "index.html").exists()
+
+
 def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
     precious = tmp_path / "home"
     precious.mkdir()

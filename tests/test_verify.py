@@ -383,11 +383,37 @@ def test_require_status_makes_an_unchecked_award_invalid(world: World) -> None:
     code, payload, _ = run(str(world.files["good"]), "--at", AT, "--require-status")
     status_check = payload["files"][0]["checks"]["status"]
     assert code == 1 and status_check["status"] == "fail"
-    assert status_check["reason"].startswith("revocation not checked (no status source")
+    assert status_check["reason"].startswith("revocation not checked (with --require-status, name the issuer's")
     code, payload, _ = run(
         str(world.files["good"]), "--at", AT, "--require-status", "--status-dir", str(world.status_dir)
     )
     assert code == 0 and payload["summary"]["revocation_not_checked"] == 0
+
+
+def test_require_status_ignores_a_ledger_that_came_with_the_award(tmp_path: Path) -> None:
+    """A forger ships their own ledger beside the award: a required status check must not trust it."""
+    forger = make_issuer()
+    out = tmp_path / "parcel"
+    issue_into(out, forger, [award_row(1)]).close()
+    award = out / award_row(1).file
+    code, payload, _ = run(str(award), "--at", AT)
+    assert code == 0 and payload["files"][0]["checks"]["status"]["status"] == "ok"  # beside: convenient
+    code, payload, _ = run(str(award), "--at", AT, "--require-status")
+    assert code == 1 and "name the issuer's status lists or ledger" in payload["files"][0]["checks"]["status"]["reason"]
+
+
+def test_issuer_pins_the_signing_key(world: World) -> None:
+    code, payload, _ = run(str(world.files["good"]), "--at", AT, "--issuer", world.issuer.did)
+    assert code == 0, payload
+    someone = make_issuer()
+    code, payload, _ = run(str(world.files["good"]), "--at", AT, "--issuer", someone.did)
+    proof = payload["files"][0]["checks"]["proof"]
+    assert code == 1 and proof == {
+        "status": "fail",
+        "reason": f"signed by {world.issuer.did}, not by the issuer you named (--issuer {someone.did})",
+    }
+    result = runner.invoke(app, ["verify", str(world.files["good"]), "--issuer", "IBM"])
+    assert result.exit_code == 2 and "is not a DID" in result.stderr
 
 
 def test_at_with_an_offset_is_reported_in_utc(world: World) -> None:

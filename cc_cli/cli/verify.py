@@ -39,7 +39,15 @@ def verify(
         None, "--email", help="Also check that the award was issued to this email address.", show_default=False
     ),
     require_status: bool = typer.Option(
-        False, "--require-status", help="Count an award whose revocation cannot be checked as invalid."
+        False,
+        "--require-status",
+        help="Count an award whose revocation cannot be checked as invalid (needs --status-dir or --ledger).",
+    ),
+    issuer: str = typer.Option(
+        None,
+        "--issuer",
+        help="The issuer's did:key (`cc keys show`): an award signed by any other key is invalid.",
+        show_default=False,
     ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: print only invalid files and the summary."),
@@ -49,7 +57,9 @@ def verify(
 
     Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
     --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
-    such a file is reported "valid (revocation not checked)", and --require-status makes it invalid.
+    such a file is reported "valid (revocation not checked)", and --require-status makes it invalid (it trusts
+    only the sources named with --status-dir or --ledger). A valid proof shows who signed, not that it was you:
+    anyone can make a did:key, so pass --issuer DID to accept only your issuer's awards.
     Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.
 
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
@@ -60,6 +70,8 @@ def verify(
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    if issuer is not None and not issuer.startswith("did:"):
+        raise UsageError(f"--issuer {issuer!r} is not a DID: give the did:key that `cc keys show` prints")
     if email is not None and "@" not in email.strip():
         raise UsageError(f"--email {email!r} is not an email address")
     if status_dir is not None and ledger is not None:
@@ -75,7 +87,13 @@ def verify(
     if not paths:
         raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
     options = VerifyOptions(
-        at=moment, status_dir=status_dir, ledger=ledger, email=email, require_status=require_status, workers=workers
+        at=moment,
+        status_dir=status_dir,
+        ledger=ledger,
+        email=email,
+        require_status=require_status,
+        issuer=issuer,
+        workers=workers,
     )
     reports = verify_files(paths, options)
     if output_format == "json":

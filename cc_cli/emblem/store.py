@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,11 @@ def write_files(files: dict[Path, bytes]) -> None:
         raise
 
 
+# mkstemp's names for our outputs: ".<id>.svg.k3j_9x2a.tmp", ".<id>.png....tmp", ".<manifest>....tmp".
+# Anything else that merely looks temporary (".notes.tmp") belongs to the user and is never touched.
+_OUR_TEMPORARY = re.compile(r"\.(?:[a-z0-9][a-z0-9-]*\.(?:svg|png)|" + re.escape(MANIFEST) + r")\.[a-z0-9_]{8}\.tmp\Z")
+
+
 def sweep_temporaries(folder: Path, older_than: float = 600.0) -> None:
     """Remove temporaries left by a run that was killed outright (SIGKILL skips all cleanup).
 
@@ -69,7 +75,7 @@ def sweep_temporaries(folder: Path, older_than: float = 600.0) -> None:
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
-            if name.startswith(".") and name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            if _OUR_TEMPORARY.match(name) and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     if entry.stat(follow_symlinks=False).st_mtime < limit:
                         os.unlink(entry.path)

@@ -2,6 +2,7 @@
 
 `cc site --out DIR` replaces DIR as a whole, so it must be sure DIR is a site it built: a marker file says
 so, and a non-empty folder without it is refused (a mistyped `--out ~` must never delete a home folder).
+What hosting keeps beside the pages (KEEP: .git, CNAME, the published status lists) moves to the new site.
 On Linux the swap is one `renameat2(RENAME_EXCHANGE)` call, atomic even for a web server reading the folder;
 elsewhere it is two renames, with the old site kept until the new one is in place.
 """
@@ -20,7 +21,13 @@ from pathlib import Path
 from cc_cli.problems import UsageError
 
 MARKER = ".cc-site"
-MARKER_TEXT = "Built by `cc site`. The whole folder is replaced on every build: do not keep other files here.\n"
+MARKER_TEXT = (
+    "Built by `cc site`. The whole folder is replaced on every build, except .git, CNAME, .nojekyll,\n"
+    ".well-known and status/ (the published status lists), which are carried over: keep nothing else here.\n"
+)
+# What hosting needs beside the pages, carried from the old site into each new one: a gh-pages checkout,
+# the custom domain file, and the status lists `cc revoke` writes for publishing at BASE_URL/status/.
+KEEP = (".git", "CNAME", ".nojekyll", ".well-known", "status")
 _TEMP_SUFFIX = ".cc-site-tmp"
 _STALE_AFTER = 15 * 60  # seconds: younger leftovers may be another build still running
 _RENAME_EXCHANGE = 2
@@ -82,6 +89,9 @@ def finish(temporary: Path, out: Path) -> None:
     if not out.exists():
         os.rename(temporary, out)
         return
+    for name in KEEP:
+        if (out / name).exists() and not (temporary / name).exists():
+            os.rename(out / name, temporary / name)
     if _exchange(temporary, out):
         shutil.rmtree(temporary, ignore_errors=True)  # now holds the previous site
         return
