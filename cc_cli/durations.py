@@ -78,19 +78,21 @@ def add_to(moment: dt.datetime, duration: str) -> dt.datetime:
 def parse_moment(text: str, option: str = "--at") -> dt.datetime:
     """A command's `--at`: a date (midnight UTC) or a date-time (UTC when it has no offset), in UTC.
 
-    ValueError with a message for the user when it is not one, or lies outside the years 1 to 9998
-    (where adding a renewal window or comparing with an award could leave the calendar)."""
+    UsageError when it is not one, or lies outside the years 2 to 9998 (where adding a renewal window
+    or comparing with an award could leave the calendar)."""
+    from cc_cli.problems import UsageError
+
     use = "a date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SSZ)"
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{option} {text!r} is not {use}") from None
+        raise UsageError(f"{option} {text!r} is not {use}") from None
     try:
         moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     except OverflowError:
         moment = dt.datetime.max.replace(tzinfo=dt.UTC)
     if not 1 < moment.year < 9999:
-        raise ValueError(f"{option} {text!r} is too far from today: give a year between 2 and 9998")
+        raise UsageError(f"{option} {text!r} is too far from today: give a year between 2 and 9998")
     return moment
 
 

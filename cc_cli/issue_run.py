@@ -123,13 +123,10 @@ def _open_ledger(settings: IssueSettings) -> Ledger | None:
     path = settings.ledger_file
     if settings.dry_run and not path.exists():
         return None
-    try:
-        ledger = Ledger(path, create=not settings.dry_run)  # a dry run writes nothing, not even tables
-        if not settings.dry_run:
-            settings.out.mkdir(parents=True, exist_ok=True)  # only once the ledger is known to be good
-        return ledger
-    except sqlite3.DatabaseError as exc:
-        raise UsageError(f"cannot open the ledger {path}: {exc}") from None
+    ledger = Ledger(path, create=not settings.dry_run)  # a dry run writes nothing, not even tables
+    if not settings.dry_run:
+        settings.out.mkdir(parents=True, exist_ok=True)  # only once the ledger is known to be good
+    return ledger
 
 
 def _live_awards(ledger: Ledger | None) -> dict[tuple[str, str], AwardRow]:

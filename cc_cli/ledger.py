@@ -144,6 +144,13 @@ def _version(db: sqlite3.Connection, tables: set[str]) -> str | None:
     return str(found[0]) if found else None
 
 
+def _require_version(version: str | None, what: str) -> None:
+    if version is None:
+        raise UsageError(f"{what} is not a cc ledger (an SQLite database without cc's tables)")
+    if version != str(SCHEMA_VERSION):
+        raise UsageError(f"{what} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+
+
 def _table_names(db: sqlite3.Connection) -> set[str]:
     return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -165,10 +172,7 @@ def check_ledger_file(path: Path) -> None:
         ) from None
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
-    if version is None:
-        raise UsageError(f"--ledger {path} is not a cc ledger (an SQLite database without cc's tables)")
-    if version != str(SCHEMA_VERSION):
-        raise UsageError(f"--ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+    _require_version(version, f"--ledger {path}")
 
 
 class Ledger:
@@ -191,11 +195,7 @@ class Ledger:
             # Decide before changing anything (not even the journal mode): a refused file stays byte-identical.
             tables = self._tables()
             if tables:
-                version = _version(self.db, tables)
-                if version is None:
-                    raise UsageError(f"{path} is not a cc ledger (an SQLite database without cc's tables)")
-                if version != str(SCHEMA_VERSION):
-                    raise UsageError(f"the ledger {path} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+                _require_version(_version(self.db, tables), str(path))
             elif not create:
                 raise UsageError(f"{path} is not a cc ledger (an empty file or database)")
             if create:

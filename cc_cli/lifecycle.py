@@ -140,14 +140,6 @@ def utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_moment(text: str, option: str = "--at") -> datetime:
-    """`--at` as `cc verify` takes it (see `durations.parse_moment`); a UsageError when it is not valid."""
-    try:
-        return durations.parse_moment(text, option)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def parse_stamp(text: str) -> datetime:
     """A ledger dateTimeStamp ('2027-01-10T00:00:00Z') as an aware datetime."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -74,8 +74,6 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         raise UsageError("--reason must say why the award is revoked (it is kept in the ledger)")
     if not settings.ids and settings.roster is None:
         raise UsageError("give award ids, or --roster FILE to revoke the awards of a roster")
-    if not settings.ledger_file.is_file():
-        raise UsageError(f"no ledger at {settings.ledger_file} (give --ledger or --out)")
     report = RevokeReport()
     ledger = Ledger(settings.ledger_file, create=False)
     try:

@@ -97,16 +97,6 @@ class NotACredential(ValueError):
         self.format = kind
 
 
-def parse_at(text: str) -> datetime:
-    """`--at`: a date (midnight UTC) or a date-time (UTC when it has no offset), in UTC."""
-    from cc_cli.durations import parse_moment
-
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Files as given; folders searched for .json/.png/.svg (skipping `status/` lists). Missing: UsageError."""
     found: list[Path] = []

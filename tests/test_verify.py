@@ -21,6 +21,7 @@ from cc_cli import baking, fastschema, model, signing, status
 from cc_cli import verify as verify_module
 from cc_cli.catalog import load_catalog
 from cc_cli.cli.app import app
+from cc_cli.durations import parse_moment
 from cc_cli.issuing import document_for
 from cc_cli.ledger import AwardRow, Ledger
 from tests.conftest import SAMPLE_CATALOG
@@ -458,7 +459,7 @@ def test_many_files_go_through_the_process_pool_in_order(
     for n, name in enumerate(names):
         paths.append(tmp_path / f"{n:03d}-{world.files[name].name}")
         shutil.copy(world.files[name], paths[-1])
-    options = verify_module.VerifyOptions(at=verify_module.parse_at(AT), workers=2)
+    options = verify_module.VerifyOptions(at=parse_moment(AT), workers=2)
     reports = list(verify_module.verify_files(paths, options))
     assert [r.file for r in reports] == [str(p) for p in paths]
     assert [r.valid for r in reports] == [name in ("good", "baked-svg") for name in names]

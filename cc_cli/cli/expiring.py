@@ -43,7 +43,8 @@ def expiring(
     holder has already renewed is not listed. CSV cells are formula-safe. Exit 0 (also when none expire),
     2 on usage errors.
     """
-    from cc_cli.lifecycle import ExpiringSettings, csv_text, find_expiring, parse_moment, write_csv_file
+    from cc_cli.durations import parse_moment
+    from cc_cli.lifecycle import ExpiringSettings, csv_text, find_expiring, write_csv_file
     from cc_cli.problems import UsageError
 
     if output_format not in FORMATS:

@@ -51,7 +51,7 @@ def transcript(
     the learner's earned award files unchanged and the path associations. Exit 1 when the ledger has no
     award for the email, 2 on usage errors.
     """
-    from cc_cli.lifecycle import parse_moment
+    from cc_cli.durations import parse_moment
     from cc_cli.problems import UsageError
     from cc_cli.transcript import TranscriptSettings, build_transcript
 

@@ -65,8 +65,9 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
+    from cc_cli.durations import parse_moment
     from cc_cli.problems import UsageError
-    from cc_cli.verify import VerifyOptions, expand_paths, parse_at, verify_files
+    from cc_cli.verify import VerifyOptions, expand_paths, verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -82,7 +83,7 @@ def verify(
         from cc_cli.ledger import check_ledger_file
 
         check_ledger_file(ledger)
-    moment = parse_at(at) if at else datetime.now(UTC)
+    moment = parse_moment(at) if at else datetime.now(UTC)
     paths = expand_paths(files)
     if not paths:
         raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
