@@ -161,6 +161,11 @@ CATALOG: dict[str, Field] = {
             "url": Field("url", "The issuer's web site.", True),
             "email": Field("email", "Contact address."),
             "logo": _text("Owner-supplied artwork; never drawn by the tool."),
+            "did": Field(
+                "did",
+                "Optional: the issuer's did:key (`cc keys show`). cc issue and cc revoke refuse any other key; "
+                "cc verify accepts only awards it signed.",
+            ),
         },
     ),
     "base_url": Field("url", "Where achievements, emblems and status lists are published.", True),

@@ -24,6 +24,7 @@ from cc_cli.issuing import (
     row_key,
     utc_stamp,
 )
+from cc_cli.keys import check_catalog_key
 from cc_cli.ledger import AwardRow, Ledger
 from cc_cli.problems import UsageError
 
@@ -51,6 +52,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     assert validation.load is not None
     catalog = validation.load.catalog
     key = None if settings.dry_run else _load_key(settings)
+    if key is not None:  # before anything is written: a stray key must not even create a ledger
+        check_catalog_key(catalog.info.issuer.did, _did(key), settings.catalog_root)
     report = IssueReport(dry_run=settings.dry_run)
     try:
         roster = read_roster(settings.roster, settings.encoding)

@@ -82,6 +82,16 @@ def _serialize(private_key: Ed25519PrivateKey) -> bytes:
     return (json.dumps(multikey, indent=2) + "\n").encode("utf-8")
 
 
+def check_catalog_key(expected: str | None, did: str, catalog_root: Path) -> None:
+    """UsageError when catalog.yaml pins the issuer's did:key (`issuer.did`) and `did` is another key:
+    awards signed with a stray key would fail every verifier that trusts the catalog."""
+    if expected and expected != did:
+        raise UsageError(
+            f"the key is {did}, but {catalog_root / 'catalog.yaml'} pins issuer.did {expected}: use the issuer's "
+            "key (--key), or change issuer.did in a reviewed commit"
+        )
+
+
 def create_key(path: Path, private_key: Ed25519PrivateKey | None = None) -> KeyInfo:
     """Write a new (or the given) Ed25519 key to `path` with mode 0600; refuse if `path` exists.
 

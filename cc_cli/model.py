@@ -170,6 +170,7 @@ class Issuer:
     url: str | None = None
     email: str | None = None
     logo: str | None = None
+    did: str | None = None  # the one signing key this catalog's awards may carry
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli import awards, signing, status
+from cc_cli.keys import check_catalog_key
 from cc_cli.ledger import Ledger
 from cc_cli.problems import UsageError
 
@@ -85,8 +86,10 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         if report.unknown or not ids:
             return report
         key = _load_key(settings.key_path)
-        base_url = _base_url(settings, ledger, [row for row in rows.values() if row is not None])
+        info = _catalog_info(settings.catalog_root)
+        base_url = _base_url(settings, info.base_url, [row for row in rows.values() if row is not None])
         did = signing.did_key(key.public_key())
+        check_catalog_key(info.issuer.did, did, settings.catalog_root)
         ledger.check_issuer(did)
         _check_status_folder(settings.out / "status")  # before the ledger changes, not after
         stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -157,11 +160,14 @@ def _load_key(path: Path | None) -> Any:
     return load_key(path)
 
 
-def _base_url(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> str:
-    """The catalog's base_url, checked against the status list URL an award file really carries."""
+def _catalog_info(root: Path) -> Any:
     from cc_cli.catalog import load_catalog
 
-    base_url = load_catalog(settings.catalog_root).catalog.info.base_url
+    return load_catalog(root).catalog.info
+
+
+def _base_url(settings: RevokeSettings, base_url: str | None, rows: list[Any]) -> str:
+    """The catalog's base_url, checked against the status list URL an award file really carries."""
     if not base_url:
         raise UsageError(f"{settings.catalog_root}/catalog.yaml has no base_url: status lists are published there")
     for row in rows:

@@ -12,7 +12,7 @@ from typing import Any
 from cc_cli import fields
 from cc_cli.durations import _PARTS
 from cc_cli.fields import Field
-from cc_cli.shape import EMAIL, KEBAB, URL
+from cc_cli.shape import DID_KEY, EMAIL, KEBAB, URL
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = {"credential": fields.CREDENTIAL, "path": fields.PATH, "catalog": fields.CATALOG}
@@ -53,7 +53,7 @@ def field_schema(spec: Field) -> dict[str, Any]:
         out["type"] = ["string", "integer"]
     else:
         out["type"] = "string"
-        pattern = {"id": KEBAB, "ref": KEBAB, "url": URL, "email": EMAIL, "duration": _PARTS}.get(kind)
+        pattern = {"id": KEBAB, "ref": KEBAB, "url": URL, "email": EMAIL, "duration": _PARTS, "did": DID_KEY}.get(kind)
         if pattern is not None:
             out["pattern"] = _pattern(pattern)
         if kind == "date":

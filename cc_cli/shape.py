@@ -22,6 +22,8 @@ KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 URL = re.compile(r'https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>"]*)?\Z')
 EMAIL = re.compile(r'[^@\s<>"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z')
+# An Ed25519 did:key: multibase base58btc of the 0xed01 multicodec prefix and 32 bytes is z6Mk + 44 characters.
+DID_KEY = re.compile(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
 
 KIND_WORDS = {
     "text": "text",
@@ -32,6 +34,7 @@ KIND_WORDS = {
     "duration": "an ISO 8601 duration (P8H, P6W, P3Y)",
     "url": "a URL (https://...)",
     "email": "an email address",
+    "did": "an Ed25519 did:key (as `cc keys show` prints it)",
     "id": "a kebab-case id",
     "ref": "an id",
     "enum": "one of the allowed words",
@@ -84,6 +87,8 @@ def format_ok(value: Any, kind: str) -> bool:
         return bool(URL.match(value))
     if kind == "email":
         return bool(EMAIL.match(value))
+    if kind == "did":
+        return bool(DID_KEY.match(value))
     return True
 
 
@@ -94,7 +99,7 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 
 Check = Callable[..., Iterable[Hit]]
-_FORMATTED = frozenset(("date", "duration", "url", "email"))
+_FORMATTED = frozenset(("date", "duration", "url", "email", "did"))
 
 
 def plainly_valid(value: Any, spec: Field) -> bool:

@@ -86,6 +86,7 @@ class VerifyOptions:
     email: str | None = None
     require_status: bool = False  # an award whose revocation cannot be checked is invalid
     issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)
+    trust: str = "--issuer"  # where `issuer` came from, for the message: --issuer, or the catalog's issuer.did
     workers: int = 0  # 0: one per core
 
 
@@ -118,6 +119,28 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         else:
             raise UsageError(f"{path}: no such file")
     return found
+
+
+def catalog_issuer(root: Path, *, required: bool) -> str | None:
+    """The did:key that catalog.yaml pins (`issuer.did`), read from that one file; None when the catalog
+    pins none, or is absent and was not asked for (awards are often verified far from any catalog)."""
+    from cc_cli.catalog import read_document
+    from cc_cli.shape import DID_KEY
+    from cc_cli.yamlload import YamlProblem
+
+    if not (root / "catalog.yaml").is_file():
+        if required:
+            raise UsageError(f"--catalog {root}: no catalog.yaml there")
+        return None
+    try:
+        data = read_document(root, "catalog.yaml").data
+    except YamlProblem as exc:
+        raise UsageError(f"{root / 'catalog.yaml'}:{exc.line}:{exc.column}: {exc.message}; run `cc validate`") from None
+    issuer = data.get("issuer") if isinstance(data, dict) else None
+    did = issuer.get("did") if isinstance(issuer, dict) else None
+    if did is not None and not (isinstance(did, str) and DID_KEY.match(did)):
+        raise UsageError(f"{root / 'catalog.yaml'}: issuer.did is not a did:key; run `cc validate`")
+    return did
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -255,7 +278,10 @@ class _Worker:
             return FAIL, "no issuer id: the signing key cannot be tied to an issuer"
         result = signing.verify(document, canon=self.canon)  # also checks the method's controller == issuer
         if result.ok and self.options.issuer and issuer_id != self.options.issuer:
-            return FAIL, f"signed by {issuer_id}, not by the issuer you named (--issuer {self.options.issuer})"
+            return (
+                FAIL,
+                f"signed by {issuer_id}, not by the trusted issuer {self.options.issuer} ({self.options.trust})",
+            )
         return (OK if result.ok else FAIL), result.reason
 
     def _dates(self, document: dict[str, Any]) -> tuple[str, str]:

@@ -411,7 +411,7 @@ def test_issuer_pins_the_signing_key(world: World) -> None:
     proof = payload["files"][0]["checks"]["proof"]
     assert code == 1 and proof == {
         "status": "fail",
-        "reason": f"signed by {world.issuer.did}, not by the issuer you named (--issuer {someone.did})",
+        "reason": f"signed by {world.issuer.did}, not by the trusted issuer {someone.did} (--issuer)",
     }
     result = runner.invoke(app, ["verify", str(world.files["good"]), "--issuer", "IBM"])
     assert result.exit_code == 2 and "is not a DID" in result.stderr

@@ -70,5 +70,9 @@ def _show(path: Path, info: KeyInfo, output_format: str, created: bool) -> None:
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
     if created:
-        sys.stderr.write(f"created {path} (mode 0600); keep it out of git and back it up safely\n")
+        sys.stderr.write(
+            f"created {path} (mode 0600); keep it out of git and back it up safely\n"
+            f"pin it in catalog.yaml so that no other key can issue or pass cc verify:\n"
+            f"  issuer:\n    did: {did}\n"
+        )
     sys.stdout.write(f"did:               {did}\nverificationMethod: {method}\npublicKeyMultibase: {public}\n")

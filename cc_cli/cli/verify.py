@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import handle_errors, stdout_is_terminal
+from cc_cli.cli.common import default_catalog, handle_errors, stdout_is_terminal
 
 FORMATS = ("text", "json")
 TABLE_UP_TO = 500  # files; beyond that a table is unreadable and plain lines stream as they come
@@ -49,6 +49,13 @@ def verify(
         help="The issuer's did:key (`cc keys show`): an award signed by any other key is invalid.",
         show_default=False,
     ),
+    catalog: Path = typer.Option(
+        None,
+        "--catalog",
+        "-c",
+        help="Catalog whose issuer.did the awards must be signed by. Default: ./catalog when it exists.",
+        show_default=False,
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: print only invalid files and the summary."),
     workers: int = typer.Option(0, "--workers", help="Verifying processes (default: one per core).", hidden=True),
@@ -59,7 +66,8 @@ def verify(
     --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
     such a file is reported "valid (revocation not checked)", and --require-status makes it invalid (it trusts
     only the sources named with --status-dir or --ledger). A valid proof shows who signed, not that it was you:
-    anyone can make a did:key, so pass --issuer DID to accept only your issuer's awards.
+    anyone can make a did:key, so pin the issuer: with issuer.did in the catalog's catalog.yaml (./catalog or
+    --catalog), or --issuer DID, an award signed by any other key is invalid.
     Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.
 
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
@@ -67,7 +75,7 @@ def verify(
     """
     from cc_cli.durations import parse_moment
     from cc_cli.problems import UsageError
-    from cc_cli.verify import VerifyOptions, expand_paths, verify_files
+    from cc_cli.verify import VerifyOptions, catalog_issuer, expand_paths, verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -83,6 +91,11 @@ def verify(
         from cc_cli.ledger import check_ledger_file
 
         check_ledger_file(ledger)
+    trust = "--issuer"
+    if issuer is None:
+        root = catalog or default_catalog()
+        issuer = catalog_issuer(root, required=catalog is not None)
+        trust = f"issuer.did in {root / 'catalog.yaml'}"
     moment = parse_moment(at) if at else datetime.now(UTC)
     paths = expand_paths(files)
     if not paths:
@@ -94,6 +107,7 @@ def verify(
         email=email,
         require_status=require_status,
         issuer=issuer,
+        trust=trust,
         workers=workers,
     )
     reports = verify_files(paths, options)

@@ -176,7 +176,7 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
         introduced: 15/03/2021
         renewal: {valid_for: P99999Y}   # more than 100 years: no award date could be computed
     """
-    if spec.kind not in ("date", "duration", "url", "email") or not isinstance(value, str):
+    if spec.kind not in ("date", "duration", "url", "email", "did") or not isinstance(value, str):
         return
     name = where[-1] if where and isinstance(where[-1], str) else "value"
     if not format_ok(value, spec.kind):
