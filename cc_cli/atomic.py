@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import tempfile
 from pathlib import Path
+
+from cc_cli.problems import UsageError
 
 # Files no output of cc may replace: losing the issuer key or the ledger cannot be undone.
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class PreciousFileError(OSError):
+class PreciousFileError(UsageError):
     """The output path names a ledger or a private key: refuse instead of replacing it."""
 
 
@@ -31,7 +32,7 @@ def refuse_precious(path: Path) -> None:
         what = "a private key"
     else:
         return
-    raise PreciousFileError(errno.EEXIST, f"is {what}; cc will not replace it, choose another output file", str(path))
+    raise PreciousFileError(f"{path} is {what}; cc will not replace it: choose another output file")
 
 
 def _is_key(head: bytes) -> bool:
@@ -51,7 +52,7 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     destroy the issuer's identity or the record of who holds what)."""
     path = Path(path)
     if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file (give a file name)", str(path))
+        raise UsageError(f"{path} is a folder, not a file: give a file name")
     refuse_precious(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -37,21 +37,16 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
 
     from cc_cli.roster import RosterError, read_roster
     from cc_cli.rowchecks import check_rows
-    from cc_cli.validate import validate_catalog
+    from cc_cli.validate import require_valid
 
     try:
         tz = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
-    validation = validate_catalog(settings.catalog_root)
-    if validation.errors:
-        raise UsageError(
-            f"the catalog {settings.catalog_root} has {validation.errors} error(s): "
-            f"run `cc validate --catalog {settings.catalog_root}` and fix them before issuing"
-        )
-    assert validation.load is not None
-    catalog = validation.load.catalog
-    key = None if settings.dry_run else _load_key(settings)
+    catalog = require_valid(settings.catalog_root).catalog
+    # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
+    named = settings.key_path is not None or bool(os.environ.get("CC_ISSUER_KEY"))
+    key = _load_key(settings) if not settings.dry_run or named else None
     if key is not None:  # before anything is written: a stray key must not even create a ledger
         check_catalog_key(catalog.info.issuer.did, _did(key), settings.catalog_root)
     report = IssueReport(dry_run=settings.dry_run)
@@ -80,6 +75,9 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         plan = _plan(checked.valid, catalog, cells, ledger, live, settings.now, report)
         if settings.strict and checked.rejected:
             report.withheld = True
+            for planned, credential, _key, _action, _old in plan:  # listed, so no valid row goes unmentioned
+                reason = "--strict: not issued because other rows were rejected; fix them and re-run"
+                report.outcomes.append(Outcome(planned.line, planned.email, credential.id, "withhold", reason=reason))
             plan = []
         if settings.dry_run or ledger is None:
             for planned, credential, _key, action, _old in plan:
@@ -96,6 +94,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 progress(0, len(plan) + len(ledger.unwritten()))
             report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
             _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
+        if settings.bake:
+            report.baked_earlier = _bake_earlier(report, catalog, settings)
         _finish(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())
@@ -295,6 +295,35 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
     if used:
         stamp = utc_stamp(datetime.now(UTC))
         write_status_lists(settings.out, catalog.info.base_url or "", key, stamp, used, ledger.revoked_indexes())
+
+
+def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings) -> int:
+    """`--bake` on a re-run: bake the awards an earlier run issued (skipped now) that have no baked copy in
+    a requested format yet, from their signed JSON as written. How many images were written."""
+    import json
+
+    from cc_cli.issue_write import bake_award
+
+    missing = [
+        outcome
+        for outcome in report.outcomes
+        if outcome.action == "skip"
+        and outcome.file
+        and (settings.out / outcome.file).is_file()
+        and any(not (settings.out / outcome.file).with_suffix(f".{kind}").exists() for kind in settings.bake)
+    ]
+    if not missing:
+        return 0
+    emblems = _emblems(catalog, settings, {o.credential_id for o in missing if o.credential_id in catalog.credentials})
+    written = 0
+    for outcome in missing:
+        target = settings.out / outcome.file
+        kinds = [kind for kind in settings.bake if not target.with_suffix(f".{kind}").exists()]
+        signed = json.loads(target.read_bytes())
+        written += bake_award(signed, emblems.get(outcome.credential_id, {}), target, kinds)
+    if written:
+        os.sync()  # as for new awards: on disk before the run reports success
+    return written
 
 
 def _emblems(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) -> dict[str, dict[str, bytes]]:

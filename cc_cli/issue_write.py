@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +76,19 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def bake_award(signed: dict[str, Any], emblem: dict[str, bytes], target: Path, formats: Iterable[str]) -> int:
+    """Write the award baked into its emblem beside `target` (OUT/<credential>/<uuid>.png|.svg), in each
+    of `formats` the emblem exists in; how many were written."""
+    text = json.dumps(signed, ensure_ascii=False)
+    written = 0
+    for kind in sorted(formats):
+        if kind in emblem:
+            baked = baking.bake_png(emblem[kind], text) if kind == "png" else baking.bake_svg(emblem[kind], text)
+            write_file(target.with_suffix(f".{kind}"), baked)
+            written += 1
+    return written
+
+
 def sign_and_write(task: Task) -> list[tuple[str, str]]:
     """Sign each document, write its JSON (and baked images), return [(award id, sha256 of the JSON)]."""
     state = _state
@@ -88,11 +101,7 @@ def sign_and_write(task: Task) -> list[tuple[str, str]]:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_file(target, data)
         emblem = state.emblems.get(relative.split("/", 1)[0], {})
-        text = json.dumps(signed, ensure_ascii=False)
-        if "png" in state.bake and "png" in emblem:
-            write_file(target.with_suffix(".png"), baking.bake_png(emblem["png"], text))
-        if "svg" in state.bake and "svg" in emblem:
-            write_file(target.with_suffix(".svg"), baking.bake_svg(emblem["svg"], text))
+        bake_award(signed, emblem, target, state.bake)
         done.append((award_id, hashlib.sha256(data).hexdigest()))
     return done
 

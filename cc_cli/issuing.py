@@ -57,7 +57,7 @@ class Outcome:
     line: int
     email: str
     credential_id: str
-    action: str  # issue | replace | skip | reject
+    action: str  # issue | replace | skip | reject | withhold (--strict, valid but held back)
     award_id: str = ""
     file: str = ""
     reason: str = ""
@@ -73,6 +73,7 @@ class IssueReport:
     rejects: Path | None = None
     dry_run: bool = False
     withheld: bool = False  # --strict with rejected rows: nothing was issued
+    baked_earlier: int = 0  # --bake on a re-run: images baked for awards an earlier run issued
 
     def counts(self) -> dict[str, int]:
         found = Counter(outcome.action for outcome in self.outcomes)
@@ -82,7 +83,9 @@ class IssueReport:
             "replaced": found["replace"],
             "skipped": found["skip"],
             "rejected": found["reject"],
+            "withheld": found["withhold"],
             "recovered": self.recovered,
+            "baked_earlier": self.baked_earlier,
         }
 
     def by_credential(self) -> dict[str, Counter[str]]:

@@ -103,11 +103,11 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
                 report.already.append((award_id, row.revoked_at or "", row.revoked_reason or ""))
         try:
             report.status_files = _publish(settings.out, ledger, key, base_url, stamp, force=bool(report.revoked))
-        except OSError as exc:
-            where = f" ({exc.filename})" if exc.filename else ""
+        except (OSError, UsageError) as exc:
+            why = f"{exc.strerror or exc} ({exc.filename})" if isinstance(exc, OSError) and exc.filename else str(exc)
             raise UsageError(
                 f"the ledger records the revocation, but the status lists were not published: "
-                f"{exc.strerror or exc}{where}; fix that and run the same cc revoke again to publish them"
+                f"{why}; fix that and run the same cc revoke again to publish them"
             ) from None
         return report
     finally:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_cli.catalog import CATALOG_FILE, LoadResult, load_catalog
-from cc_cli.problems import ERROR, WARNING, Problem
+from cc_cli.problems import ERROR, WARNING, Problem, UsageError
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import RULES, Hit, all_rules
 from cc_cli.shape import suggest
@@ -43,6 +43,30 @@ def validate_catalog(root: Path) -> Report:
     hits.extend(override_hits)
     problems = to_problems(hits, load, overrides)
     return Report(problems=sorted(set(problems)), files=load.files, load=load)
+
+
+def require_valid(root: Path, *, shape_only: bool = False) -> LoadResult:
+    """The loaded catalog at `root`, or a UsageError that counts its errors and says what to run.
+
+    Commands that publish or sign from the catalog (issue, site, export) need every rule to pass.
+    `shape_only` (render) needs only well-formed files, fields and values, which loading checks anyway:
+    an emblem drawn from a misspelt classification would show the wrong shape, but a cross-file rule
+    (a prerequisite cycle, say) does not change any drawing, and running every rule would cost more
+    than a re-render of an unchanged catalog."""
+    if shape_only:
+        load = load_catalog(root)
+        overrides, override_hits = severity_overrides(load)
+        report = Report(
+            problems=to_problems([*load.hits, *override_hits], load, overrides), files=load.files, load=load
+        )
+    else:
+        report = validate_catalog(root)
+    if report.errors:
+        raise UsageError(
+            f"the catalog {root} has {report.errors} error(s): run `cc validate --catalog {root}` and fix them first"
+        )
+    assert report.load is not None
+    return report.load
 
 
 def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:

@@ -194,7 +194,7 @@ def test_an_output_path_that_cannot_be_a_file_names_the_users_path(tmp_path: Pat
     folder.mkdir()
     result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(folder)])
     assert result.exit_code == 2
-    assert result.stderr == f"cc: error: is a folder, not a file (give a file name): {folder}\n"
+    assert result.stderr == f"cc: error: {folder} is a folder, not a file: give a file name\n"
     missing = tmp_path / "no-such-folder" / "ob3.json"
     result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(missing)])
     assert result.exit_code == 2 and result.stderr == f"cc: error: No such file or directory: {missing}\n"
@@ -220,7 +220,7 @@ def test_outputs_never_replace_a_ledger_or_a_key(tmp_path: Path) -> None:
             app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(target)]
         )
         assert result.exit_code == 2 and target.read_bytes() == before
-        assert result.stderr.startswith("cc: error: is a") and "cc will not replace it" in result.stderr
+        assert result.stderr.startswith(f"cc: error: {target} is a") and "cc will not replace it" in result.stderr
     earlier = tmp_path / "ob3.json"  # an earlier export is replaced, as users expect
     earlier.write_text('{"secretKeyMultibase": "only a word in a big export"}' + " " * 9000)
     result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(SAMPLE_CATALOG), "--out", str(earlier)])

@@ -233,6 +233,41 @@ def test_bake_png_and_svg(tmp_path: Path, key_file: Path) -> None:
     assert json.loads(unbake_svg(award.with_suffix(".svg").read_bytes())) == expected
 
 
+def test_bake_on_a_rerun_bakes_the_awards_issued_before(tmp_path: Path, key_file: Path) -> None:
+    from cc_cli.baking import unbake_png
+
+    out = tmp_path / "awards"
+    roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
+    common = (str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file))
+    assert issue(*common)[0] == 0
+    [award] = award_files(out)
+    before = award.read_bytes()
+    code, payload, output = issue(*common, "--bake", "png")
+    assert code == 0, output
+    assert payload["summary"]["skipped"] == 1 and payload["summary"]["baked_earlier"] == 1  # type: ignore[index]
+    assert json.loads(unbake_png(award.with_suffix(".png").read_bytes())) == json.loads(before)
+    assert award.read_bytes() == before and not award.with_suffix(".svg").exists()
+    assert issue(*common, "--bake", "png")[1]["summary"]["baked_earlier"] == 0  # type: ignore[index]
+
+
+def test_strict_lists_the_valid_rows_it_held_back(tmp_path: Path, key_file: Path) -> None:
+    roster = write_roster(
+        tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03", "bo@example.com,Bo,no-such-badge,"]
+    )
+    code, payload, _ = issue(
+        str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(tmp_path / "o"), "--key", str(key_file), "--strict"
+    )
+    assert code == 1
+    assert payload["summary"]["rows"] == 2 and payload["summary"]["withheld"] == 1  # type: ignore[index]
+    assert [row["action"] for row in payload["rows"]] == ["withhold", "reject"]  # type: ignore[index]
+
+
+def test_a_dry_run_checks_the_key_it_is_given(tmp_path: Path) -> None:
+    roster = str(ROOT / "examples/roster.csv")
+    code, _, output = issue(roster, "--catalog", str(SAMPLE_CATALOG), "--dry-run", "--key", str(tmp_path / "none.key"))
+    assert code == 2 and "none.key" in output
+
+
 def _big_roster(tmp_path: Path, rows: int) -> Path:
     return write_roster(
         tmp_path / "big.csv", [f"p{i}@example.com,Person {i},base-foundational,2026-02-03" for i in range(rows)]

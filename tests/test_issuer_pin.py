@@ -80,3 +80,14 @@ def test_verify_accepts_only_the_pinned_issuer(
     assert runner.invoke(app, ["verify", str(award), "--at", AT]).exit_code == 0
     missing = runner.invoke(app, ["verify", str(award), "--catalog", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "no catalog.yaml there" in missing.stderr
+
+
+def test_the_ob3_export_names_the_pinned_issuer(tmp_path: Path, issuer_key: tuple[Path, str]) -> None:
+    catalog = pinned_catalog(tmp_path, issuer_key[1])
+    result = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(catalog)], env={"CC_ISSUER_KEY": ""})
+    assert result.exit_code == 0, result.output
+    assert {achievement["creator"]["id"] for achievement in json.loads(result.stdout)} == {issuer_key[1]}
+    stray = tmp_path / "stray.key"
+    keys.create_key(stray)
+    refused = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(catalog), "--key", str(stray)])
+    assert refused.exit_code == 2 and "pins issuer.did" in refused.stderr

@@ -13,7 +13,10 @@ from typer.testing import CliRunner
 from cc_cli.cli.app import app
 
 CATALOG = {
-    "catalog.yaml": "name: Test Programme\nissuer:\n  name: Example Org\n  url: https://example.org\n",
+    "catalog.yaml": (
+        "name: Test Programme\nissuer:\n  name: Example Org\n  url: https://example.org\n"
+        "base_url: https://credentials.example.org\nframework_date: 2020-01-01\n"
+    ),
     "credentials/cloud-basics.yaml": (
         "id: cloud-basics\ntitle: Cloud Basics\nclassification: skill\ntype: foundational\n"
         "description: Basics.\nskills: [A, B, C]\ncriteria:\n  - kind: course\n    description: Take it.\n"
@@ -129,3 +132,14 @@ def test_sheet_shows_every_kind_and_check_compares_it(catalog: Path, tmp_path: P
     assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[0] == 0
     sheet.write_bytes(b"stale")
     assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[:2] == (1, f"{sheet}\n")
+
+
+def test_a_malformed_credential_is_refused_not_drawn_as_another_kind(catalog: Path, tmp_path: Path) -> None:
+    path = catalog / "credentials" / "cloud-basics.yaml"
+    path.write_text(path.read_text().replace("classification: skill", "classification: skil"))
+    out = tmp_path / "emblems"
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out))
+    assert code == 2 and not out.exists()
+    assert stderr == (
+        f"cc: error: the catalog {catalog} has 1 error(s): run `cc validate --catalog {catalog}` and fix them first\n"
+    )

@@ -166,8 +166,8 @@ def test_schema_is_valid_and_committed_copies_are_fresh(tmp_path: Path) -> None:
         assert code == 0
         schema = json.loads(out)
         Draft202012Validator.check_schema(schema)
-        committed = json.loads((ROOT / "cc_cli/data/schema" / f"{kind}.schema.json").read_text())
-        assert committed == schema, "run `cc schema --out cc_cli/data/schema`"
+        in_catalog = json.loads((ROOT / "catalog/schema" / f"{kind}.schema.json").read_text())
+        assert in_catalog == schema, "run `cc schema --out catalog/schema`"
 
 
 def test_sample_catalog_files_satisfy_the_schema() -> None:
@@ -254,3 +254,13 @@ def test_a_catalog_path_that_is_a_file_says_so(tmp_path: Path) -> None:
         stderr
         == f"cc: error: --catalog {not_a_folder} is a file: give the catalog folder (the one with catalog.yaml)\n"
     )
+
+
+def test_every_sample_file_points_its_editor_at_a_schema_that_exists() -> None:
+    files = [ROOT / "catalog/catalog.yaml", *sorted((ROOT / "catalog").glob("*/*.yaml"))]
+    assert len(files) > 30
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        assert target.is_file() and target.is_relative_to((ROOT / "catalog").resolve()), (path, target)

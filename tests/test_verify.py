@@ -414,7 +414,9 @@ def test_issuer_pins_the_signing_key(world: World) -> None:
         "reason": f"signed by {world.issuer.did}, not by the trusted issuer {someone.did} (--issuer)",
     }
     result = runner.invoke(app, ["verify", str(world.files["good"]), "--issuer", "IBM"])
-    assert result.exit_code == 2 and "is not a DID" in result.stderr
+    assert result.exit_code == 2 and "is not an Ed25519 did:key" in result.stderr
+    bogus = runner.invoke(app, ["verify", str(world.files["good"]), "--issuer", "did:key:bogus"])
+    assert bogus.exit_code == 2 and bogus.stdout == ""
 
 
 def test_at_with_an_offset_is_reported_in_utc(world: World) -> None:

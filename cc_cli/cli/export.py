@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -40,21 +41,14 @@ def export(
 
     from cc_cli import atomic
     from cc_cli.export import export_credly_csv, export_ctdl, export_ob3
-    from cc_cli.problems import UsageError
-    from cc_cli.validate import validate_catalog
+    from cc_cli.validate import require_valid
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
     root = catalog or default_catalog()
-    report = validate_catalog(root)
-    if report.errors:
-        raise UsageError(
-            f"the catalog {root} has {report.errors} error(s): run `cc validate --catalog {root}` and fix them first"
-        )
-    assert report.load is not None
-    loaded = report.load.catalog
+    loaded = require_valid(root).catalog
     if output_format == "ob3":
-        text = export_ob3(loaded, _issuer_id(loaded.info.issuer.url or loaded.info.base_url, key))
+        text = export_ob3(loaded, _issuer_id(loaded, key))
     elif output_format == "ctdl":
         text = export_ctdl(loaded)
     else:
@@ -70,15 +64,22 @@ def export(
         sys.stderr.write(f"cc export: {output_format} written to {out}\n")
 
 
-def _issuer_id(fallback: str | None, key: Path | None) -> str:
-    """The issuer's did:key when a key is at hand (what awards carry), else the issuer's url."""
+def _issuer_id(loaded: Any, key: Path | None) -> str:
+    """The issuer's did:key as awards carry it: the catalog's pinned issuer.did, else the key's (checked
+    against the pin), else the issuer's url."""
     from cc_cli.problems import UsageError
 
+    pinned = loaded.info.issuer.did
     path = key or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
     if path is not None:
-        from cc_cli.keys import describe_key
+        from cc_cli.keys import check_catalog_key, describe_key
 
-        return describe_key(path).did
+        did = describe_key(path).did
+        check_catalog_key(pinned, did, loaded.root)
+        return did
+    if pinned:
+        return str(pinned)
+    fallback = loaded.info.issuer.url or loaded.info.base_url
     if not fallback:
         raise UsageError("the ob3 export needs an issuer id: give --key FILE, or set issuer.url in catalog.yaml")
     return fallback

@@ -49,7 +49,7 @@ def issue(
     from cc_cli.issue_run import run_issue
     from cc_cli.issuing import IssueSettings
 
-    formats = {part.strip() for part in bake.split(",") if part.strip()}
+    formats = {part.strip().lower() for part in bake.split(",") if part.strip()}
     if not formats <= {"png", "svg"}:
         raise typer.BadParameter(f"'{bake}': use png, svg or png,svg", param_hint="--bake")
     if output_format not in ("text", "json"):
@@ -161,9 +161,13 @@ def _print_text(report: Any) -> None:
     line = f"{c['rows']} rows: {verb} {c['issued']} ({c['replaced']} replacing earlier awards), skipped {c['skipped']}, rejected {c['rejected']}"
     if c["recovered"]:
         line += f"; finished {c['recovered']} award(s) left by an interrupted run"
+    if c["baked_earlier"]:
+        line += f"; baked {c['baked_earlier']} image(s) of awards issued before"
     sys.stdout.write(line + "\n")
     if report.withheld:
-        sys.stdout.write("--strict: nothing was issued because rows were rejected\n")
+        sys.stdout.write(
+            f"--strict: nothing was issued because rows were rejected ({c['withheld']} valid row(s) held back)\n"
+        )
     for label, path in (("manifest", report.manifest), ("rejects", report.rejects)):
         if path is not None:
             sys.stdout.write(f"{label}: {path}\n")

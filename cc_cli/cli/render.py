@@ -65,11 +65,12 @@ def render(
     """Draw each credential's emblem in the framework's design language, as <id>.svg and <id>.png.
 
     Unchanged emblems are not redrawn; output is byte-identical for the same input. Exit 0 when done (or
-    up to date with --check), 1 when an emblem cannot be drawn or --check finds changes, 2 on usage errors.
+    up to date with --check), 1 when an emblem cannot be drawn or --check finds changes, 2 on usage errors
+    or a catalog whose files are malformed (run `cc validate`).
     """
-    from cc_cli.catalog import load_catalog
+    from cc_cli.validate import require_valid
 
-    loaded = load_catalog(catalog or default_catalog()).catalog
+    loaded = require_valid(catalog or default_catalog(), shape_only=True).catalog
     if sheet is not None:
         _sheet(loaded, sheet, check)
         return

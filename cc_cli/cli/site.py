@@ -27,19 +27,12 @@ def site(
     The catalog must validate (run `cc validate`). The site is built beside DIR and swapped in whole, so DIR
     never holds half a site. Exit 0 when built, 2 on usage errors or a catalog with errors.
     """
-    from cc_cli.problems import UsageError
     from cc_cli.site import build_site
-    from cc_cli.validate import validate_catalog
+    from cc_cli.validate import require_valid
 
     root = catalog or default_catalog()
     started = time.perf_counter()
-    report = validate_catalog(root)
-    if report.errors:
-        raise UsageError(
-            f"the catalog {root} has {report.errors} error(s): run `cc validate --catalog {root}` and fix them first"
-        )
-    assert report.load is not None
-    result = build_site(report.load.catalog, out)
+    result = build_site(require_valid(root).catalog, out)
     for key in result.undrawn:
         sys.stderr.write(f"cc site: warning: {key}: emblem cannot be drawn, shown as a placeholder\n")
     seconds = time.perf_counter() - started

@@ -75,12 +75,13 @@ def verify(
     """
     from cc_cli.durations import parse_moment
     from cc_cli.problems import UsageError
+    from cc_cli.shape import DID_KEY
     from cc_cli.verify import VerifyOptions, catalog_issuer, expand_paths, verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
-    if issuer is not None and not issuer.startswith("did:"):
-        raise UsageError(f"--issuer {issuer!r} is not a DID: give the did:key that `cc keys show` prints")
+    if issuer is not None and not DID_KEY.match(issuer):
+        raise UsageError(f"--issuer {issuer!r} is not an Ed25519 did:key: give the did that `cc keys show` prints")
     if email is not None and "@" not in email.strip():
         raise UsageError(f"--email {email!r} is not an email address")
     if status_dir is not None and ledger is not None:
