@@ -102,7 +102,8 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
     if not root.is_dir():
         if root.exists():
             raise UsageError(f"--catalog {root} is a file: give the catalog folder (the one with catalog.yaml)")
-        raise UsageError(f"catalog folder {root} not found (give one with --catalog)")
+        hint = "; this folder has a catalog.yaml: use --catalog ." if Path(CATALOG_FILE).is_file() else ""
+        raise UsageError(f"catalog folder {root} not found (give one with --catalog){hint}")
     result = LoadResult(catalog=model.Catalog(root=root, info=model.CatalogInfo()))
     files = catalog_files(root)
     result.files = files

@@ -148,12 +148,13 @@ def load_key(path: Path) -> Ed25519PrivateKey:
         os.close(fd)
         raise KeyFileError(f"key file {path} is not a regular file; point --key at the file `cc keys init` wrote")
     with os.fdopen(fd, "rb") as handle:
-        if os.name == "posix" and mode & 0o077:
-            raise KeyFileError(
-                f"key file {path} is accessible by group or others (mode {stat.S_IMODE(mode):04o}); "
-                f"run: chmod 600 {path}"
-            )
-        raw = handle.read()
+        raw = handle.read(1 << 20)  # a key is a few hundred bytes; never read a huge file whole
+    if os.name == "posix" and mode & 0o077:
+        if b'"secretKeyMultibase"' not in raw:  # not a key at all: say that, not "chmod 600 roster.csv"
+            raise KeyFileError(f"{path} is not a cc key file (Multikey JSON with secretKeyMultibase)")
+        raise KeyFileError(
+            f"key file {path} is accessible by group or others (mode {stat.S_IMODE(mode):04o}); run: chmod 600 {path}"
+        )
     return _parse(raw, path)
 
 

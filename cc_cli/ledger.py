@@ -287,6 +287,33 @@ class Ledger:
     def all_awards(self) -> list[AwardRow]:
         return self._rows("ORDER BY status_index")
 
+    def closest_id(self, award_id: str) -> str | None:
+        """The award id a mistyped or shortened one most likely meant: the only id it is a prefix of,
+        else the closest of the ids sharing its first 8 characters (an index scan, not a table scan)."""
+        import difflib
+
+        def starting(prefix: str, limit: int) -> list[str]:
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            query = "SELECT id FROM awards WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+            return [found for (found,) in self.db.execute(query, (prefix, upper, limit))]
+
+        if len(award_id) <= len("urn:uuid:"):
+            return None
+        prefixed = starting(award_id, 2)
+        if len(prefixed) == 1:
+            return prefixed[0]
+        near = starting(award_id[: len("urn:uuid:") + 8], 50)
+        close = difflib.get_close_matches(award_id, near, n=1, cutoff=0.9)
+        return close[0] if close else None
+
+    def closest_email(self, email_lower: str) -> str | None:
+        """The recipient address a mistyped one most likely meant (as written in the roster), or None."""
+        import difflib
+
+        known = {low: written for low, written in self.db.execute("SELECT email_lower, email FROM awards")}
+        close = difflib.get_close_matches(email_lower, list(known), n=1, cutoff=0.9)  # one typo, not a stranger
+        return known[close[0]] if close else None
+
     def issuers(self) -> set[str]:
         """The did:key of every batch that issued an award: one ledger, one issuer key."""
         query = "SELECT DISTINCT b.issuer_did FROM awards a JOIN batches b ON a.batch_id = b.id"

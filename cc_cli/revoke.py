@@ -54,6 +54,7 @@ class RevokeReport:
     revoked: list[str] = field(default_factory=list)
     already: list[tuple[str, str, str]] = field(default_factory=list)  # id, revoked_at, reason
     unknown: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)  # unknown id -> the ledger's closest id
     unmatched: list[str] = field(default_factory=list)
     status_files: list[Path] = field(default_factory=list)
 
@@ -83,6 +84,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
             ids.extend(i for i in _roster_ids(settings, ledger, report) if i not in ids)
         rows = {award_id: ledger.award(award_id) for award_id in ids}
         report.unknown = [award_id for award_id, row in rows.items() if row is None]
+        report.suggestions = {i: s for i in report.unknown if (s := ledger.closest_id(i)) is not None}
         if report.unknown or not ids:
             return report
         key = _load_key(settings.key_path)

@@ -214,6 +214,8 @@ def read_roster(path: Path, encoding: str | None = None) -> Roster:
             rows.append(RosterRow(start, cells, _fit(record, len(header)), where))
     except csv.Error as exc:
         raise _unreadable(path, previous + 1, reader.line_num, str(exc)) from None
+    if not rows:  # a header alone is an export that went wrong, not a batch of nothing to celebrate
+        raise _fail(path, 2, 1, "the roster has a header but no rows: export the rows too, one award per row")
     return Roster(path, delimiter, header, rows, [], hashlib.sha256(raw).hexdigest())
 
 

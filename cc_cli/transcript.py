@@ -150,6 +150,7 @@ class Transcript:
     at: datetime
     awards: list[AwardEntry] = field(default_factory=list)
     paths: list[PathProgress] = field(default_factory=list)
+    did_you_mean: str | None = None  # with no awards: the ledger's closest recipient address
 
     def held(self) -> set[str]:
         """Credential ids the learner has earned (active or expired)."""
@@ -181,11 +182,13 @@ def build_transcript(settings: TranscriptSettings) -> tuple[Transcript, model.Ca
     ledger = open_ledger(settings.ledger_file)
     try:
         rows = ledger.recipient_awards(email_lower)
+        suggestion = None if rows else ledger.closest_email(email_lower)
     finally:
         ledger.close()
     catalog = load_catalog_model(settings.catalog_root)
     transcript = Transcript(email=rows[-1].email if rows else settings.email.strip(), name="", at=at)
     if not rows:
+        transcript.did_you_mean = suggestion
         return transcript, catalog
     transcript.name = max(rows, key=lambda r: (r.issued_at, r.id)).name
     replaced_by = {row.replaces: row.id for row in rows if row.replaces}

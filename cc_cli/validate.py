@@ -113,7 +113,8 @@ def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str
                     Hit(
                         CATALOG_FILE,
                         ("rules", code),
-                        f"severity of {code} is '{level}', not one of: off, warning, error",
+                        f"severity of {code} is '{level}', not one of: off, warning, error"
+                        + suggest(str(level), SEVERITY_WORDS),
                     ),
                 )
             )

@@ -29,8 +29,9 @@ from cc_cli.problems import UsageError
 from cc_cli.verdicts import FAIL, OK, SKIP
 from cc_cli.verify_status import StatusSources
 
-CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient")
+CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient", "awards")  # awards: a CLR's embedded ones
 AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
+CLR_TYPE = "ClrCredential"  # a transcript (`cc transcript --clr`): checked, and so is every award inside it
 AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
@@ -173,9 +174,9 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
     types = types if isinstance(types, list) else [types]
     if "VerifiableCredential" not in types:
         raise NotACredential("not a credential: its type does not include VerifiableCredential", kind)
-    if not AWARD_TYPES & {t for t in types if isinstance(t, str)}:
+    if not (AWARD_TYPES | {CLR_TYPE}) & {t for t in types if isinstance(t, str)}:
         other = ", ".join(str(t) for t in types if t != "VerifiableCredential") or "VerifiableCredential only"
-        raise NotACredential(f"not an Open Badges award: its type is {other}", kind)
+        raise NotACredential(f"not an Open Badges award or CLR transcript: its type is {other}", kind)
     return kind, document
 
 
@@ -249,15 +250,19 @@ class _Worker:
         return report
 
     def checks(self, document: dict[str, Any], path: Path) -> list[Check]:
-        found = []
-        for name, check in (
+        clr = CLR_TYPE in (document.get("type") or [])
+        plan: list[tuple[str, Any]] = [
             ("proof", self._proof),
-            ("schema", self.schema_check),
+            ("schema", _clr_schema if clr else self.schema_check),
             ("subject", _subject),
             ("dates", self._dates),
             ("status", lambda d: self._status(d, path)),
             ("recipient", self._recipient),
-        ):
+        ]
+        if clr:
+            plan.append(("awards", lambda d: self._embedded(d, path)))
+        found = []
+        for name, check in plan:
             try:
                 status, reason = check(document)
             except Exception as exc:  # a hostile document must give a verdict, never a traceback
@@ -265,10 +270,39 @@ class _Worker:
             found.append(Check(name, status, _one_line(reason)))
         return found
 
+    def _embedded(self, clr: dict[str, Any], path: Path) -> tuple[str, str]:
+        """A CLR vouches for the awards it holds: each must verify on its own (proof, schema, subject,
+        status) and come from the CLR's issuer. Expired ones stay valid parts of a transcript (the
+        learning happened), so their dates are reported, not failed; a revoked one fails the CLR."""
+        subject = clr.get("credentialSubject")
+        held = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+        if not isinstance(held, list) or not held:
+            return FAIL, "the CLR holds no awards (credentialSubject.verifiableCredential is empty)"
+        problems: list[str] = []
+        expired = 0
+        for index, award in enumerate(held):
+            name = award.get("id") if isinstance(award, dict) and isinstance(award.get("id"), str) else f"#{index + 1}"
+            types = award.get("type") if isinstance(award, dict) else None
+            if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)):
+                problems.append(f"{name}: not an Open Badges award")
+                continue
+            if issuer_id_of(award) != issuer_id_of(clr):
+                problems.append(f"{name}: issued by {issuer_id_of(award)}, not by the CLR's issuer")
+            for check in self.checks(award, path):
+                if check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
+                    expired += 1
+                elif check.status == FAIL and check.name != "recipient":
+                    problems.append(f"{name}: {check.name}: {check.reason}")
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return FAIL, f"{len(held)} embedded award(s), not all valid: {problems[0]}{more}"
+        note = f", {expired} of them expired (still earned)" if expired else ""
+        return OK, f"{len(held)} embedded award(s), each signed by the CLR's issuer and valid{note}"
+
     def _status(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
         status, reason = self.sources.check(document, path)
         if status == SKIP and self.options.require_status:
-            return FAIL, f"revocation not checked ({reason}), and --require-status was given"
+            return FAIL, f"revocation not checked (--require-status): {reason}"
         return status, reason
 
     def _proof(self, document: dict[str, Any]) -> tuple[str, str]:
@@ -316,6 +350,21 @@ class _Worker:
             elif value.strip().lower() == email.strip().lower():
                 return OK, f"the award names {email}"
         return FAIL, f"not awarded to {email}: no email identity of the subject matches"
+
+
+def issuer_id_of(document: dict[str, Any]) -> Any:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def _clr_schema(document: dict[str, Any]) -> tuple[str, str]:
+    from cc_cli.clr import schema_errors
+
+    errors = schema_errors(document)
+    if not errors:
+        return OK, "matches the CLR 2.0 ClrCredential JSON Schema (cc's, written from the CLR 2.0 spec)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return FAIL, f"{errors[0]}{more}"
 
 
 def _subject(document: dict[str, Any]) -> tuple[str, str]:

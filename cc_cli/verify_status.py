@@ -34,7 +34,7 @@ class StatusSources:
         entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
         entry = next((e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"), None)
         if entry is None:
-            return SKIP, "the award has no revocation status entry"
+            return SKIP, "no revocation status entry (credentialStatus) in the credential"
         if entry.get("type") != "BitstringStatusListEntry":
             return SKIP, f"status type {entry.get('type')!r} is not supported (BitstringStatusListEntry is)"
         try:
@@ -48,7 +48,10 @@ class StatusSources:
         elif options.require_status:
             # Files found beside the award may have come with it (an old list, the forger's own ledger):
             # a required check trusts only the sources the user names.
-            return SKIP, "with --require-status, name the issuer's status lists or ledger: --status-dir or --ledger"
+            return (
+                SKIP,
+                "name the issuer's status lists or ledger with --status-dir or --ledger (none beside the award is trusted)",
+            )
         else:
             source = self._beside(path.parent)
         if source is None:

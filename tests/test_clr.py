@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,38 @@ def test_clr_schema_catches_what_the_data_model_requires(clr_file: Path) -> None
     assert "@context/1" in errors
     assert "'isCousinOf' is not one of" in errors
     assert "credentialSubject/verifiableCredential: [] should be non-empty" in errors
+
+
+def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history: History, tmp_path: Path) -> None:
+    def verify(path: Path, *extra: str) -> dict[str, Any]:
+        code, stdout, stderr = invoke("verify", str(path), "--format", "json", *extra)  # now: the CLR is new
+        assert code in (0, 1), stderr
+        entry: dict[str, Any] = json.loads(stdout)["files"][0]
+        return entry
+
+    good = verify(clr_file, "--ledger", str(history.out / "ledger.sqlite3"), "--email", "ana@example.com")
+    assert good["valid"] is True, good
+    assert {name: check["status"] for name, check in good["checks"].items()} == {
+        "proof": "ok", "schema": "ok", "subject": "ok", "dates": "ok",
+        "status": "skip",  # a CLR carries no status entry of its own; its awards' are checked under "awards"
+        "recipient": "ok", "awards": "ok",
+    }  # fmt: skip
+    assert good["checks"]["awards"]["reason"].startswith("6 embedded award(s), each signed by the CLR's issuer")
+    # An award inside revoked since the CLR was written: the CLR no longer vouches for it.
+    document = load(clr_file)
+    embedded = document["credentialSubject"]["verifiableCredential"][0]
+    revoke = ["revoke", embedded["id"], "--reason", "exam withdrawn", "--out", str(history.out)]
+    copy = tmp_path / "history"
+    shutil.copytree(history.out, copy)  # the module's history stays as other tests expect it
+    code, _, stderr = invoke(*revoke[:-1], str(copy), "--key", str(history.key), "--catalog", str(SAMPLE_CATALOG))
+    assert code == 0, stderr
+    revoked = verify(clr_file, "--ledger", str(copy / "ledger.sqlite3"))
+    assert revoked["valid"] is False and revoked["checks"]["proof"]["status"] == "ok"
+    assert f"{embedded['id']}: status: revoked on" in revoked["checks"]["awards"]["reason"]
+    # A tampered award inside breaks its own proof (and the CLR's).
+    embedded["name"] = "Something else"
+    tampered = tmp_path / "tampered.clr.json"
+    tampered.write_text(json.dumps(document), encoding="utf-8")
+    result = verify(tampered)
+    assert result["checks"]["proof"]["status"] == "fail"
+    assert f"{embedded['id']}: proof:" in result["checks"]["awards"]["reason"]

@@ -115,6 +115,9 @@ def test_csv_is_formula_safe_on_stdout_and_in_a_file(issued: tuple[Path, Path, P
     code, stdout, stderr = expiring(catalog, out, "--format", "csv", "--output", str(target))
     assert code == 0 and stdout == "" and stderr == f"wrote 3 expiring award(s) to {target}\n"
     assert list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")))) == rows
+    inferred = tmp_path / "reports" / "inferred.CSV"  # the format from the file name, as users expect
+    assert expiring(catalog, out, "--output", str(inferred))[0] == 0
+    assert inferred.read_bytes() == target.read_bytes()
 
 
 def test_plain_table_when_piped(issued: tuple[Path, Path, Path]) -> None:
@@ -136,7 +139,7 @@ def test_plain_table_when_piped(issued: tuple[Path, Path, Path]) -> None:
         (["--within", "60 days"], "--within '60 days' is not an ISO 8601 duration"),
         (["--within", "P"], "--within 'P' is not an ISO 8601 duration"),
         (["--format", "xml"], "--format 'xml' is not one of: table, csv, json"),
-        (["--output", "x.csv"], "--output writes csv or json"),
+        (["--output", "x.txt"], "--output writes csv or json"),
         (["--within", "P99999999Y"], "--within: P99999999Y after 2026-12-01 is beyond the year 9999"),
         (["--at", "9999-12-31", "--within", "P1Y"], "--at '9999-12-31' is too far from today"),
         (["--at", "0001-01-01T00:00:00+05:00"], "--at '0001-01-01T00:00:00+05:00' is too far from today"),

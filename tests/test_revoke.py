@@ -185,3 +185,28 @@ def test_the_digital_bazaar_verifier_reads_the_published_list(issued: tuple[Path
     results = js_verify(files, now=f"{AT}T00:00:00Z", status_lists=lists)
     assert [r["verified"] for r in results] == [True, False, True], results
     assert "bit 1 of" in str(results[1]["error"])
+
+
+def test_a_mistyped_or_shortened_id_gets_a_suggestion(tmp_path: Path) -> None:
+    import uuid
+
+    from tests.test_verify import award_row
+
+    issuer = make_issuer()
+    rows = []
+    for index in range(40):
+        row = award_row(index, email=f"learner{index}@example.com")
+        row.id = row.row_key = f"urn:uuid:{uuid.UUID(int=(index * 0x9E3779B97F4A7C15) << 40 | index, version=4)}"
+        row.file = f"{CREDENTIAL}/{row.id.removeprefix('urn:uuid:')}.json"
+        rows.append(row)
+    out = tmp_path / "awards"
+    issue_into(out, issuer, rows).close()
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file, issuer.key)
+    target = rows[7].id
+    typo = target[:-1] + ("0" if target[-1] != "0" else "1")
+    short = target.removeprefix("urn:uuid:")[:13]
+    for given in (typo, short):
+        code, _, stderr = revoke(out, key_file, given, "--reason", "x")
+        assert code == 1 and f"(did you mean {target}?)" in stderr, stderr
+    assert set(states(out).values()) == {"issued"}

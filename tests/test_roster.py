@@ -540,3 +540,11 @@ def test_two_columns_with_the_same_title_are_refused(tmp_path: Path) -> None:
         4,
         "columns 2 and 4 are both 'first_name': remove or rename one of them",
     )
+
+
+def test_a_header_without_rows_is_refused(tmp_path: Path) -> None:
+    roster = tmp_path / "empty.csv"
+    roster.write_text("email,name,credential\r\n\r\n")
+    problem = cc501(roster)
+    assert (problem.line, problem.column) == (2, 1)
+    assert problem.message == "the roster has a header but no rows: export the rows too, one award per row"

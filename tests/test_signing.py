@@ -373,6 +373,11 @@ def test_load_key_refuses_exposed_file(tmp_path: Path, mode: int) -> None:
     with pytest.raises(keys.KeyFileError) as info:
         keys.load_key(path)
     assert f"chmod 600 {path}" in str(info.value) and f"{mode:04o}" in str(info.value)
+    roster = tmp_path / "roster.csv"  # readable by others, and not a key: say so, not "chmod 600"
+    roster.write_text("email,name,credential\n")
+    roster.chmod(mode)
+    with pytest.raises(keys.KeyFileError, match="is not a cc key file"):
+        keys.load_key(roster)
 
 
 def test_key_file_errors_never_reveal_the_secret(tmp_path: Path) -> None:

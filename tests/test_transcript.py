@@ -181,6 +181,8 @@ def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(history: History, tm
     code, stdout, stderr = invoke("transcript", "nobody@example.com", "--out", str(history.out))
     assert code == 1 and stdout == ""
     assert stderr == f"cc: error: no awards for nobody@example.com in {history.out / 'ledger.sqlite3'}\n"
+    code, _, stderr = invoke("transcript", "ana@exmaple.com", "--out", str(history.out))
+    assert code == 1 and stderr.endswith("(did you mean ana@example.com?)\n")
     code, _, stderr = invoke("transcript", "ana@example.com", "--out", str(tmp_path / "none"))
     assert code == 2 and stderr.startswith("cc: error: no ledger at") and stderr.count("\n") == 1
     assert not (tmp_path / "none").exists(), "a read-only command never creates a ledger"

@@ -264,3 +264,14 @@ def test_every_sample_file_points_its_editor_at_a_schema_that_exists() -> None:
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("$schema=", 1)[1]).resolve()
         assert target.is_file() and target.is_relative_to((ROOT / "catalog").resolve()), (path, target)
+
+
+def test_run_inside_the_catalog_folder_suggests_catalog_dot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLE_CATALOG)
+    monkeypatch.delenv("CC_CATALOG", raising=False)
+    code, _, stderr = invoke("validate")
+    assert code == 2
+    assert stderr == (
+        "cc: error: catalog folder catalog not found (give one with --catalog); "
+        "this folder has a catalog.yaml: use --catalog .\n"
+    )

@@ -49,8 +49,10 @@ def expiring(
 
     if output_format not in FORMATS:
         raise UsageError(f"--format '{output_format}' is not one of: {', '.join(FORMATS)}")
-    if output is not None and output_format == "table":
-        raise UsageError("--output writes csv or json: add --format csv or --format json")
+    if output is not None and output_format == "table":  # the default: take the format from the file name
+        output_format = {".csv": "csv", ".json": "json"}.get(output.suffix.lower(), "table")
+        if output_format == "table":
+            raise UsageError("--output writes csv or json: name the file .csv or .json, or add --format csv|json")
     settings = ExpiringSettings(
         within=within,
         out=out,

@@ -20,7 +20,10 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def issue(
     roster: Path = typer.Argument(
-        ..., help="Roster CSV: email, name, credential (+ issued_on, evidence_url...).", show_default=False
+        ...,
+        metavar="ROSTER",
+        help="Roster CSV: email, name, credential (+ issued_on, evidence_url...).",
+        show_default=False,
     ),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder for awards, manifest and ledger."),

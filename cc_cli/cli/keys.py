@@ -33,7 +33,9 @@ def _key_path(path: Path | None) -> Path:
 @keys_app.command("init")
 @handle_errors
 def init(
-    path: Path = typer.Argument(None, help="Where to create the key (mode 0600). Default: $CC_ISSUER_KEY."),
+    path: Path = typer.Argument(
+        None, metavar="FILE", help="Where to create the key (mode 0600). Default: $CC_ISSUER_KEY."
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Create a new issuer key file readable only by you; refuses to overwrite an existing one.
@@ -53,7 +55,7 @@ def init(
 @keys_app.command("show")
 @handle_errors
 def show(
-    path: Path = typer.Argument(None, help="The key file. Default: $CC_ISSUER_KEY."),
+    path: Path = typer.Argument(None, metavar="FILE", help="The key file. Default: $CC_ISSUER_KEY."),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show the key's did:key and public key (never the private key)."""

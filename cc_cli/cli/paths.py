@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def paths(
-    path_id: str = typer.Argument(None, metavar="[ID]", help="A path id: draw that path as a roadmap."),
+    path_id: str = typer.Argument(None, metavar="ID", help="A path id: draw that path as a roadmap."),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:

@@ -75,6 +75,7 @@ def _as_json(report: Any) -> dict[str, Any]:
         "revoked": report.revoked,
         "already_revoked": [{"id": i, "revoked_at": at, "reason": why} for i, at, why in report.already],
         "unknown": report.unknown,
+        "suggestions": report.suggestions,
         "unmatched": report.unmatched,
         "status_lists": [str(path) for path in report.status_files],
     }
@@ -85,7 +86,11 @@ def _print_text(report: Any) -> None:
     for line in report.unmatched:
         err.write(f"cc: warning: roster {line}\n")
     if report.unknown:
-        err.write(f"cc: error: unknown award id(s): {', '.join(report.unknown)}; nothing was revoked\n")
+        named = [
+            f"{award_id} (did you mean {report.suggestions[award_id]}?)" if award_id in report.suggestions else award_id
+            for award_id in report.unknown
+        ]
+        err.write(f"cc: error: unknown award id(s): {', '.join(named)}; nothing was revoked\n")
         return
     if not (report.revoked or report.already):
         err.write("cc: error: no award matches the roster; nothing was revoked\n")

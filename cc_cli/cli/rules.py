@@ -16,7 +16,9 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def rules(
-    code: str = typer.Argument(None, help="A rule code such as CC209 to explain it.", show_default=False),
+    code: str = typer.Argument(
+        None, metavar="CODE", help="A rule code such as CC209 to explain it.", show_default=False
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """List every rule with its code, severity and summary, or explain one rule with examples."""

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def schema(
-    kind: str = typer.Argument("credential", help="credential, path or catalog."),
+    kind: str = typer.Argument("credential", metavar="KIND", help="credential, path or catalog."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the three schemas into this folder instead."),
 ) -> None:
     """Print the JSON Schema of credential (default), path or catalog files.

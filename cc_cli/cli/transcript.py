@@ -22,7 +22,9 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def transcript(
-    email: str = typer.Argument(..., help="The learner's email address (any case).", show_default=False),
+    email: str = typer.Argument(
+        ..., metavar="EMAIL", help="The learner's email address (any case).", show_default=False
+    ),
     out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder of `cc issue` (ledger, awards)."),
     ledger: Path = typer.Option(
         None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
@@ -69,7 +71,8 @@ def transcript(
     )
     record, catalog_model = build_transcript(settings)
     if not record.awards:
-        raise fail(f"no awards for {email.strip()} in {settings.ledger_file}", 1)
+        hint = f" (did you mean {record.did_you_mean}?)" if record.did_you_mean else ""
+        raise fail(f"no awards for {email.strip()} in {settings.ledger_file}{hint}", 1)
     result = None
     if clr is not None:
         from cc_cli.clr import write_clr

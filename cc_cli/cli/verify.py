@@ -62,6 +62,9 @@ def verify(
 ) -> None:
     """Verify awards: proof, schema, subject, dates, status (revocation) and, with --email, recipient.
 
+    A CLR transcript (`cc transcript --clr`) gets the same checks plus "awards": every award inside it must
+    verify and come from the CLR's issuer (expired ones are noted, not failed; revoked ones fail it).
+
     Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
     --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
     such a file is reported "valid (revocation not checked)", and --require-status makes it invalid (it trusts
