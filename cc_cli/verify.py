@@ -283,8 +283,8 @@ class _Worker:
         for index, award in enumerate(held):
             name = award.get("id") if isinstance(award, dict) and isinstance(award.get("id"), str) else f"#{index + 1}"
             types = award.get("type") if isinstance(award, dict) else None
-            if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)):
-                problems.append(f"{name}: not an Open Badges award")
+            if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)) or CLR_TYPE in types:
+                problems.append(f"{name}: not an Open Badges award")  # nor a CLR inside a CLR: no recursion
                 continue
             if issuer_id_of(award) != issuer_id_of(clr):
                 problems.append(f"{name}: issued by {issuer_id_of(award)}, not by the CLR's issuer")

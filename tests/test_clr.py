@@ -218,3 +218,11 @@ def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history
     result = verify(tampered)
     assert result["checks"]["proof"]["status"] == "fail"
     assert f"{embedded['id']}: proof:" in result["checks"]["awards"]["reason"]
+    # A CLR dressed up as an award inside a CLR is refused, not recursed into.
+    nested = load(clr_file)
+    inner = copy.deepcopy(nested)
+    inner["type"] = ["VerifiableCredential", "OpenBadgeCredential", "ClrCredential"]
+    nested["credentialSubject"]["verifiableCredential"] = [inner]
+    nested_file = tmp_path / "nested.clr.json"
+    nested_file.write_text(json.dumps(nested), encoding="utf-8")
+    assert "not an Open Badges award" in verify(nested_file)["checks"]["awards"]["reason"]
