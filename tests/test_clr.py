@@ -204,11 +204,11 @@ def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history
     document = load(clr_file)
     embedded = document["credentialSubject"]["verifiableCredential"][0]
     revoke = ["revoke", embedded["id"], "--reason", "exam withdrawn", "--out", str(history.out)]
-    copy = tmp_path / "history"
-    shutil.copytree(history.out, copy)  # the module's history stays as other tests expect it
-    code, _, stderr = invoke(*revoke[:-1], str(copy), "--key", str(history.key), "--catalog", str(SAMPLE_CATALOG))
+    later = tmp_path / "history"
+    shutil.copytree(history.out, later)  # the module's history stays as other tests expect it
+    code, _, stderr = invoke(*revoke[:-1], str(later), "--key", str(history.key), "--catalog", str(SAMPLE_CATALOG))
     assert code == 0, stderr
-    revoked = verify(clr_file, "--ledger", str(copy / "ledger.sqlite3"))
+    revoked = verify(clr_file, "--ledger", str(later / "ledger.sqlite3"))
     assert revoked["valid"] is False and revoked["checks"]["proof"]["status"] == "ok"
     assert f"{embedded['id']}: status: revoked on" in revoked["checks"]["awards"]["reason"]
     # A tampered award inside breaks its own proof (and the CLR's).
