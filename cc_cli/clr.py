@@ -77,9 +77,13 @@ def write_clr(
 
     `issued` (default: now) is the CLR's validFrom and proof date; the transcript's own moment (`--at`)
     only decides which awards count as earned, so a CLR "as of" an earlier day is still signed today."""
+    from cc_cli.keys import check_catalog_key
+
     key = load_issuer_key(key_path)
+    did = signing.did_key(key.public_key())
+    check_catalog_key(catalog.info.issuer.did, did, catalog.root)
     issued = issued or datetime.now(UTC)
-    document = build_clr(transcript, catalog, out, signing.did_key(key.public_key()), issued=issued)
+    document = build_clr(transcript, catalog, out, did, issued=issued)
     signed = signing.sign(document, key, signing.verification_method_id(key.public_key()), issued)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(target, awards.dumps(signed))

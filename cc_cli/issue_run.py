@@ -94,11 +94,11 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 progress(0, len(plan) + len(ledger.unwritten()))
             report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
             _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
-        if settings.bake:
-            report.baked_earlier = _bake_earlier(report, catalog, settings)
         _finish(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())
+        if settings.bake:  # extra, after the batch is complete: nothing here can leave it half done
+            report.baked_earlier = _bake_earlier(report, catalog, settings, ledger)
         return report
     finally:
         if ledger is not None:
@@ -297,30 +297,39 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
         write_status_lists(settings.out, catalog.info.base_url or "", key, stamp, used, ledger.revoked_indexes())
 
 
-def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings) -> int:
+def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:
     """`--bake` on a re-run: bake the awards an earlier run issued (skipped now) that have no baked copy in
-    a requested format yet, from their signed JSON as written. How many images were written."""
+    a requested format yet, from their signed JSON as written. Only live awards whose file is still the
+    one the ledger recorded: a revoked award or a file changed since issuing is never baked (noted
+    instead). How many images were written."""
+    import hashlib
     import json
 
     from cc_cli.issue_write import bake_award
 
-    missing = [
-        outcome
-        for outcome in report.outcomes
-        if outcome.action == "skip"
-        and outcome.file
-        and (settings.out / outcome.file).is_file()
-        and any(not (settings.out / outcome.file).with_suffix(f".{kind}").exists() for kind in settings.bake)
-    ]
-    if not missing:
+    def missing_kinds(target: Path) -> list[str]:
+        return [kind for kind in sorted(settings.bake) if not target.with_suffix(f".{kind}").exists()]
+
+    todo = [o for o in report.outcomes if o.action == "skip" and o.file and missing_kinds(settings.out / o.file)]
+    if not todo:
         return 0
-    emblems = _emblems(catalog, settings, {o.credential_id for o in missing if o.credential_id in catalog.credentials})
+    emblems = _emblems(catalog, settings, {o.credential_id for o in todo if o.credential_id in catalog.credentials})
     written = 0
-    for outcome in missing:
+    for outcome in todo:
         target = settings.out / outcome.file
-        kinds = [kind for kind in settings.bake if not target.with_suffix(f".{kind}").exists()]
-        signed = json.loads(target.read_bytes())
-        written += bake_award(signed, emblems.get(outcome.credential_id, {}), target, kinds)
+        row = ledger.award(outcome.award_id)
+        if row is None or row.state != "issued":
+            continue  # revoked or superseded: a fresh baked copy would look like a valid award
+        try:
+            raw = target.read_bytes()
+            unchanged = not row.file_sha256 or hashlib.sha256(raw).hexdigest() == row.file_sha256
+            signed = json.loads(raw) if unchanged else None
+        except (OSError, ValueError):
+            signed = None
+        if signed is None:
+            report.notes.append(f"line {outcome.line}: {target} is not the file the ledger recorded: not baked")
+            continue
+        written += bake_award(signed, emblems.get(outcome.credential_id, {}), target, missing_kinds(target))
     if written:
         os.sync()  # as for new awards: on disk before the run reports success
     return written

@@ -74,6 +74,7 @@ class IssueReport:
     dry_run: bool = False
     withheld: bool = False  # --strict with rejected rows: nothing was issued
     baked_earlier: int = 0  # --bake on a re-run: images baked for awards an earlier run issued
+    notes: list[str] = field(default_factory=list)  # warnings for the user that are not roster problems
 
     def counts(self) -> dict[str, int]:
         found = Counter(outcome.action for outcome in self.outcomes)

@@ -45,28 +45,36 @@ def validate_catalog(root: Path) -> Report:
     return Report(problems=sorted(set(problems)), files=load.files, load=load)
 
 
-def require_valid(root: Path, *, shape_only: bool = False) -> LoadResult:
+def require_valid(root: Path, *, draw: Iterable[str] | None = None) -> LoadResult:
     """The loaded catalog at `root`, or a UsageError that counts its errors and says what to run.
 
-    Commands that publish or sign from the catalog (issue, site, export) need every rule to pass.
-    `shape_only` (render) needs only well-formed files, fields and values, which loading checks anyway:
-    an emblem drawn from a misspelt classification would show the wrong shape, but a cross-file rule
-    (a prerequisite cycle, say) does not change any drawing, and running every rule would cost more
-    than a re-render of an unchanged catalog."""
-    if shape_only:
-        load = load_catalog(root)
-        overrides, override_hits = severity_overrides(load)
-        report = Report(
-            problems=to_problems([*load.hits, *override_hits], load, overrides), files=load.files, load=load
-        )
-    else:
+    Commands that publish or sign from the catalog (issue, site, export) need every rule to pass
+    (`draw` None). Drawing emblems (`draw`: the ids of the credentials to draw, empty for all) needs only
+    a well-formed `catalog.yaml` and credential files, which loading checks anyway, and no `rules:`
+    override may switch that off: an emblem drawn from a misspelt classification would show the wrong
+    shape. A cross-file rule (a prerequisite cycle, say) or a broken path file changes no drawing."""
+    if draw is None:
         report = validate_catalog(root)
-    if report.errors:
+        load, errors = report.load, report.errors
+    else:
+        wanted = set(draw)
+        load = load_catalog(root)
+        drawn = [(code, hit) for code, hit in load.hits if _draws_from(hit.source, wanted)]
+        errors = sum(problem.severity == ERROR for problem in to_problems(drawn, load, {}))
+    if errors:
         raise UsageError(
-            f"the catalog {root} has {report.errors} error(s): run `cc validate --catalog {root}` and fix them first"
+            f"the catalog {root} has {errors} error(s): run `cc validate --catalog {root}` and fix them first"
         )
-    assert report.load is not None
-    return report.load
+    assert load is not None
+    return load
+
+
+def _draws_from(source: str, wanted: set[str]) -> bool:
+    """Whether an emblem drawing reads this catalog file: catalog.yaml, and the credentials drawn."""
+    if source == CATALOG_FILE:
+        return True
+    folder, _, name = source.partition("/")
+    return folder == "credentials" and (not wanted or name.removesuffix(".yaml") in wanted)
 
 
 def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:

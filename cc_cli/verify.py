@@ -32,6 +32,7 @@ from cc_cli.verify_status import StatusSources
 CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient", "awards")  # awards: a CLR's embedded ones
 AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
 CLR_TYPE = "ClrCredential"  # a transcript (`cc transcript --clr`): checked, and so is every award inside it
+MAX_EMBEDDED = 500  # awards in one CLR; a hostile 10,000-award CLR would take minutes to canonicalise
 AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
@@ -250,17 +251,23 @@ class _Worker:
         return report
 
     def checks(self, document: dict[str, Any], path: Path) -> list[Check]:
-        clr = CLR_TYPE in (document.get("type") or [])
-        plan: list[tuple[str, Any]] = [
-            ("proof", self._proof),
-            ("schema", _clr_schema if clr else self.schema_check),
-            ("subject", _subject),
-            ("dates", self._dates),
-            ("status", lambda d: self._status(d, path)),
-            ("recipient", self._recipient),
-        ]
-        if clr:
-            plan.append(("awards", lambda d: self._embedded(d, path)))
+        types = document.get("type")
+        if isinstance(types, list) and CLR_TYPE in types:
+            return self._clr_checks(document, path)
+        return self._run(
+            document,
+            [
+                ("proof", self._proof),
+                ("schema", self.schema_check),
+                ("subject", _subject),
+                ("dates", self._dates),
+                ("status", lambda d: self._status(d, path)),
+                ("recipient", self._recipient),
+            ],
+        )
+
+    @staticmethod
+    def _run(document: dict[str, Any], plan: list[tuple[str, Any]]) -> list[Check]:
         found = []
         for name, check in plan:
             try:
@@ -270,18 +277,35 @@ class _Worker:
             found.append(Check(name, status, _one_line(reason)))
         return found
 
-    def _embedded(self, clr: dict[str, Any], path: Path) -> tuple[str, str]:
-        """A CLR vouches for the awards it holds: each must verify on its own (proof, schema, subject,
-        status) and come from the CLR's issuer. Expired ones stay valid parts of a transcript (the
-        learning happened), so their dates are reported, not failed; a revoked one fails the CLR."""
+    def _clr_checks(self, clr: dict[str, Any], path: Path) -> list[Check]:
+        """A CLR vouches for the awards it holds: its own proof, schema, subject, dates and recipient, then
+        each award inside must verify on its own and come from the CLR's issuer. `status` is the
+        revocation of the awards inside (a CLR has no status entry of its own); expired awards stay part
+        of a transcript (the learning happened), so they are noted, not failed."""
         subject = clr.get("credentialSubject")
         held = subject.get("verifiableCredential") if isinstance(subject, dict) else None
         if not isinstance(held, list) or not held:
-            return FAIL, "the CLR holds no awards (credentialSubject.verifiableCredential is empty)"
+            return [Check("awards", FAIL, "the CLR holds no awards (credentialSubject.verifiableCredential is empty)")]
+        if len(held) > MAX_EMBEDDED:  # before the proof: canonicalising a huge document takes minutes
+            return [Check("awards", FAIL, f"the CLR holds {len(held)} awards, more than cc verifies ({MAX_EMBEDDED})")]
+        found = self._run(
+            clr,
+            [
+                ("proof", self._proof),
+                ("schema", _clr_schema),
+                ("subject", _subject),
+                ("dates", self._dates),
+                ("recipient", self._recipient),
+            ],
+        )
+        if found[0].status != OK:
+            why = "not checked: the CLR's own proof does not verify"
+            return [*found[:4], Check("status", SKIP, why), found[4], Check("awards", SKIP, why)]
         problems: list[str] = []
+        revocation: list[Check] = []
         expired = 0
         for index, award in enumerate(held):
-            name = award.get("id") if isinstance(award, dict) and isinstance(award.get("id"), str) else f"#{index + 1}"
+            name = str(award["id"]) if isinstance(award, dict) and isinstance(award.get("id"), str) else f"#{index + 1}"
             types = award.get("type") if isinstance(award, dict) else None
             if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)) or CLR_TYPE in types:
                 problems.append(f"{name}: not an Open Badges award")  # nor a CLR inside a CLR: no recursion
@@ -289,15 +313,20 @@ class _Worker:
             if issuer_id_of(award) != issuer_id_of(clr):
                 problems.append(f"{name}: issued by {issuer_id_of(award)}, not by the CLR's issuer")
             for check in self.checks(award, path):
-                if check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
+                if check.name == "status":
+                    revocation.append(Check(str(name), check.status, check.reason))
+                elif check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
                     expired += 1
-                elif check.status == FAIL and check.name != "recipient":
+                elif check.status == FAIL:
                     problems.append(f"{name}: {check.name}: {check.reason}")
+        status = _combined_status(revocation)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            return FAIL, f"{len(held)} embedded award(s), not all valid: {problems[0]}{more}"
-        note = f", {expired} of them expired (still earned)" if expired else ""
-        return OK, f"{len(held)} embedded award(s), each signed by the CLR's issuer and valid{note}"
+            awards = Check("awards", FAIL, f"{len(held)} award(s) inside, not all valid: {problems[0]}{more}")
+        else:
+            note = f", {expired} of them expired (still earned)" if expired else ""
+            awards = Check("awards", OK, f"{len(held)} award(s) inside, each signed by the CLR's issuer{note}")
+        return [*found[:4], status, found[4], awards]
 
     def _status(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
         status, reason = self.sources.check(document, path)
@@ -350,6 +379,16 @@ class _Worker:
             elif value.strip().lower() == email.strip().lower():
                 return OK, f"the award names {email}"
         return FAIL, f"not awarded to {email}: no email identity of the subject matches"
+
+
+def _combined_status(per_award: list[Check]) -> Check:
+    """The revocation verdict of a CLR: the worst of its awards' (each named by its id)."""
+    for wanted in (FAIL, SKIP):
+        hit = [check for check in per_award if check.status == wanted]
+        if hit:
+            what = "revoked or not checkable" if wanted == FAIL else "not checked"
+            return Check("status", wanted, f"{len(hit)} award(s) inside {what}: {hit[0].name}: {hit[0].reason}")
+    return Check("status", OK, f"none of the {len(per_award)} award(s) inside is revoked")
 
 
 def issuer_id_of(document: dict[str, Any]) -> Any:

@@ -196,10 +196,17 @@ def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history
     assert good["valid"] is True, good
     assert {name: check["status"] for name, check in good["checks"].items()} == {
         "proof": "ok", "schema": "ok", "subject": "ok", "dates": "ok",
-        "status": "skip",  # a CLR carries no status entry of its own; its awards' are checked under "awards"
+        "status": "ok",  # the revocation of the awards inside, through the named ledger
         "recipient": "ok", "awards": "ok",
     }  # fmt: skip
-    assert good["checks"]["awards"]["reason"].startswith("6 embedded award(s), each signed by the CLR's issuer")
+    assert good["checks"]["status"]["reason"] == "none of the 6 award(s) inside is revoked"
+    assert good["checks"]["awards"]["reason"].startswith("6 award(s) inside, each signed by the CLR's issuer")
+    unchecked = verify(clr_file, "--require-status")  # no source named: the awards inside cannot be checked
+    assert unchecked["valid"] is False and unchecked["checks"]["status"]["status"] == "fail"
+    assert unchecked["checks"]["status"]["reason"].startswith("6 award(s) inside revoked or not checkable: ")
+    stranger = verify(clr_file, "--email", "bob@example.com")  # the CLR and every award inside name Ana
+    assert stranger["valid"] is False and stranger["checks"]["recipient"]["status"] == "fail"
+    assert ": recipient: not awarded to bob@example.com" in stranger["checks"]["awards"]["reason"]
     # An award inside revoked since the CLR was written: the CLR no longer vouches for it.
     document = load(clr_file)
     embedded = document["credentialSubject"]["verifiableCredential"][0]
@@ -210,14 +217,17 @@ def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history
     assert code == 0, stderr
     revoked = verify(clr_file, "--ledger", str(later / "ledger.sqlite3"))
     assert revoked["valid"] is False and revoked["checks"]["proof"]["status"] == "ok"
-    assert f"{embedded['id']}: status: revoked on" in revoked["checks"]["awards"]["reason"]
+    assert f"inside revoked or not checkable: {embedded['id']}: revoked on" in revoked["checks"]["status"]["reason"]
     # A tampered award inside breaks its own proof (and the CLR's).
     embedded["name"] = "Something else"
     tampered = tmp_path / "tampered.clr.json"
     tampered.write_text(json.dumps(document), encoding="utf-8")
     result = verify(tampered)
-    assert result["checks"]["proof"]["status"] == "fail"
-    assert f"{embedded['id']}: proof:" in result["checks"]["awards"]["reason"]
+    assert result["checks"]["proof"]["status"] == "fail" and result["valid"] is False
+    assert result["checks"]["awards"] == {
+        "status": "skip",
+        "reason": "not checked: the CLR's own proof does not verify",
+    }
     # A CLR dressed up as an award inside a CLR is refused, not recursed into.
     nested = load(clr_file)
     inner = copy.deepcopy(nested)
@@ -225,4 +235,17 @@ def test_cc_verify_checks_the_clr_and_every_award_inside(clr_file: Path, history
     nested["credentialSubject"]["verifiableCredential"] = [inner]
     nested_file = tmp_path / "nested.clr.json"
     nested_file.write_text(json.dumps(nested), encoding="utf-8")
-    assert "not an Open Badges award" in verify(nested_file)["checks"]["awards"]["reason"]
+    assert verify(nested_file)["checks"]["proof"]["status"] == "fail"  # changing what is inside breaks the proof
+    key = load_key(history.key)  # signed again by the issuer itself: still refused, not recursed into
+    nested.pop("proof")
+    resigned = signing.sign(nested, key, signing.verification_method_id(key.public_key()), "2026-11-01T00:00:00Z")
+    nested_file.write_text(json.dumps(resigned), encoding="utf-8")
+    inner_check = verify(nested_file)["checks"]["awards"]
+    assert inner_check["status"] == "fail" and ": not an Open Badges award" in inner_check["reason"]
+    huge = load(clr_file)
+    huge["credentialSubject"]["verifiableCredential"] *= 100  # 600 awards: refused before any canonicalising
+    huge_file = tmp_path / "huge.clr.json"
+    huge_file.write_text(json.dumps(huge), encoding="utf-8")
+    assert verify(huge_file)["checks"] == {
+        "awards": {"status": "fail", "reason": "the CLR holds 600 awards, more than cc verifies (500)"}
+    }

@@ -250,6 +250,39 @@ def test_bake_on_a_rerun_bakes_the_awards_issued_before(tmp_path: Path, key_file
     assert issue(*common, "--bake", "png")[1]["summary"]["baked_earlier"] == 0  # type: ignore[index]
 
 
+def test_bake_on_a_rerun_never_bakes_a_revoked_or_changed_award(tmp_path: Path, key_file: Path) -> None:
+    out = tmp_path / "awards"
+    rows = ["ana@example.com,Ana,cloud-essentials,2026-02-03", "bo@example.com,Bo,cloud-essentials,2026-02-03"]
+    roster = write_roster(tmp_path / "r.csv", [*rows, "cy@example.com,Cy,cloud-essentials,2026-02-03"])
+    common = (str(roster), "--catalog", str(SAMPLE_CATALOG), "--out", str(out), "--key", str(key_file))
+    code, payload, _ = issue(*common)
+    revoked, changed, fine = (row["award_id"] for row in payload["rows"])  # type: ignore[attr-defined]
+    result = runner.invoke(
+        app,
+        [
+            "revoke",
+            revoked,
+            "--reason",
+            "r",
+            "--out",
+            str(out),
+            "--key",
+            str(key_file),
+            "--catalog",
+            str(SAMPLE_CATALOG),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    changed_file = out / "cloud-essentials" / f"{changed.removeprefix('urn:uuid:')}.json"
+    changed_file.write_text(changed_file.read_text().replace("Bo", "Bob"))
+    code, payload, output = issue(*common, "--bake", "png")
+    assert code == 0, output
+    assert payload["summary"]["baked_earlier"] == 1  # type: ignore[index]
+    baked = {p.stem for p in (out / "cloud-essentials").glob("*.png")}
+    assert baked == {fine.removeprefix("urn:uuid:")}
+    assert payload["notes"] == [f"line 3: {changed_file} is not the file the ledger recorded: not baked"]
+
+
 def test_strict_lists_the_valid_rows_it_held_back(tmp_path: Path, key_file: Path) -> None:
     roster = write_roster(
         tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03", "bo@example.com,Bo,no-such-badge,"]

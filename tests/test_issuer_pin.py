@@ -78,6 +78,8 @@ def test_verify_accepts_only_the_pinned_issuer(
     assert runner.invoke(app, ["verify", str(award), "--at", AT]).exit_code == 1
     monkeypatch.setenv("CC_CATALOG", str(tmp_path / "nowhere"))  # no catalog here: nothing pinned
     assert runner.invoke(app, ["verify", str(award), "--at", AT]).exit_code == 0
+    both = runner.invoke(app, ["verify", str(award), "--catalog", str(catalog), "--issuer", stranger.did])
+    assert both.exit_code == 2 and "is not the issuer.did" in both.stderr
     missing = runner.invoke(app, ["verify", str(award), "--catalog", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "no catalog.yaml there" in missing.stderr
 
@@ -91,3 +93,22 @@ def test_the_ob3_export_names_the_pinned_issuer(tmp_path: Path, issuer_key: tupl
     keys.create_key(stray)
     refused = runner.invoke(app, ["export", "--format", "ob3", "--catalog", str(catalog), "--key", str(stray)])
     assert refused.exit_code == 2 and "pins issuer.did" in refused.stderr
+
+
+def test_a_clr_is_never_signed_by_another_key(tmp_path: Path, issuer_key: tuple[Path, str]) -> None:
+    stray = tmp_path / "stray.key"
+    keys.create_key(stray)
+    out = tmp_path / "awards"
+    issued = runner.invoke(
+        app, ["issue", str(ROOT / "examples/roster.csv"), "--catalog", str(SAMPLE_CATALOG), "--out", str(out),
+              "--key", str(stray), "--format", "json"],
+    )  # fmt: skip
+    assert issued.exit_code == 0, issued.output
+    email = json.loads(issued.stdout)["rows"][0]["email"]
+    catalog = pinned_catalog(tmp_path, issuer_key[1])  # pinned later, to another key
+    target = tmp_path / "t.clr.json"
+    result = runner.invoke(
+        app,
+        ["transcript", email, "--out", str(out), "--catalog", str(catalog), "--clr", str(target), "--key", str(stray)],
+    )
+    assert result.exit_code == 2 and "pins issuer.did" in result.stderr and not target.exists()

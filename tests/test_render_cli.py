@@ -143,3 +143,11 @@ def test_a_malformed_credential_is_refused_not_drawn_as_another_kind(catalog: Pa
     assert stderr == (
         f"cc: error: the catalog {catalog} has 1 error(s): run `cc validate --catalog {catalog}` and fix them first\n"
     )
+    (catalog / "catalog.yaml").write_text((catalog / "catalog.yaml").read_text() + "rules: {CC103: off}\n")
+    assert run("--catalog", str(catalog), "--out", str(out))[0] == 2, "no override switches the guard off"
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out), "--only", "cloud-architect")
+    assert code == 0, stderr  # drawing another credential does not need this one to be fixed
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "cloud-architect.png",
+        "cloud-architect.svg",
+    ]

@@ -129,6 +129,7 @@ def _as_json(report: Any) -> dict[str, Any]:
             for o in report.outcomes
         ],
         "problems": [p.as_dict() for p in report.problems],
+        "notes": report.notes,
     }
 
 
@@ -159,6 +160,8 @@ def _print_text(report: Any) -> None:
             sys.stdout.write(
                 f"{credential}\tissue={counts['issue'] + counts['replace']}\treplace={counts['replace']}\tskip={counts['skip']}\treject={counts['reject']}\n"
             )
+    for note in report.notes:
+        sys.stderr.write(f"cc issue: warning: {note}\n")
     c = report.counts()
     verb = "would issue" if report.dry_run else "issued"
     line = f"{c['rows']} rows: {verb} {c['issued']} ({c['replaced']} replacing earlier awards), skipped {c['skipped']}, rejected {c['rejected']}"

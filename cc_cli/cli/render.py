@@ -70,7 +70,7 @@ def render(
     """
     from cc_cli.validate import require_valid
 
-    loaded = require_valid(catalog or default_catalog(), shape_only=True).catalog
+    loaded = require_valid(catalog or default_catalog(), draw=only or ()).catalog
     if sheet is not None:
         _sheet(loaded, sheet, check)
         return

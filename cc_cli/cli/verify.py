@@ -96,6 +96,10 @@ def verify(
 
         check_ledger_file(ledger)
     trust = "--issuer"
+    if issuer is not None and catalog is not None:
+        pinned = catalog_issuer(catalog, required=True)
+        if pinned and pinned != issuer:
+            raise UsageError(f"--issuer {issuer} is not the issuer.did {pinned} of {catalog / 'catalog.yaml'}")
     if issuer is None:
         root = catalog or default_catalog()
         issuer = catalog_issuer(root, required=catalog is not None)
