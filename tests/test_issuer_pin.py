@@ -112,3 +112,16 @@ def test_a_clr_is_never_signed_by_another_key(tmp_path: Path, issuer_key: tuple[
         ["transcript", email, "--out", str(out), "--catalog", str(catalog), "--clr", str(target), "--key", str(stray)],
     )
     assert result.exit_code == 2 and "pins issuer.did" in result.stderr and not target.exists()
+
+
+def test_the_site_tells_visitors_which_key_signs_the_awards(tmp_path: Path, issuer_key: tuple[Path, str]) -> None:
+    catalog = pinned_catalog(tmp_path, issuer_key[1])
+    out = tmp_path / "site"
+    result = runner.invoke(app, ["site", "--catalog", str(catalog), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<code class="did">{issuer_key[1]}</code>' in index
+    assert f"cc verify --issuer {issuer_key[1]} FILE" in index
+    sample = tmp_path / "sample-site"
+    assert runner.invoke(app, ["site", "--catalog", str(SAMPLE_CATALOG), "--out", str(sample)]).exit_code == 0
+    assert "did:key" not in (sample / "index.html").read_text(encoding="utf-8")  # nothing pinned, nothing said

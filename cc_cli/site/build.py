@@ -117,6 +117,7 @@ def _common(site: Site, root: str) -> dict[str, Any]:
         "program": info.name or "Credentials",
         "issuer": info.issuer.name,
         "issuer_url": web_url(info.issuer.url),
+        "issuer_did": info.issuer.did,
         "source_title": SOURCE_TITLE,
     }
 
