@@ -250,6 +250,7 @@ def info_from(data: dict[str, Any]) -> model.CatalogInfo:
         issuer=model.Issuer(**issuer),
         base_url=data.get("base_url"),
         framework_date=parse_date(data["framework_date"]) if "framework_date" in data else None,
+        status_list_valid_for=data.get("status_list_valid_for"),
         # YAML 1.1 reads a bare `off` as false.
         rules={str(code): "off" if level is False else str(level) for code, level in rules.items()},
     )

@@ -170,5 +170,10 @@ CATALOG: dict[str, Field] = {
     ),
     "base_url": Field("url", "Where achievements, emblems and status lists are published.", True),
     "framework_date": Field("date", "Credentials introduced before it may be legacy.", True),
+    "status_list_valid_for": Field(
+        "duration",
+        "Optional: how long a published status list stays valid (e.g. P7D). Verifiers then refuse a stale copy "
+        "that predates a revocation; republish in time with `cc revoke --republish` (daily, from cron or CI).",
+    ),
     "rules": Field("object", "Per-rule severity overrides, e.g. {CC211: off}."),
 }

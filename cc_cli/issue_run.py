@@ -294,7 +294,15 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
     used = [row[0] for row in ledger.db.execute("SELECT status_index FROM awards")]
     if used:
         stamp = utc_stamp(datetime.now(UTC))
-        write_status_lists(settings.out, catalog.info.base_url or "", key, stamp, used, ledger.revoked_indexes())
+        write_status_lists(
+            settings.out,
+            catalog.info.base_url or "",
+            key,
+            stamp,
+            used,
+            ledger.revoked_indexes(),
+            catalog.info.status_list_valid_for,
+        )
 
 
 def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:

@@ -179,6 +179,7 @@ class CatalogInfo:
     issuer: Issuer = field(default_factory=Issuer)
     base_url: str | None = None
     framework_date: dt.date | None = None
+    status_list_valid_for: str | None = None  # ISO 8601 duration: the validUntil of published status lists
     rules: dict[str, str] = field(default_factory=dict)  # code -> off|warning|error
 
 

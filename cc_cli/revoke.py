@@ -41,6 +41,7 @@ class RevokeSettings:
     ledger_path: Path | None = None
     key_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    republish: bool = False  # revoke nothing; sign the lists afresh (a new validUntil)
 
     @property
     def ledger_file(self) -> Path:
@@ -57,10 +58,11 @@ class RevokeReport:
     suggestions: dict[str, str] = field(default_factory=dict)  # unknown id -> the ledger's closest id
     unmatched: list[str] = field(default_factory=list)
     status_files: list[Path] = field(default_factory=list)
+    republished: bool = False
 
     @property
     def failed(self) -> bool:
-        return bool(self.unknown) or not (self.revoked or self.already)
+        return bool(self.unknown) or not (self.revoked or self.already or self.republished)
 
 
 def normalize_id(text: str) -> str:
@@ -72,6 +74,8 @@ def normalize_id(text: str) -> str:
 
 def run_revoke(settings: RevokeSettings) -> RevokeReport:
     """Revoke the awards (see the module docstring); the report says what happened to each."""
+    if settings.republish:
+        return _republish(settings)
     if not settings.reason.strip():
         raise UsageError("--reason must say why the award is revoked (it is kept in the ledger)")
     if not settings.ids and settings.roster is None:
@@ -87,13 +91,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         report.suggestions = {i: s for i in report.unknown if (s := ledger.closest_id(i)) is not None}
         if report.unknown or not ids:
             return report
-        key = _load_key(settings.key_path)
-        info = _catalog_info(settings.catalog_root)
-        base_url = _base_url(settings, info.base_url, [row for row in rows.values() if row is not None])
-        did = signing.did_key(key.public_key())
-        check_catalog_key(info.issuer.did, did, settings.catalog_root)
-        ledger.check_issuer(did)
-        _check_status_folder(settings.out / "status")  # before the ledger changes, not after
+        key, info, base_url = _ready_to_publish(settings, ledger, [row for row in rows.values() if row is not None])
         stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with ledger.transaction() as db:
             for award_id in ids:
@@ -104,13 +102,46 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
             if award_id not in report.revoked and row is not None:
                 report.already.append((award_id, row.revoked_at or "", row.revoked_reason or ""))
         try:
-            report.status_files = _publish(settings.out, ledger, key, base_url, stamp, force=bool(report.revoked))
+            report.status_files = _publish(
+                settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=bool(report.revoked)
+            )
         except (OSError, UsageError) as exc:
             why = f"{exc.strerror or exc} ({exc.filename})" if isinstance(exc, OSError) and exc.filename else str(exc)
             raise UsageError(
                 f"the ledger records the revocation, but the status lists were not published: "
                 f"{why}; fix that and run the same cc revoke again to publish them"
             ) from None
+        return report
+    finally:
+        ledger.close()
+
+
+def _ready_to_publish(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> tuple[Any, Any, str]:
+    """The key, the catalog info and the base URL, all checked before the ledger or a list changes: the
+    key is the pinned issuer's and the ledger's, and OUT/status/ can be written."""
+    key = _load_key(settings.key_path)
+    info = _catalog_info(settings.catalog_root)
+    base_url = _base_url(settings, info.base_url, rows)
+    did = signing.did_key(key.public_key())
+    check_catalog_key(info.issuer.did, did, settings.catalog_root)
+    ledger.check_issuer(did)
+    _check_status_folder(settings.out / "status")
+    return key, info, base_url
+
+
+def _republish(settings: RevokeSettings) -> RevokeReport:
+    """`cc revoke --republish`: sign every status list afresh from the ledger, with a new validFrom (and
+    validUntil when the catalog sets status_list_valid_for), revoking nothing."""
+    if settings.ids or settings.roster is not None:
+        raise UsageError("--republish revokes nothing: give it no award ids and no --roster")
+    report = RevokeReport(republished=True)
+    ledger = Ledger(settings.ledger_file, create=False)
+    try:
+        key, info, base_url = _ready_to_publish(settings, ledger, [])
+        stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        report.status_files = _publish(
+            settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=True
+        )
         return report
     finally:
         ledger.close()
@@ -199,7 +230,9 @@ def _check_status_folder(folder: Path) -> None:
         ) from None
 
 
-def _publish(out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, *, force: bool) -> list[Path]:
+def _publish(
+    out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
+) -> list[Path]:
     folder = out / "status"
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as lock:
@@ -209,7 +242,7 @@ def _publish(out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, *, 
         did = signing.did_key(key.public_key())
         if not force and _current(folder, used, revoked, did):
             return []
-        return status.write_status_lists(out, base_url, key, stamp, used, revoked)
+        return status.write_status_lists(out, base_url, key, stamp, used, revoked, valid_for)
 
 
 def _current(folder: Path, used: list[int], revoked: list[int], did: str) -> bool:

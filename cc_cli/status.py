@@ -42,11 +42,17 @@ def bit_is_set(bits: bytes, index: int) -> bool:
 
 
 def status_list_document(
-    base_url: str, number: int, issuer_did: str, valid_from: str, revoked: Iterable[int]
+    base_url: str,
+    number: int,
+    issuer_did: str,
+    valid_from: str,
+    revoked: Iterable[int],
+    valid_for: str | None = None,
 ) -> dict[str, Any]:
-    """The unsigned BitstringStatusListCredential for list `number` (indexes relative to the list)."""
+    """The unsigned BitstringStatusListCredential for list `number` (indexes relative to the list); with
+    `valid_for` (the catalog's status_list_valid_for) it expires, so a stale copy cannot hide a revocation."""
     url = f"{base_url.rstrip('/')}/status/{number}.json"
-    return {
+    document: dict[str, Any] = {
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
@@ -59,10 +65,24 @@ def status_list_document(
             "encodedList": encode_bits(revoked),
         },
     }
+    if valid_for:
+        from datetime import datetime
+
+        from cc_cli.durations import add_to
+
+        start = datetime.fromisoformat(valid_from.replace("Z", "+00:00"))
+        document["validUntil"] = add_to(start, valid_for).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return document
 
 
 def write_status_lists(
-    out: Path, base_url: str, key: Any, valid_from: str, used: Iterable[int], revoked: Iterable[int]
+    out: Path,
+    base_url: str,
+    key: Any,
+    valid_from: str,
+    used: Iterable[int],
+    revoked: Iterable[int],
+    valid_for: str | None = None,
 ) -> list[Path]:
     """Sign and write `<out>/status/<n>.json` for every list that holds at least one award."""
     from cc_cli import signing
@@ -78,7 +98,7 @@ def write_status_lists(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for number, bits in sorted(by_list.items()):
-        document = status_list_document(base_url, number, did, valid_from, bits)
+        document = status_list_document(base_url, number, did, valid_from, bits, valid_for)
         signed = signing.sign(document, key, method, valid_from)
         target = folder / f"{number}.json"
         write_bytes(target, awards.dumps(signed))

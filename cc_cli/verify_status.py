@@ -23,7 +23,10 @@ class StatusSources:
     award's folder or the one above it (awards are written to OUT/<credential>/<id>.json)."""
 
     def __init__(self, options: VerifyOptions, canon: Any) -> None:
+        from datetime import UTC, datetime
+
         self.options = options
+        self.now = datetime.now(UTC)
         self.canon = canon
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
         self.dbs: dict[Path, Any] = {}
@@ -117,6 +120,9 @@ class StatusSources:
             return FAIL, f"{file} is the status list {status_list.get('id')}, not {url}"
         if issuer_id(status_list) != issuer_id(document):
             return FAIL, f"{file} is signed by {issuer_id(status_list)}, not by the award's issuer"
+        stale = _outside_validity(status_list, self.now)  # freshness is about today, whatever --at says
+        if stale:
+            return FAIL, f"status list {file} {stale}: the issuer must republish it (cc revoke --republish)"
         if status_list["credentialSubject"].get("statusPurpose") != entry.get("statusPurpose"):
             return FAIL, f"{file} is not a {entry.get('statusPurpose')} list"
         if index >= len(bits) * 8:
@@ -144,3 +150,25 @@ class StatusSources:
             return status_list, decode_bits(subject["encodedList"])
         except (TypeError, KeyError, ValueError, OSError, EOFError) as exc:
             return f"encodedList cannot be decoded: {exc}"
+
+
+def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
+    """Why a signed list cannot be trusted at `at` (expired, or not yet valid), or None. A list without
+    validUntil never expires; with one, a stale copy cannot hide a later revocation."""
+    from datetime import datetime
+
+    for name, too_early in (("validFrom", True), ("validUntil", False)):
+        value = status_list.get(name)
+        if value is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            return f"has an unreadable {name} {value!r}"
+        if too_early and at < moment:
+            return f"is not valid before {value}"
+        if not too_early and at >= moment:
+            return f"expired on {value}"
+    return None

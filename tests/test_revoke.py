@@ -7,7 +7,9 @@ import base64
 import csv
 import gzip
 import json
+import shutil
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,40 @@ def test_a_mistyped_or_shortened_id_gets_a_suggestion(tmp_path: Path) -> None:
         code, _, stderr = revoke(out, key_file, given, "--reason", "x")
         assert code == 1 and f"(did you mean {target}?)" in stderr, stderr
     assert set(states(out).values()) == {"issued"}
+
+
+def test_status_lists_expire_when_the_catalog_says_and_republish_renews_them(
+    issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path
+) -> None:
+    out, key_file, issuer, ids = issued
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    with (catalog / "catalog.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("status_list_valid_for: P7D\n")
+    common = ["--out", str(out), "--key", str(key_file), "--catalog", str(catalog)]
+    result = runner.invoke(app, ["revoke", ids[1], "--reason", "r", *common])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "status" / "0.json").read_text())
+    start = datetime.fromisoformat(document["validFrom"].replace("Z", "+00:00"))
+    assert document["validUntil"] == (start + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert signing.verify(document).ok
+    # A copy published long ago has expired: it can no longer vouch that an award is not revoked.
+    stale = tmp_path / "stale"
+    status.write_status_lists(
+        stale, "https://credentials.example.com", issuer.key, "2020-01-01T00:00:00Z", range(12), [], "P7D"
+    )
+    award = out / CREDENTIAL / f"{ids[3].removeprefix('urn:uuid:')}.json"
+    check = runner.invoke(
+        app, ["verify", str(award), "--at", AT, "--status-dir", str(stale / "status"), "--format", "json"]
+    )
+    reason = json.loads(check.stdout)["files"][0]["checks"]["status"]["reason"]
+    assert check.exit_code == 1 and "expired on 2020-01-08T00:00:00Z: the issuer must republish it" in reason
+    fresh = runner.invoke(app, ["verify", str(award), "--at", AT, "--status-dir", str(out / "status")])
+    assert fresh.exit_code == 0, fresh.output
+    # Republishing signs every list afresh and revokes nothing.
+    before = states(out)
+    result = runner.invoke(app, ["revoke", "--republish", *common])
+    assert result.exit_code == 0 and result.stdout == f"wrote {out / 'status' / '0.json'}\n", result.output
+    assert states(out) == before and published_bits(out)[1][0] == 0b0100_0000
+    refused = runner.invoke(app, ["revoke", ids[2], "--republish", *common])
+    assert refused.exit_code == 2 and "--republish revokes nothing" in refused.stderr

@@ -22,7 +22,14 @@ def revoke(
     award_ids: list[str] = typer.Argument(
         None, metavar="AWARD_ID", help="Award ids, with or without urn:uuid:.", show_default=False
     ),
-    reason: str = typer.Option(..., "--reason", "-r", help="Why (kept in the ledger).", show_default=False),
+    reason: str = typer.Option(
+        "", "--reason", "-r", help="Why (kept in the ledger). Required to revoke.", show_default=False
+    ),
+    republish: bool = typer.Option(
+        False,
+        "--republish",
+        help="Revoke nothing; sign every status list afresh (run it before status_list_valid_for runs out).",
+    ),
     roster: Path = typer.Option(
         None, "--roster", help="Revoke the awards of every row of this roster.", show_default=False
     ),
@@ -61,6 +68,7 @@ def revoke(
         ledger_path=ledger,
         key_path=key,
         now=datetime.now(UTC),
+        republish=republish,
     )
     report = run_revoke(settings)
     if output_format == "json":
@@ -78,6 +86,7 @@ def _as_json(report: Any) -> dict[str, Any]:
         "suggestions": report.suggestions,
         "unmatched": report.unmatched,
         "status_lists": [str(path) for path in report.status_files],
+        "republished": report.republished,
     }
 
 
@@ -92,7 +101,7 @@ def _print_text(report: Any) -> None:
         ]
         err.write(f"cc: error: unknown award id(s): {', '.join(named)}; nothing was revoked\n")
         return
-    if not (report.revoked or report.already):
+    if not (report.revoked or report.already or report.republished):
         err.write("cc: error: no award matches the roster; nothing was revoked\n")
         return
     for award_id in report.revoked:
