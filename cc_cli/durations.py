@@ -52,6 +52,11 @@ def too_long(duration: str) -> bool:
     return days is not None and days > MAX_DAYS
 
 
+def is_zero(duration: str) -> bool:
+    """Whether a well-formed duration has no length (P0D, PT0S): no catalog duration means that."""
+    return approximate_days(duration) == 0
+
+
 def add_to(moment: dt.datetime, duration: str) -> dt.datetime:
     """`moment` plus `duration` on the calendar: P3Y from 2024-02-29 is 2027-02-28, P1M from 01-31 is 02-28.
 

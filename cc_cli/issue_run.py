@@ -27,6 +27,7 @@ from cc_cli.issuing import (
 from cc_cli.keys import check_catalog_key
 from cc_cli.ledger import AwardRow, Ledger
 from cc_cli.problems import UsageError
+from cc_cli.status import check_valid_for
 
 Planned = tuple[Any, model.Credential, str, str, AwardRow | None]  # planned award, credential, key, action, old
 
@@ -44,6 +45,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
     catalog = require_valid(settings.catalog_root).catalog
+    check_valid_for(catalog.info.status_list_valid_for)  # before anything is written
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
     named = settings.key_path is not None or bool(os.environ.get("CC_ISSUER_KEY"))
     key = _load_key(settings) if not settings.dry_run or named else None
@@ -308,8 +310,8 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
 def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:
     """`--bake` on a re-run: bake the awards an earlier run issued (skipped now) that have no baked copy in
     a requested format yet, from their signed JSON as written. Only live awards whose file is still the
-    one the ledger recorded: a revoked award or a file changed since issuing is never baked (noted
-    instead). How many images were written."""
+    one the ledger recorded: a revoked or superseded award is skipped, and a file changed since issuing
+    is noted, never baked. How many images were written."""
     import hashlib
     import json
 

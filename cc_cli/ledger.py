@@ -287,6 +287,11 @@ class Ledger:
     def all_awards(self) -> list[AwardRow]:
         return self._rows("ORDER BY status_index")
 
+    def any_award(self) -> AwardRow | None:
+        """One award (the first issued), or None for an empty ledger."""
+        found = self._rows("ORDER BY status_index LIMIT 1")
+        return found[0] if found else None
+
     def closest_id(self, award_id: str) -> str | None:
         """The award id a mistyped or shortened one most likely meant: the only id it is a prefix of,
         else the closest of the ids sharing its first 8 characters (an index scan, not a table scan)."""

@@ -76,10 +76,12 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
     """Revoke the awards (see the module docstring); the report says what happened to each."""
     if settings.republish:
         return _republish(settings)
+    if not settings.ids and settings.roster is None:
+        raise UsageError(
+            "give award ids, or --roster FILE to revoke the awards of a roster (or --republish to re-sign the lists)"
+        )
     if not settings.reason.strip():
         raise UsageError("--reason must say why the award is revoked (it is kept in the ledger)")
-    if not settings.ids and settings.roster is None:
-        raise UsageError("give award ids, or --roster FILE to revoke the awards of a roster")
     report = RevokeReport()
     ledger = Ledger(settings.ledger_file, create=False)
     try:
@@ -132,12 +134,15 @@ def _ready_to_publish(settings: RevokeSettings, ledger: Ledger, rows: list[Any])
 def _republish(settings: RevokeSettings) -> RevokeReport:
     """`cc revoke --republish`: sign every status list afresh from the ledger, with a new validFrom (and
     validUntil when the catalog sets status_list_valid_for), revoking nothing."""
-    if settings.ids or settings.roster is not None:
-        raise UsageError("--republish revokes nothing: give it no award ids and no --roster")
+    if settings.ids or settings.roster is not None or settings.reason.strip():
+        raise UsageError("--republish revokes nothing: give it no award ids, no --roster and no --reason")
     report = RevokeReport(republished=True)
     ledger = Ledger(settings.ledger_file, create=False)
     try:
-        key, info, base_url = _ready_to_publish(settings, ledger, [])
+        sample = ledger.any_award()
+        if sample is None:
+            raise UsageError(f"the ledger {settings.ledger_file} holds no awards: there is no status list to publish")
+        key, info, base_url = _ready_to_publish(settings, ledger, [sample])  # checks base_url against an award
         stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         report.status_files = _publish(
             settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=True
@@ -194,9 +199,23 @@ def _load_key(path: Path | None) -> Any:
 
 
 def _catalog_info(root: Path) -> Any:
-    from cc_cli.catalog import load_catalog
+    """catalog.yaml's settings (base_url, issuer.did, status_list_valid_for), refusing a malformed one: a
+    dropped value would silently publish lists that never expire, or under the wrong URL. Problems in
+    credential or path files do not stop a revocation, which may be urgent."""
+    from cc_cli.catalog import CATALOG_FILE, load_catalog
+    from cc_cli.status import check_valid_for
 
-    return load_catalog(root).catalog.info
+    load = load_catalog(root)
+    problems = [hit for _code, hit in load.hits if hit.source == CATALOG_FILE]
+    if problems:
+        first = problems[0]
+        raise UsageError(
+            f"{root / CATALOG_FILE}: {first.message}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            + f"; run `cc validate --catalog {root}`"
+        )
+    check_valid_for(load.catalog.info.status_list_valid_for)
+    return load.catalog.info
 
 
 def _base_url(settings: RevokeSettings, base_url: str | None, rows: list[Any]) -> str:
@@ -256,6 +275,8 @@ def _current(folder: Path, used: list[int], revoked: list[int], did: str) -> boo
             published = json.loads((folder / f"{number}.json").read_bytes())
             if published["issuer"] != did or published["credentialSubject"]["encodedList"] != status.encode_bits(bits):
                 return False
+            if "validUntil" in published and status.expired(published["validUntil"]):
+                return False  # a no-op run renews a list that ran out
         except (OSError, ValueError, KeyError, TypeError):
             return False
     return True

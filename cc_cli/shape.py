@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cc_cli.durations import too_long
+from cc_cli.durations import is_zero, too_long
 from cc_cli.fields import Field
 from cc_cli.rules.registry import Hit
 
@@ -111,7 +111,7 @@ def plainly_valid(value: Any, spec: Field) -> bool:
     if spec.kind == "enum":
         return value in spec.choices
     if spec.kind == "duration":
-        return format_ok(value, "duration") and not too_long(value)
+        return format_ok(value, "duration") and not too_long(value) and not is_zero(value)
     return spec.kind not in _FORMATTED or format_ok(value, spec.kind)
 
 

@@ -104,3 +104,29 @@ def write_status_lists(
         write_bytes(target, awards.dumps(signed))
         written.append(target)
     return written
+
+
+MIN_VALID_HOURS = 1  # a shorter window would expire lists before anyone could fetch them
+
+
+def check_valid_for(valid_for: str | None) -> None:
+    """UsageError when catalog.yaml's status_list_valid_for is too short to be usable."""
+    from cc_cli.durations import approximate_days
+    from cc_cli.problems import UsageError
+
+    days = approximate_days(valid_for) if valid_for else None
+    if days is not None and days * 24 < MIN_VALID_HOURS:
+        raise UsageError(
+            f"status_list_valid_for {valid_for} is shorter than {MIN_VALID_HOURS} hour: every list would expire "
+            "as it is written; use at least PT1H (P7D is usual)"
+        )
+
+
+def expired(valid_until: str) -> bool:
+    """Whether a list's validUntil lies in the past (an unreadable one counts as expired)."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(valid_until.replace("Z", "+00:00")) <= datetime.now(UTC)
+    except (ValueError, TypeError, AttributeError):
+        return True

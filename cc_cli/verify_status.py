@@ -122,7 +122,8 @@ class StatusSources:
             return FAIL, f"{file} is signed by {issuer_id(status_list)}, not by the award's issuer"
         stale = _outside_validity(status_list, self.now)  # freshness is about today, whatever --at says
         if stale:
-            return FAIL, f"status list {file} {stale}: the issuer must republish it (cc revoke --republish)"
+            advice = "the issuer must republish it (cc revoke --republish)" if "expired" in stale else "check clocks"
+            return FAIL, f"status list {file} {stale}: {advice}"
         if status_list["credentialSubject"].get("statusPurpose") != entry.get("statusPurpose"):
             return FAIL, f"{file} is not a {entry.get('statusPurpose')} list"
         if index >= len(bits) * 8:

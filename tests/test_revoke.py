@@ -249,3 +249,94 @@ def test_status_lists_expire_when_the_catalog_says_and_republish_renews_them(
     assert states(out) == before and published_bits(out)[1][0] == 0b0100_0000
     refused = runner.invoke(app, ["revoke", ids[2], "--republish", *common])
     assert refused.exit_code == 2 and "--republish revokes nothing" in refused.stderr
+
+
+def _catalog_with(tmp_path: Path, extra: str, name: str = "catalog") -> Path:
+    catalog = tmp_path / name
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    text = (catalog / "catalog.yaml").read_text(encoding="utf-8")
+    for line in extra.splitlines():  # replace a key already there, or add it
+        key = line.split(":", 1)[0]
+        kept = [old for old in text.splitlines() if not old.startswith(f"{key}:")]
+        text = "\n".join([*kept, line]) + "\n"
+    (catalog / "catalog.yaml").write_text(text, encoding="utf-8")
+    return catalog
+
+
+def test_republish_and_status_settings_are_checked_before_anything_is_written(
+    issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path
+) -> None:
+    out, key_file, _issuer, ids = issued
+
+    def run(catalog: Path, *args: str) -> tuple[int, str]:
+        result = runner.invoke(
+            app, ["revoke", *args, "--out", str(out), "--key", str(key_file), "--catalog", str(catalog)]
+        )
+        return result.exit_code, result.stderr
+
+    moved = _catalog_with(tmp_path, "base_url: https://other.example.org", "moved")
+    code, stderr = run(moved, "--republish")
+    assert code == 2 and "points at https://credentials.example.com/status/0.json" in stderr
+    assert not (out / "status").exists()
+    words = _catalog_with(tmp_path, "status_list_valid_for: one week", "words")
+    code, stderr = run(words, ids[0], "--reason", "x")
+    assert code == 2 and f"{words / 'catalog.yaml'}: 'status_list_valid_for' is 'one week'" in stderr
+    short = _catalog_with(tmp_path, "status_list_valid_for: PT30M", "short")
+    code, stderr = run(short, "--republish")
+    assert code == 2 and "status_list_valid_for PT30M is shorter than 1 hour" in stderr
+    assert set(states(out).values()) == {"issued"} and not (out / "status").exists()
+    code, stderr = run(SAMPLE_CATALOG)
+    assert code == 2 and "(or --republish to re-sign the lists)" in stderr
+    code, stderr = run(SAMPLE_CATALOG, "--republish", "--reason", "x")
+    assert code == 2 and "no --reason" in stderr
+
+
+def test_republish_an_empty_ledger_says_there_is_nothing(tmp_path: Path) -> None:
+    from cc_cli.ledger import Ledger
+
+    Ledger(tmp_path / "awards" / "ledger.sqlite3").close()
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file)
+    result = runner.invoke(app, ["revoke", "--republish", "--out", str(tmp_path / "awards"), "--key", str(key_file)])
+    assert result.exit_code == 2 and "holds no awards: there is no status list to publish" in result.stderr
+
+
+def test_issue_writes_expiring_lists_and_a_no_op_revoke_renews_an_expired_one(tmp_path: Path) -> None:
+    catalog = _catalog_with(tmp_path, "status_list_valid_for: P7D")
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file)
+    out = tmp_path / "awards"
+    roster = tmp_path / "r.csv"
+    roster.write_text("email,name,credential,issued_on\nana@example.com,Ana,cloud-essentials,2026-02-03\n")
+    common = ["--out", str(out), "--key", str(key_file), "--catalog", str(catalog)]
+    result = runner.invoke(app, ["issue", str(roster), *common, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    award_id = json.loads(result.stdout)["rows"][0]["award_id"]
+    listed = json.loads((out / "status" / "0.json").read_text())
+    assert "validUntil" in listed and not status.expired(listed["validUntil"])
+    assert runner.invoke(app, ["revoke", award_id, "--reason", "x", *common]).exit_code == 0
+    # Make the published list an expired one, as if nobody republished for weeks.
+    key = keys.load_key(key_file)
+    status.write_status_lists(out, "https://credentials.example.com", key, "2020-01-01T00:00:00Z", [0], [0], "P7D")
+    again = runner.invoke(app, ["revoke", award_id, "--reason", "x", *common])
+    assert again.exit_code == 0 and "nothing changed" in again.stdout
+    renewed = json.loads((out / "status" / "0.json").read_text())
+    assert (
+        not status.expired(renewed["validUntil"]) and status.decode_bits(renewed["credentialSubject"]["encodedList"])[0]
+    )
+
+
+def test_a_list_from_the_future_is_refused_with_a_clock_hint(
+    issued: tuple[Path, Path, Issuer, list[str]], tmp_path: Path
+) -> None:
+    out, _key_file, issuer, ids = issued
+    future = tmp_path / "future"
+    status.write_status_lists(
+        future, "https://credentials.example.com", issuer.key, "2999-01-01T00:00:00Z", range(12), []
+    )
+    award = out / CREDENTIAL / f"{ids[3].removeprefix('urn:uuid:')}.json"
+    result = runner.invoke(
+        app, ["verify", str(award), "--at", AT, "--status-dir", str(future / "status"), "--format", "json"]
+    )
+    reason = json.loads(result.stdout)["files"][0]["checks"]["status"]["reason"]
+    assert result.exit_code == 1 and reason.endswith("is not valid before 2999-01-01T00:00:00Z: check clocks")

@@ -68,7 +68,8 @@ def verify(
     Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
     --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
     such a file is reported "valid (revocation not checked)", and --require-status makes it invalid (it trusts
-    only the sources named with --status-dir or --ledger). A valid proof shows who signed, not that it was you:
+    only the sources named with --status-dir or --ledger). A status list that has expired (validUntil) is
+    refused, judged at the real time whatever --at says. A valid proof shows who signed, not that it was you:
     anyone can make a did:key, so pin the issuer: with issuer.did in the catalog's catalog.yaml (./catalog or
     --catalog), or --issuer DID, an award signed by any other key is invalid.
     Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cc_cli.durations import too_long
+from cc_cli.durations import is_zero, too_long
 from cc_cli.fields import Field
 from cc_cli.problems import ERROR
 from cc_cli.rules.registry import Hit, rule
@@ -186,3 +186,5 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
             yield Hit(source, where, f"'{name}' is '{value}', not {KIND_WORDS[spec.kind]}")
     elif spec.kind == "duration" and too_long(value):
         yield Hit(source, where, f"'{name}' is '{value}', longer than 100 years: a typo? (P3Y is three years)")
+    elif spec.kind == "duration" and is_zero(value):
+        yield Hit(source, where, f"'{name}' is '{value}', a duration of zero: give its real length (P7D, P3Y)")
