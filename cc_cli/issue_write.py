@@ -79,13 +79,15 @@ def write_file(path: Path, data: bytes) -> None:
 def bake_award(signed: dict[str, Any], emblem: dict[str, bytes], target: Path, formats: Iterable[str]) -> int:
     """Write the award baked into its emblem beside `target` (OUT/<credential>/<uuid>.png|.svg), in each
     of `formats` the emblem exists in; how many were written."""
+    wanted = [kind for kind in sorted(formats) if kind in emblem]
+    if not wanted:
+        return 0  # the common case: no --bake, and no serialising for nothing
     text = json.dumps(signed, ensure_ascii=False)
     written = 0
-    for kind in sorted(formats):
-        if kind in emblem:
-            baked = baking.bake_png(emblem[kind], text) if kind == "png" else baking.bake_svg(emblem[kind], text)
-            write_file(target.with_suffix(f".{kind}"), baked)
-            written += 1
+    for kind in wanted:
+        baked = baking.bake_png(emblem[kind], text) if kind == "png" else baking.bake_svg(emblem[kind], text)
+        write_file(target.with_suffix(f".{kind}"), baked)
+        written += 1
     return written
 
 
