@@ -203,14 +203,17 @@ def _catalog_info(root: Path) -> Any:
     dropped value would silently publish lists that never expire, or under the wrong URL. Problems in
     credential or path files do not stop a revocation, which may be urgent."""
     from cc_cli.catalog import CATALOG_FILE, load_catalog
+    from cc_cli.problems import ERROR
     from cc_cli.status import check_valid_for
+    from cc_cli.validate import to_problems
 
     load = load_catalog(root)
-    problems = [hit for _code, hit in load.hits if hit.source == CATALOG_FILE]
+    in_file = [(code, hit) for code, hit in load.hits if hit.source == CATALOG_FILE]
+    problems = [p for p in to_problems(in_file, load, {}) if p.severity == ERROR]
     if problems:
         first = problems[0]
         raise UsageError(
-            f"{root / CATALOG_FILE}: {first.message}"
+            f"{root / CATALOG_FILE}:{first.line}:{first.column}: {first.message}"
             + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
             + f"; run `cc validate --catalog {root}`"
         )

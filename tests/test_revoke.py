@@ -280,7 +280,7 @@ def test_republish_and_status_settings_are_checked_before_anything_is_written(
     assert not (out / "status").exists()
     words = _catalog_with(tmp_path, "status_list_valid_for: one week", "words")
     code, stderr = run(words, ids[0], "--reason", "x")
-    assert code == 2 and f"{words / 'catalog.yaml'}: 'status_list_valid_for' is 'one week'" in stderr
+    assert code == 2 and f"{words / 'catalog.yaml'}:" in stderr and ": 'status_list_valid_for' is 'one week'" in stderr
     short = _catalog_with(tmp_path, "status_list_valid_for: PT30M", "short")
     code, stderr = run(short, "--republish")
     assert code == 2 and "status_list_valid_for PT30M is shorter than 1 hour" in stderr
