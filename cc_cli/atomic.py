@@ -17,8 +17,21 @@ class PreciousFileError(UsageError):
     """The output path names a ledger or a private key: refuse instead of replacing it."""
 
 
+def catalog_source(path: Path) -> bool:
+    """Whether `path` is (or would be) a source file of a catalog: its catalog.yaml, or a file in its
+    credentials/ or paths/ folders, where any new file is read as catalog input."""
+    path = Path(path).absolute()
+    if path.name == "catalog.yaml" and path.exists():
+        return True
+    folder = path.parent
+    return folder.name in ("credentials", "paths") and (folder.parent / "catalog.yaml").is_file()
+
+
 def refuse_precious(path: Path) -> None:
-    """Raise PreciousFileError if `path` is an SQLite database (a ledger) or holds a private key."""
+    """Raise PreciousFileError if `path` is an SQLite database (a ledger), holds a private key, or is a
+    catalog's source file (an export over credentials/x.yaml would replace the credential)."""
+    if catalog_source(path):
+        raise PreciousFileError(f"{path} is part of a catalog; cc will not write there: choose another output file")
     if not path.is_file():
         return  # nothing there (and never open a FIFO: it would block)
     try:

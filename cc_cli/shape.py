@@ -22,6 +22,9 @@ KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 URL = re.compile(r'https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>"]*)?\Z')
 EMAIL = re.compile(r'[^@\s<>"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z')
+# Control characters (but tab and line breaks): terminal escapes and NULs that would reach the site, the
+# awards and `cc paths` output from a pasted title.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # An Ed25519 did:key: multibase base58btc of the 0xed01 multicodec prefix and 32 bytes is z6Mk + 44 characters.
 DID_KEY = re.compile(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
 
@@ -106,7 +109,7 @@ def plainly_valid(value: Any, spec: Field) -> bool:
     """True when no value rule (CC103, CC106) can object to `value`; False means "ask the rules"."""
     if not has_type(value, spec) or spec.exactly_one:
         return False
-    if spec.kind == "text" and not value.strip():
+    if spec.kind == "text" and (not value.strip() or CONTROL.search(value)):
         return False
     if spec.kind == "enum":
         return value in spec.choices

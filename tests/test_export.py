@@ -238,3 +238,22 @@ def test_a_file_where_a_folder_is_needed_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == f"cc: error: {inside}: a folder on this path is a file: choose another path\n"
     assert in_the_way.read_text() == "email,name,credential\n"
+
+
+def test_outputs_never_write_into_a_catalogs_sources(tmp_path: Path) -> None:
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    credential = catalog / "credentials" / "cloud-essentials.yaml"
+    before = credential.read_bytes()
+    result = runner.invoke(app, ["export", "--format", "ctdl", "--catalog", str(catalog), "--out", str(credential)])
+    assert result.exit_code == 2 and "is part of a catalog; cc will not write there" in result.stderr
+    assert credential.read_bytes() == before
+    sheet = runner.invoke(app, ["render", "--catalog", str(catalog), "--sheet", str(catalog / "catalog.yaml")])
+    assert sheet.exit_code == 2 and "--sheet" in sheet.stderr and "is part of a catalog" in sheet.stderr
+    into = runner.invoke(app, ["render", "--catalog", str(catalog), "--out", str(catalog / "credentials")])
+    assert into.exit_code == 2 and "is a catalog folder" in into.stderr
+    schemas = runner.invoke(app, ["schema", "--out", str(catalog / "paths")])
+    assert schemas.exit_code == 2 and sorted(p.suffix for p in (catalog / "paths").iterdir()) == [".yaml"] * 3
+    assert runner.invoke(app, ["validate", "--catalog", str(catalog)], env={"GITHUB_ACTIONS": "false"}).exit_code == 0

@@ -68,8 +68,14 @@ def render(
     up to date with --check), 1 when an emblem cannot be drawn or --check finds changes, 2 on usage errors
     or a catalog whose files are malformed (run `cc validate`).
     """
+    from cc_cli.atomic import catalog_source
+    from cc_cli.problems import UsageError
     from cc_cli.validate import require_valid
 
+    if catalog_source(out / "emblem.svg"):  # any file there would be read as catalog input
+        raise UsageError(f"--out {out} is a catalog folder: write emblems elsewhere (the default is emblems/)")
+    if sheet is not None and catalog_source(sheet):
+        raise UsageError(f"--sheet {sheet} is part of a catalog: write the sheet elsewhere")
     loaded = require_valid(catalog or default_catalog(), draw=only or ()).catalog
     if sheet is not None:
         _sheet(loaded, sheet, check)

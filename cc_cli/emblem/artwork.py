@@ -8,6 +8,7 @@ root. Paths must stay inside the catalog folder.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -57,6 +58,36 @@ def check_svg(data: bytes) -> None:
         raise ArtworkError(f"SVG file is not well-formed XML ({exc})") from None
     if not (root.tag == "svg" or root.tag.endswith("}svg")):
         raise ArtworkError("SVG file has no <svg> root element")
+    problem = _active_content(data, root)
+    if problem:
+        raise ArtworkError(f"SVG file has active content ({problem}): export it as plain artwork, or as PNG")
+
+
+# The artwork is published (site, the awards' image URL) on the issuer's own domain: an SVG opened from
+# there runs its scripts with that domain's rights, and external references leak who looks at it.
+_ACTIVE_TAGS = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"})
+_EXTERNAL = re.compile(r"url\(\s*['\"]?\s*(?!#|data:image/)[^)\s]", re.I)
+
+
+def _active_content(data: bytes, root: ElementTree.Element) -> str | None:
+    """What makes this SVG more than a picture (a script, an event handler, an external reference), or None."""
+    if b"<!ENTITY" in data:
+        return "an XML entity declaration"
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if tag in _ACTIVE_TAGS:
+            return f"a <{tag}> element"
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                return f"an {local} event handler"
+            if local == "href" and not value.strip().startswith(("#", "data:image/")):
+                return f"a link to {value.strip()[:60]!r}"
+            if _EXTERNAL.search(value):
+                return f"an external url() in {local}"
+        if tag == "style" and (_EXTERNAL.search(element.text or "") or "@import" in (element.text or "")):
+            return "an external reference in <style>"
+    return None
 
 
 def read_artwork(root: Path, relative: str, what: str = "legacy artwork") -> tuple[str, bytes]:

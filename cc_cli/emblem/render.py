@@ -130,12 +130,12 @@ def render_catalog(
             continue
         if not manifest.fresh(key, job.digest, out):
             todo.append(job)
-    result.drawn = len(todo)
     outcomes = _run(todo, out, check, jobs, progress, new)
     for outcome in outcomes:
         if outcome.error is not None:
             result.failures.append((catalog.credentials[outcome.id].source, outcome.error))
         else:
+            result.drawn += 1  # counted when drawn, so a failure is never reported as drawn
             result.changed.extend(outcome.changed)
     if not only:
         for key in sorted(set(manifest.entries) - set(catalog.credentials)):

@@ -15,7 +15,7 @@ from cc_cli.durations import is_zero, too_long
 from cc_cli.fields import Field
 from cc_cli.problems import ERROR
 from cc_cli.rules.registry import Hit, rule
-from cc_cli.shape import DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
+from cc_cli.shape import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
 
 
 @rule("CC001", ERROR, "file unreadable or not UTF-8", "file")
@@ -176,9 +176,15 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
         introduced: 15/03/2021
         renewal: {valid_for: P99999Y}   # more than 100 years: no award date could be computed
     """
-    if spec.kind not in ("date", "duration", "url", "email", "did") or not isinstance(value, str):
+    if not isinstance(value, str):
         return
     name = where[-1] if where and isinstance(where[-1], str) else "value"
+    control = CONTROL.search(value) if spec.kind == "text" else None
+    if control:
+        code_point = f"U+{ord(control.group()):04X}"
+        yield Hit(source, where, f"'{name}' contains a control character ({code_point}): remove it")
+    if spec.kind not in ("date", "duration", "url", "email", "did"):
+        return
     if not format_ok(value, spec.kind):
         if spec.kind == "date" and DATE.match(value):
             yield Hit(source, where, f"'{name}' is '{value}', which is not a day of the calendar")
