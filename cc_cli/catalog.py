@@ -226,10 +226,14 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
 def path_from(data: dict[str, Any], source: str, stem: str) -> model.LearningPath:
     steps = []
     for step in data.get("steps", []):
-        if "one_of" in step:
-            steps.append(model.Step(options=list(step["one_of"]), one_of=True))
-        elif "credential" in step:
+        # A malformed step (CC1xx says why) stays as an empty placeholder, so that every later step keeps
+        # its index and the rules point at the line it is really on.
+        if isinstance(step, dict) and isinstance(step.get("one_of"), list):
+            steps.append(model.Step(options=[o for o in step["one_of"] if isinstance(o, str)], one_of=True))
+        elif isinstance(step, dict) and isinstance(step.get("credential"), str):
             steps.append(model.Step(options=[step["credential"]]))
+        else:
+            steps.append(model.Step(options=[]))
     return model.LearningPath(
         id=data.get("id", stem),
         title=data.get("title", ""),
