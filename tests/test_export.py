@@ -251,6 +251,8 @@ def test_outputs_never_write_into_a_catalogs_sources(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "is part of a catalog; cc will not write there" in result.stderr
     assert credential.read_bytes() == before
     sheet = runner.invoke(app, ["render", "--catalog", str(catalog), "--sheet", str(catalog / "catalog.yaml")])
+    assert sheet.exit_code == 2 and "name the file .png" in sheet.stderr
+    sheet = runner.invoke(app, ["render", "--catalog", str(catalog), "--sheet", str(catalog / "credentials" / "x.png")])
     assert sheet.exit_code == 2 and "--sheet" in sheet.stderr and "is part of a catalog" in sheet.stderr
     into = runner.invoke(app, ["render", "--catalog", str(catalog), "--out", str(catalog / "credentials")])
     assert into.exit_code == 2 and "is a catalog folder" in into.stderr

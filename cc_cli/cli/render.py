@@ -74,6 +74,8 @@ def render(
 
     if catalog_source(out / "emblem.svg"):  # any file there would be read as catalog input
         raise UsageError(f"--out {out} is a catalog folder: write emblems elsewhere (the default is emblems/)")
+    if sheet is not None and sheet.suffix.lower() != ".png":
+        raise UsageError(f"--sheet {sheet}: the contact sheet is a PNG image; name the file .png")
     if sheet is not None and catalog_source(sheet):
         raise UsageError(f"--sheet {sheet} is part of a catalog: write the sheet elsewhere")
     loaded = require_valid(catalog or default_catalog(), draw=only or ()).catalog
