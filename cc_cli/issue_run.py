@@ -49,8 +49,9 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
     named = settings.key_path is not None or bool(os.environ.get("CC_ISSUER_KEY"))
     key = _load_key(settings) if not settings.dry_run or named else None
-    if key is not None:  # before anything is written: a stray key must not even create a ledger
-        check_catalog_key(catalog.info.issuer.did, _did(key), settings.catalog_root)
+    did = _did(key) if key is not None else None
+    if did is not None:  # before anything is written: a stray key must not even create a ledger
+        check_catalog_key(catalog.info.issuer.did, did, settings.catalog_root)
     report = IssueReport(dry_run=settings.dry_run)
     try:
         roster = read_roster(settings.roster, settings.encoding)
@@ -59,8 +60,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         return report
     ledger = _open_ledger(settings)
     try:
-        if ledger is not None and key is not None:
-            ledger.check_issuer(_did(key))
+        if ledger is not None and did is not None:
+            ledger.check_issuer(did)
         live = _live_awards(ledger)
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():
@@ -85,8 +86,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
             for planned, credential, _key, action, _old in plan:
                 report.outcomes.append(Outcome(planned.line, planned.email, credential.id, action))
             return _finish(report, roster, settings, None)
-        assert key is not None
-        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, _did(key), utc_stamp(settings.now))
+        assert key is not None and did is not None
+        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
         report.batch_id = batch_id
         workers = default_workers(settings.workers)
         needed = {credential.id for _, credential, _, _, _ in plan}
@@ -94,8 +95,8 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
                 progress(0, len(plan) + len(ledger.unwritten()))
-            report.recovered = _finish_unwritten(ledger, catalog, _did(key), pool, workers, progress)
-            _issue(plan, ledger, catalog, _did(key), batch_id, pool, workers, settings, report, progress)
+            report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress)
+            _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress)
         _finish(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())

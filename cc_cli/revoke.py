@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli import awards, signing, status
+from cc_cli.issuing import utc_stamp
 from cc_cli.keys import check_catalog_key
 from cc_cli.ledger import Ledger
 from cc_cli.problems import UsageError
@@ -94,7 +95,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         if report.unknown or not ids:
             return report
         key, info, base_url = _ready_to_publish(settings, ledger, [row for row in rows.values() if row is not None])
-        stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = utc_stamp(settings.now)
         with ledger.transaction() as db:
             for award_id in ids:
                 if ledger.revoke(db, award_id, settings.reason.strip(), stamp):
@@ -143,7 +144,7 @@ def _republish(settings: RevokeSettings) -> RevokeReport:
         if sample is None:
             raise UsageError(f"the ledger {settings.ledger_file} holds no awards: there is no status list to publish")
         key, info, base_url = _ready_to_publish(settings, ledger, [sample])  # checks base_url against an award
-        stamp = settings.now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = utc_stamp(settings.now)
         report.status_files = _publish(
             settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=True
         )

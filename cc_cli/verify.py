@@ -27,7 +27,7 @@ from cc_cli.awards import identity_hash
 from cc_cli.fastschema import schema_check
 from cc_cli.problems import UsageError
 from cc_cli.verdicts import FAIL, OK, SKIP
-from cc_cli.verify_status import StatusSources
+from cc_cli.verify_status import StatusSources, issuer_id
 
 CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient", "awards")  # awards: a CLR's embedded ones
 AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
@@ -310,8 +310,8 @@ class _Worker:
             if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)) or CLR_TYPE in types:
                 problems.append(f"{name}: not an Open Badges award")  # nor a CLR inside a CLR: no recursion
                 continue
-            if issuer_id_of(award) != issuer_id_of(clr):
-                problems.append(f"{name}: issued by {issuer_id_of(award)}, not by the CLR's issuer")
+            if issuer_id(award) != issuer_id(clr):
+                problems.append(f"{name}: issued by {issuer_id(award)}, not by the CLR's issuer")
             for check in self.checks(award, path):
                 if check.name == "status":
                     revocation.append(Check(str(name), check.status, check.reason))
@@ -335,15 +335,14 @@ class _Worker:
         return status, reason
 
     def _proof(self, document: dict[str, Any]) -> tuple[str, str]:
-        issuer = document.get("issuer")
-        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        if not isinstance(issuer_id, str):
+        signer = issuer_id(document)
+        if not isinstance(signer, str):
             return FAIL, "no issuer id: the signing key cannot be tied to an issuer"
         result = signing.verify(document, canon=self.canon)  # also checks the method's controller == issuer
-        if result.ok and self.options.issuer and issuer_id != self.options.issuer:
+        if result.ok and self.options.issuer and signer != self.options.issuer:
             return (
                 FAIL,
-                f"signed by {issuer_id}, not by the trusted issuer {self.options.issuer} ({self.options.trust})",
+                f"signed by {signer}, not by the trusted issuer {self.options.issuer} ({self.options.trust})",
             )
         return (OK if result.ok else FAIL), result.reason
 
@@ -389,11 +388,6 @@ def _combined_status(per_award: list[Check]) -> Check:
             what = "revoked or not checkable" if wanted == FAIL else "not checked"
             return Check("status", wanted, f"{len(hit)} award(s) inside {what}: {hit[0].name}: {hit[0].reason}")
     return Check("status", OK, f"none of the {len(per_award)} award(s) inside is revoked")
-
-
-def issuer_id_of(document: dict[str, Any]) -> Any:
-    issuer = document.get("issuer")
-    return issuer.get("id") if isinstance(issuer, dict) else issuer
 
 
 def _clr_schema(document: dict[str, Any]) -> tuple[str, str]:
