@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cc_cli.catalog import load_catalog  # noqa: E402
 from cc_cli.emblem.render import render_catalog  # noqa: E402
+from cc_cli.validate.load import load_catalog  # noqa: E402
 
 WORDS = [
     "Cloud",

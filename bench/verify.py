@@ -33,9 +33,9 @@ _state: dict[str, Any] = {}
 def _init() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from cc_cli import signing
-    from cc_cli.catalog import load_catalog
-    from cc_cli.fastcanon import FastCanonicalizer
+    from cc_cli.credentials import signing
+    from cc_cli.credentials.canon import FastCanonicalizer
+    from cc_cli.validate.load import load_catalog
 
     catalog = load_catalog(ROOT / "catalog").catalog
     key = Ed25519PrivateKey.from_private_bytes(SEED)
@@ -50,14 +50,14 @@ def _init() -> None:
 
 
 def _generate(indexes: range) -> int:
-    from cc_cli import awards, signing
+    from cc_cli.credentials import ob3, signing
 
     state = _state
     credentials = state["credentials"]
     for index in indexes:
         credential = credentials[index % len(credentials)]
         award_id = f"urn:uuid:{uuid.UUID(int=index + 1, version=4)}"
-        document = awards.build_award(
+        document = ob3.build_award(
             award_id=award_id,
             credential=credential,
             info=state["catalog"].info,
@@ -75,7 +75,7 @@ def _generate(indexes: range) -> int:
         signed = signing.sign(document, state["key"], state["method"], "2026-03-01T00:00:00Z", canon=state["canon"])
         target = WORK / "awards" / credential.id / f"{award_id.removeprefix('urn:uuid:')}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(awards.dumps(signed))
+        target.write_bytes(ob3.dumps(signed))
     return len(indexes)
 
 
@@ -92,11 +92,13 @@ def generate(files: int) -> Path:
     with ProcessPoolExecutor(initializer=_init) as pool:
         done = sum(pool.map(_generate, [range(i, min(i + step, files)) for i in range(0, files, step)]))
     _init()
-    from cc_cli import status
+    from cc_cli.credentials import status_list
 
     catalog = _state["catalog"]
     revoked = list(range(0, files, REVOKED_EVERY))
-    status.write_status_lists(out, catalog.info.base_url, _state["key"], "2026-03-02T00:00:00Z", range(files), revoked)
+    status_list.write_status_lists(
+        out, catalog.info.base_url, _state["key"], "2026-03-02T00:00:00Z", range(files), revoked
+    )
     print(f"generated {done:,} signed awards in {time.perf_counter() - start:.1f} s ({len(revoked)} revoked)")
     marker.write_text(f"{files}\n")
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cc_cli.jsonld import OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT
+from cc_cli.credentials.jsonld import OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT
 
 OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 

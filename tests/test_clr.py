@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from cc_cli import clr, signing
-from cc_cli.keys import load_key
+from cc_cli.credentials import signing
+from cc_cli.credentials.keys import load_key
+from cc_cli.lifecycle import clr
 from tests.conftest import SAMPLE_CATALOG
 from tests.test_transcript import AT, CERT, History, invoke, make_history
 

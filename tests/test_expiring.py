@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
-from cc_cli.lifecycle import CSV_HEADER
+from cc_cli.lifecycle.expiring import CSV_HEADER
 
 runner = CliRunner()
 AT = "2026-12-01"

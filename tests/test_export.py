@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli.catalog import load_catalog
+from cc_cli.catalog.model import Catalog
 from cc_cli.cli.app import app
-from cc_cli.export import CREDLY_COLUMNS, CTDL_CONTEXT, export_credly_csv, export_ctdl, export_ob3
-from cc_cli.model import Catalog
+from cc_cli.export.formats import CREDLY_COLUMNS, CTDL_CONTEXT, export_credly_csv, export_ctdl, export_ob3
+from cc_cli.validate.load import load_catalog
 from tests.conftest import SAMPLE_CATALOG, write_files
 
 runner = CliRunner()
@@ -59,7 +59,7 @@ def test_ob3_validates_against_the_achievement_schema(sample: Catalog) -> None:
 
 
 def test_ob3_is_what_awards_embed(sample: Catalog) -> None:
-    from cc_cli.awards import achievement, issuer_profile
+    from cc_cli.credentials.ob3 import achievement, issuer_profile
 
     data = json.loads(export_ob3(sample, "did:key:z6Mk"))
     credential = sample.credentials["cloud-essentials"]
@@ -171,7 +171,7 @@ def test_cli_writes_each_format(tmp_path: Path) -> None:
 
 
 def test_cli_ob3_uses_the_issuer_did_with_a_key(tmp_path: Path) -> None:
-    from cc_cli.keys import create_key
+    from cc_cli.credentials.keys import create_key
 
     info = create_key(tmp_path / "issuer.key")
     result = runner.invoke(
@@ -204,7 +204,7 @@ def test_an_output_path_that_cannot_be_a_file_names_the_users_path(tmp_path: Pat
 
 
 def test_outputs_never_replace_a_ledger_or_a_key(tmp_path: Path) -> None:
-    from cc_cli import keys
+    from cc_cli.credentials import keys
 
     key_file = tmp_path / "issuer.key"
     keys.create_key(key_file)

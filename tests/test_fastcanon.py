@@ -1,4 +1,4 @@
-"""cc_cli.fastcanon must equal cc_cli.signing.canonicalize byte for byte, on many random documents."""
+"""cc_cli.credentials.canon must equal cc_cli.credentials.signing.canonicalize byte for byte, on many random documents."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sample_credentials import sample_award
 
-from cc_cli import signing
-from cc_cli.fastcanon import FastCanonicalizer
+from cc_cli.credentials import signing
+from cc_cli.credentials.canon import FastCanonicalizer
 
 VECTORS = Path(__file__).parent / "data" / "vectors"
 TRICKY = [

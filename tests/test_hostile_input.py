@@ -113,7 +113,7 @@ def test_unreadable_file(base_catalog: Path) -> None:
 
 def test_every_field_with_wrong_types_never_crashes(base_catalog: Path) -> None:
     """Every field given a value of every wrong type: all reported as CC103, the rules keep running."""
-    from cc_cli.fields import CREDENTIAL
+    from cc_cli.catalog.fields import CREDENTIAL
 
     junk = ["[1, 2]", "{a: 1}", "42", "true", "null", "'text'"]
     for index, value in enumerate(junk):

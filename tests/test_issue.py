@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli import signing
 from cc_cli.cli.app import app
+from cc_cli.credentials import signing
 from tests.conftest import ROOT, SAMPLE_CATALOG
 
 runner = CliRunner()
@@ -219,7 +219,7 @@ def test_duplicate_policies(
 
 
 def test_bake_png_and_svg(tmp_path: Path, key_file: Path) -> None:
-    from cc_cli.baking import unbake_png, unbake_svg
+    from cc_cli.credentials.baking import unbake_png, unbake_svg
 
     out = tmp_path / "awards"
     roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
@@ -234,7 +234,7 @@ def test_bake_png_and_svg(tmp_path: Path, key_file: Path) -> None:
 
 
 def test_bake_on_a_rerun_bakes_the_awards_issued_before(tmp_path: Path, key_file: Path) -> None:
-    from cc_cli.baking import unbake_png
+    from cc_cli.credentials.baking import unbake_png
 
     out = tmp_path / "awards"
     roster = write_roster(tmp_path / "r.csv", ["ana@example.com,Ana,cloud-essentials,2026-02-03"])
@@ -388,7 +388,7 @@ def test_keys_init_refuses_the_catalog_folder_and_overwrites(tmp_path: Path) -> 
 
 
 def _open_new_ledger(job: tuple[str, float]) -> int:
-    from cc_cli.ledger import Ledger
+    from cc_cli.ledger.sqlite import Ledger
 
     path, start_at = job
     time.sleep(max(0.0, start_at - time.time()))  # every process opens at the same instant

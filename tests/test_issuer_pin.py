@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli import keys
 from cc_cli.cli.app import app
+from cc_cli.credentials import keys
 from tests.conftest import ROOT, SAMPLE_CATALOG
 from tests.test_verify import AT, award_row, make_issuer, signed_award, write_json
 

@@ -1,4 +1,4 @@
-"""Credentials signed by cc_cli.signing verify in Digital Bazaar's verifier; tampered copies do not."""
+"""Credentials signed by cc_cli.credentials.signing verify in Digital Bazaar's verifier; tampered copies do not."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from js_verifier import ensure_or_skip, js_verify
 from sample_credentials import sample_award
 
-from cc_cli import signing
+from cc_cli.credentials import signing
 
 NOW = "2026-06-01T00:00:00Z"  # inside the sample award's validity window, whatever today's date
 

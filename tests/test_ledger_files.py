@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli import keys
 from cc_cli.cli.app import app
+from cc_cli.credentials import keys
 from tests.conftest import ROOT, SAMPLE_CATALOG
 from tests.test_verify import AT, award_row, issue_into, make_issuer, signed_award, write_json
 

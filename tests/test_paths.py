@@ -1,4 +1,4 @@
-"""Learning paths as roadmaps: the model (`cc_cli.paths`) and `cc paths` in text, rich and JSON form."""
+"""Learning paths as roadmaps: the model (`cc_cli.catalog.roadmap`) and `cc paths` in text, rich and JSON form."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli.catalog import load_catalog
+from cc_cli.catalog.model import Catalog
+from cc_cli.catalog.roadmap import relations_of, roadmap, summaries
 from cc_cli.cli import paths as paths_cli
 from cc_cli.cli.app import app
-from cc_cli.model import Catalog
-from cc_cli.paths import relations_of, roadmap, summaries
-from cc_cli.problems import UsageError
+from cc_cli.core.problems import UsageError
+from cc_cli.validate.load import load_catalog
 from tests.conftest import SAMPLE_CATALOG, write_files
 
 runner = CliRunner()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from cc_cli.catalog.model import Catalog, CatalogInfo, Credential, Emblem, Issuer
+from cc_cli.core.problems import UsageError
 from cc_cli.emblem import render as render_module
 from cc_cli.emblem import store
 from cc_cli.emblem.render import render_catalog
-from cc_cli.model import Catalog, CatalogInfo, Credential, Emblem, Issuer
-from cc_cli.problems import UsageError
 
 
 def credential(cid: str, title: str, classification: str = "skill", **extra: object) -> Credential:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli import awards, keys, signing, status
 from cc_cli.cli.app import app
+from cc_cli.credentials import keys, ob3, signing, status_list
 from tests.conftest import SAMPLE_CATALOG
 from tests.test_verify import AT, CREDENTIAL, EMAIL, Issuer, award_row, issue_into, make_issuer
 
@@ -49,7 +49,7 @@ def states(out: Path) -> dict[str, str]:
 
 def published_bits(out: Path) -> tuple[dict[str, object], bytes]:
     document = json.loads((out / "status" / "0.json").read_text())
-    return document, status.decode_bits(document["credentialSubject"]["encodedList"])
+    return document, status_list.decode_bits(document["credentialSubject"]["encodedList"])
 
 
 def test_revoke_flips_the_right_bit_in_a_signed_list(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
@@ -65,7 +65,7 @@ def test_revoke_flips_the_right_bit_in_a_signed_list(issued: tuple[Path, Path, I
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     )
     assert gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))) == bits
-    assert len(bits) * 8 >= 131_072 == awards.STATUS_LIST_SIZE
+    assert len(bits) * 8 >= 131_072 == ob3.STATUS_LIST_SIZE
     assert bits[1] == 0b0010_0000 and sum(bits) == 0b0010_0000  # index 10: byte 1, third bit from the top
     assert document["issuer"] == issuer.did and document["id"] == "https://credentials.example.com/status/0.json"
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
@@ -231,7 +231,7 @@ def test_status_lists_expire_when_the_catalog_says_and_republish_renews_them(
     assert signing.verify(document).ok
     # A copy published long ago has expired: it can no longer vouch that an award is not revoked.
     stale = tmp_path / "stale"
-    status.write_status_lists(
+    status_list.write_status_lists(
         stale, "https://credentials.example.com", issuer.key, "2020-01-01T00:00:00Z", range(12), [], "P7D"
     )
     award = out / CREDENTIAL / f"{ids[3].removeprefix('urn:uuid:')}.json"
@@ -292,7 +292,7 @@ def test_republish_and_status_settings_are_checked_before_anything_is_written(
 
 
 def test_republish_an_empty_ledger_says_there_is_nothing(tmp_path: Path) -> None:
-    from cc_cli.ledger import Ledger
+    from cc_cli.ledger.sqlite import Ledger
 
     Ledger(tmp_path / "awards" / "ledger.sqlite3").close()
     key_file = tmp_path / "issuer.key"
@@ -313,16 +313,17 @@ def test_issue_writes_expiring_lists_and_a_no_op_revoke_renews_an_expired_one(tm
     assert result.exit_code == 0, result.output
     award_id = json.loads(result.stdout)["rows"][0]["award_id"]
     listed = json.loads((out / "status" / "0.json").read_text())
-    assert "validUntil" in listed and not status.expired(listed["validUntil"])
+    assert "validUntil" in listed and not status_list.expired(listed["validUntil"])
     assert runner.invoke(app, ["revoke", award_id, "--reason", "x", *common]).exit_code == 0
     # Make the published list an expired one, as if nobody republished for weeks.
     key = keys.load_key(key_file)
-    status.write_status_lists(out, "https://credentials.example.com", key, "2020-01-01T00:00:00Z", [0], [0], "P7D")
+    status_list.write_status_lists(out, "https://credentials.example.com", key, "2020-01-01T00:00:00Z", [0], [0], "P7D")
     again = runner.invoke(app, ["revoke", award_id, "--reason", "x", *common])
     assert again.exit_code == 0 and "nothing changed" in again.stdout
     renewed = json.loads((out / "status" / "0.json").read_text())
     assert (
-        not status.expired(renewed["validUntil"]) and status.decode_bits(renewed["credentialSubject"]["encodedList"])[0]
+        not status_list.expired(renewed["validUntil"])
+        and status_list.decode_bits(renewed["credentialSubject"]["encodedList"])[0]
     )
 
 
@@ -331,7 +332,7 @@ def test_a_list_from_the_future_is_refused_with_a_clock_hint(
 ) -> None:
     out, _key_file, issuer, ids = issued
     future = tmp_path / "future"
-    status.write_status_lists(
+    status_list.write_status_lists(
         future, "https://credentials.example.com", issuer.key, "2999-01-01T00:00:00Z", range(12), []
     )
     award = out / CREDENTIAL / f"{ids[3].removeprefix('urn:uuid:')}.json"

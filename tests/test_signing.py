@@ -1,4 +1,4 @@
-"""cc_cli.signing, cc_cli.jsonld and cc_cli.keys: the 1EdTech test vectors, round trips, the guard, keys."""
+"""cc_cli.credentials.signing, cc_cli.credentials.jsonld and cc_cli.credentials.keys: the 1EdTech test vectors, round trips, the guard, keys."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sample_credentials import sample_award
 
-from cc_cli import jsonld, keys, signing
-from cc_cli.problems import UsageError
+from cc_cli.core.problems import UsageError
+from cc_cli.credentials import jsonld, keys, signing
 
 VECTORS = Path(__file__).parent / "data" / "vectors"
 SHARED_VECTORS = Path(__file__).parents[1].parent / "shared" / "standards" / "test-vectors"

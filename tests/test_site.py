@@ -14,14 +14,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from cc_cli.catalog import load_catalog
 from cc_cli.cli.app import app
-from cc_cli.problems import UsageError
+from cc_cli.core.problems import UsageError
 from cc_cli.site import build_site, publish
 from cc_cli.site.build import web_url
 from cc_cli.site.diagram import layout
 from cc_cli.site.framework import all_quotes
 from cc_cli.site.views import Site
+from cc_cli.validate.load import load_catalog
 from tests.conftest import SAMPLE_CATALOG, write_files
 
 runner = CliRunner()
@@ -146,7 +146,7 @@ def test_path_page_draws_the_roadmap_as_svg(sample_site: Path) -> None:
 
 
 def test_diagram_puts_options_side_by_side_and_the_goal_last() -> None:
-    from cc_cli.paths import relations_of, roadmap
+    from cc_cli.catalog.roadmap import relations_of, roadmap
 
     catalog = load_catalog(SAMPLE_CATALOG).catalog
     site = Site(catalog, relations_of(catalog), {})

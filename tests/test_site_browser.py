@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cc_cli.catalog import load_catalog
 from cc_cli.site import build_site
+from cc_cli.validate.load import load_catalog
 from tests.conftest import RULES_BASE, SAMPLE_CATALOG
 from tests.test_site import HOSTILE_TITLE, crawl, hostile_catalog
 

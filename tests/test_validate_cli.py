@@ -173,8 +173,8 @@ def test_schema_is_valid_and_committed_copies_are_fresh(tmp_path: Path) -> None:
 def test_sample_catalog_files_satisfy_the_schema() -> None:
     from jsonschema import Draft202012Validator
 
-    from cc_cli.schema import schema_for
-    from cc_cli.yamlload import load_yaml
+    from cc_cli.catalog.schema import schema_for
+    from cc_cli.catalog.yamlload import load_yaml
 
     for kind, folder in (("credential", "credentials"), ("path", "paths")):
         validator = Draft202012Validator(schema_for(kind))
@@ -187,7 +187,7 @@ def test_sample_catalog_files_satisfy_the_schema() -> None:
 def test_schema_rejects_what_validate_rejects_in_shape() -> None:
     from jsonschema import Draft202012Validator
 
-    from cc_cli.schema import schema_for
+    from cc_cli.catalog.schema import schema_for
 
     validator = Draft202012Validator(schema_for("credential"))
     bad = {
@@ -216,8 +216,8 @@ def test_core_imports_without_typer_or_rich() -> None:
 
     script = (
         "import sys, pathlib\n"
-        "import cc_cli.validate, cc_cli.catalog, cc_cli.reporters, cc_cli.schema\n"
-        "cc_cli.validate.validate_catalog(pathlib.Path(sys.argv[1]))\n"
+        "import cc_cli.validate.engine, cc_cli.validate.load, cc_cli.validate.reporters, cc_cli.catalog.schema\n"
+        "cc_cli.validate.engine.validate_catalog(pathlib.Path(sys.argv[1]))\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')]\n"
         "assert not bad, bad\n"
     )

@@ -17,13 +17,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
-from cc_cli import baking, fastschema, model, signing, status
-from cc_cli import verify as verify_module
-from cc_cli.catalog import load_catalog
+from cc_cli.catalog import model
 from cc_cli.cli.app import app
-from cc_cli.durations import parse_moment
-from cc_cli.issuing import document_for
-from cc_cli.ledger import AwardRow, Ledger
+from cc_cli.core.durations import parse_moment
+from cc_cli.credentials import baking, signing, status_list
+from cc_cli.issue.plan import document_for
+from cc_cli.ledger.sqlite import AwardRow, Ledger
+from cc_cli.validate.load import load_catalog
+from cc_cli.verify import checks
+from cc_cli.verify import schema as fastschema
 from tests.conftest import SAMPLE_CATALOG
 
 runner = CliRunner()
@@ -158,7 +160,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     raw = files["good"].read_bytes()
     files["truncated"] = root / "truncated.json"
     files["truncated"].write_bytes(raw[: len(raw) // 2])
-    status.write_status_lists(
+    status_list.write_status_lists(
         root / "published",
         sample_catalog().info.base_url or "",
         issuer.key,
@@ -243,7 +245,7 @@ def test_revoked_through_the_status_list(world: World) -> None:
 
 def test_a_forged_status_list_is_not_trusted(world: World, tmp_path: Path) -> None:
     forged = json.loads((world.status_dir / "0.json").read_text())
-    forged["credentialSubject"]["encodedList"] = status.encode_bits([])  # un-revoke without the key
+    forged["credentialSubject"]["encodedList"] = status_list.encode_bits([])  # un-revoke without the key
     write_json(tmp_path / "0.json", forged)
     code, payload, _ = run(str(world.files["revoked"]), "--at", AT, "--status-dir", str(tmp_path))
     assert code == 1
@@ -447,7 +449,7 @@ def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypa
         ledger.revoke(db, rows[1].id, "exam result withdrawn", "2026-02-01T00:00:00Z")
     ledger.close()
     stranger = write_json(out / CREDENTIAL / "stranger.json", signed_award(issuer, award_row(9)))
-    monkeypatch.setattr(verify_module, "POOL_FROM", 2)  # forked workers open their own ledger connections
+    monkeypatch.setattr(checks, "POOL_FROM", 2)  # forked workers open their own ledger connections
     code, payload, _ = run(str(out), "--at", AT)
     assert code == 1
     found = {Path(e["file"]).name: e["checks"]["status"] for e in payload["files"]}
@@ -461,14 +463,14 @@ def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypa
 def test_many_files_go_through_the_process_pool_in_order(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(verify_module, "POOL_FROM", 8)
+    monkeypatch.setattr(checks, "POOL_FROM", 8)
     names = ["good", "expired", "truncated", "baked-svg"] * 10
     paths = []
     for n, name in enumerate(names):
         paths.append(tmp_path / f"{n:03d}-{world.files[name].name}")
         shutil.copy(world.files[name], paths[-1])
-    options = verify_module.VerifyOptions(at=parse_moment(AT), workers=2)
-    reports = list(verify_module.verify_files(paths, options))
+    options = checks.VerifyOptions(at=parse_moment(AT), workers=2)
+    reports = list(checks.verify_files(paths, options))
     assert [r.file for r in reports] == [str(p) for p in paths]
     assert [r.valid for r in reports] == [name in ("good", "baked-svg") for name in names]
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from cc_cli.problems import ExitCode, UsageError
+from cc_cli.core.problems import ExitCode, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

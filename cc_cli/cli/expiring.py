@@ -43,9 +43,9 @@ def expiring(
     holder has already renewed is not listed. CSV cells are formula-safe. Exit 0 (also when none expire),
     2 on usage errors.
     """
-    from cc_cli.durations import parse_moment
-    from cc_cli.lifecycle import ExpiringSettings, csv_text, find_expiring, write_csv_file
-    from cc_cli.problems import UsageError
+    from cc_cli.core.durations import parse_moment
+    from cc_cli.core.problems import UsageError
+    from cc_cli.lifecycle.expiring import ExpiringSettings, csv_text, find_expiring, write_csv_file
 
     if output_format not in FORMATS:
         raise UsageError(f"--format '{output_format}' is not one of: {', '.join(FORMATS)}")
@@ -69,7 +69,7 @@ def expiring(
     elif output_format == "json":
         text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
         if output is not None:
-            from cc_cli.atomic import write_text
+            from cc_cli.core.atomic import write_text
 
             output.parent.mkdir(parents=True, exist_ok=True)
             write_text(output, text)

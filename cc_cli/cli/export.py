@@ -39,9 +39,9 @@ def export(
     """
     import datetime as dt
 
-    from cc_cli import atomic
-    from cc_cli.export import export_credly_csv, export_ctdl, export_ob3
-    from cc_cli.validate import require_valid
+    from cc_cli.core import atomic
+    from cc_cli.export.formats import export_credly_csv, export_ctdl, export_ob3
+    from cc_cli.validate.engine import require_valid
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -67,12 +67,12 @@ def export(
 def _issuer_id(loaded: Any, key: Path | None) -> str:
     """The issuer's did:key as awards carry it: the catalog's pinned issuer.did, else the key's (checked
     against the pin), else the issuer's url."""
-    from cc_cli.problems import UsageError
+    from cc_cli.core.problems import UsageError
 
     pinned = loaded.info.issuer.did
     path = key or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
     if path is not None:
-        from cc_cli.keys import check_catalog_key, describe_key
+        from cc_cli.credentials.keys import check_catalog_key, describe_key
 
         did = describe_key(path).did
         check_catalog_key(pinned, did, loaded.root)

@@ -13,7 +13,7 @@ import typer
 from cc_cli.cli.common import default_catalog, fail, handle_errors
 
 if TYPE_CHECKING:
-    from cc_cli.keys import KeyInfo
+    from cc_cli.credentials.keys import KeyInfo
 
 keys_app = typer.Typer(help="Create or show the issuer's Ed25519 signing key (did:key).", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def init(
 
     Keep it outside the catalog and out of git; pass it to `cc issue` with --key or CC_ISSUER_KEY.
     """
-    from cc_cli.keys import create_key
+    from cc_cli.credentials.keys import create_key
 
     target = _key_path(path)
     catalog = default_catalog().resolve()
@@ -59,7 +59,7 @@ def show(
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show the key's did:key and public key (never the private key)."""
-    from cc_cli.keys import describe_key
+    from cc_cli.credentials.keys import describe_key
 
     target = _key_path(path)
     _show(target, describe_key(target), output_format, created=False)

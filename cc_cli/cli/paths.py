@@ -16,7 +16,7 @@ import typer
 from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stdout_is_terminal
 
 if TYPE_CHECKING:
-    from cc_cli.paths import PathSummary, Roadmap, Stop
+    from cc_cli.catalog.roadmap import PathSummary, Roadmap, Stop
 
 FORMATS = ("text", "json")
 # Colours follow the emblem bands (see /design): the terminal echoes what the site and emblems show.
@@ -46,8 +46,8 @@ def paths(
 ) -> None:
     """List the learning paths, or draw one (ID) as a roadmap: steps in order, options side by side,
     each credential's classification, type or level, time to earn, and what it leads to."""
-    from cc_cli.catalog import load_catalog
-    from cc_cli.paths import roadmap, summaries
+    from cc_cli.catalog.roadmap import roadmap, summaries
+    from cc_cli.validate.load import load_catalog
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")

@@ -13,7 +13,7 @@ import typer
 from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stderr_is_terminal
 
 if TYPE_CHECKING:
-    from cc_cli.model import Catalog
+    from cc_cli.catalog.model import Catalog
 
 
 def register(app: typer.Typer) -> None:
@@ -68,9 +68,9 @@ def render(
     up to date with --check), 1 when an emblem cannot be drawn or --check finds changes, 2 on usage errors
     or a catalog whose files are malformed (run `cc validate`).
     """
-    from cc_cli.atomic import catalog_source
-    from cc_cli.problems import UsageError
-    from cc_cli.validate import require_valid
+    from cc_cli.core.atomic import catalog_source
+    from cc_cli.core.problems import UsageError
+    from cc_cli.validate.engine import require_valid
 
     if catalog_source(out / "emblem.svg"):  # any file there would be read as catalog input
         raise UsageError(f"--out {out} is a catalog folder: write emblems elsewhere (the default is emblems/)")

@@ -55,7 +55,7 @@ def revoke(
     All or nothing: if any id is unknown, nothing is revoked (exit 1). Revoking an award twice changes
     nothing (exit 0). With --roster, roster rows that never got an award are listed and skipped.
     """
-    from cc_cli.revoke import RevokeSettings, run_revoke
+    from cc_cli.lifecycle.revoke import RevokeSettings, run_revoke
 
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"'{output_format}' is not one of: text, json", param_hint="--format")

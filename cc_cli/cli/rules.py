@@ -23,7 +23,7 @@ def rules(
 ) -> None:
     """List every rule with its code, severity and summary, or explain one rule with examples."""
     from cc_cli.rules.registry import all_rules
-    from cc_cli.shape import suggest
+    from cc_cli.validate.shape import suggest
 
     known = {rule.code: rule for rule in all_rules()}
     if code is not None:

@@ -25,8 +25,8 @@ def schema(
     Point yaml-language-server at it with a first line such as
     `# yaml-language-server: $schema=../schema/credential.schema.json`.
     """
-    from cc_cli.atomic import write_text
-    from cc_cli.schema import KINDS, schema_for
+    from cc_cli.catalog.schema import KINDS, schema_for
+    from cc_cli.core.atomic import write_text
 
     if kind not in KINDS:
         raise typer.BadParameter(f"'{kind}' is not one of: {', '.join(KINDS)}", param_hint="KIND")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from cc_cli.problems import ERROR, Problem
-from cc_cli.reporters import summary_line
+from cc_cli.core.problems import ERROR, Problem
+from cc_cli.validate.reporters import summary_line
 
 
 def print_problems(problems: Sequence[Problem], files: Sequence[str], prefix: str) -> None:

@@ -28,7 +28,7 @@ def site(
     never holds half a site. Exit 0 when built, 2 on usage errors or a catalog with errors.
     """
     from cc_cli.site import build_site
-    from cc_cli.validate import require_valid
+    from cc_cli.validate.engine import require_valid
 
     root = catalog or default_catalog()
     started = time.perf_counter()

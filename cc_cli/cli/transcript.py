@@ -53,9 +53,9 @@ def transcript(
     the learner's earned award files unchanged and the path associations. Exit 1 when the ledger has no
     award for the email, 2 on usage errors.
     """
-    from cc_cli.durations import parse_moment
-    from cc_cli.problems import UsageError
-    from cc_cli.transcript import TranscriptSettings, build_transcript
+    from cc_cli.core.durations import parse_moment
+    from cc_cli.core.problems import UsageError
+    from cc_cli.lifecycle.transcript import TranscriptSettings, build_transcript
 
     if output_format not in FORMATS:
         raise UsageError(f"--format '{output_format}' is not one of: {', '.join(FORMATS)}")
@@ -75,7 +75,7 @@ def transcript(
         raise fail(f"no awards for {email.strip()} in {settings.ledger_file}{hint}", 1)
     result = None
     if clr is not None:
-        from cc_cli.clr import write_clr
+        from cc_cli.lifecycle.clr import write_clr
 
         result = write_clr(record, catalog_model, out, clr, key)
     if output_format == "json":

@@ -33,8 +33,8 @@ def validate(
 
     Exit 0 when clean, 1 when problems are found (errors, or warnings with --strict), 2 on usage errors.
     """
-    from cc_cli.reporters import REPORTERS
-    from cc_cli.validate import validate_catalog
+    from cc_cli.validate.engine import validate_catalog
+    from cc_cli.validate.reporters import REPORTERS
 
     root = catalog or default_catalog()
     chosen = output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")

@@ -77,10 +77,10 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
-    from cc_cli.durations import parse_moment
-    from cc_cli.problems import UsageError
-    from cc_cli.shape import DID_KEY
-    from cc_cli.verify import VerifyOptions, catalog_issuer, expand_paths, verify_files
+    from cc_cli.core.durations import parse_moment
+    from cc_cli.core.problems import UsageError
+    from cc_cli.validate.shape import DID_KEY
+    from cc_cli.verify.checks import VerifyOptions, catalog_issuer, expand_paths, verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -93,7 +93,7 @@ def verify(
     if status_dir is not None and not status_dir.is_dir():
         raise UsageError(f"--status-dir {status_dir}: no such folder")
     if ledger is not None:
-        from cc_cli.ledger import check_ledger_file
+        from cc_cli.ledger.sqlite import check_ledger_file
 
         check_ledger_file(ledger)
     trust = "--issuer"
@@ -181,7 +181,7 @@ def _print_table(reports: list[Any]) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from cc_cli.verify import CHECKS
+    from cc_cli.verify.checks import CHECKS
 
     styles = {"ok": "green", "fail": "bold red", "skip": "dim"}
     table = Table("file", "verdict", *CHECKS, "details", title="cc verify")

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from cc_cli.catalog.model import Catalog, Credential
 from cc_cli.emblem import spec
 from cc_cli.emblem.artwork import MEDIA_TYPES, ArtworkError, png_size, read_artwork
 from cc_cli.emblem.spec import EmblemError, EmblemSpec
-from cc_cli.model import Catalog, Credential
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

@@ -17,13 +17,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_cli import atomic
+from cc_cli.catalog.model import Catalog, Credential
+from cc_cli.core import atomic
+from cc_cli.core.problems import UsageError
 from cc_cli.emblem.draw import lettering_problem
 from cc_cli.emblem.jobs import Job, make_job, produce, read_logo
 from cc_cli.emblem.spec import EmblemError
 from cc_cli.emblem.store import MANIFEST, Entry, Manifest, sha256, sweep_temporaries, write_files
-from cc_cli.model import Catalog, Credential
-from cc_cli.problems import UsageError
 
 MIN_SIZE, MAX_SIZE = 16, 4096
 Progress = Callable[[int, int], None]

@@ -10,14 +10,14 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from cc_cli import atomic
+from cc_cli.catalog.model import Catalog, Credential
+from cc_cli.core import atomic
+from cc_cli.core.problems import UsageError
 from cc_cli.emblem import spec
 from cc_cli.emblem.draw import emblem_svg, render_template
 from cc_cli.emblem.jobs import emblem_spec, to_png
 from cc_cli.emblem.parts import line
 from cc_cli.emblem.spec import EmblemError, EmblemSpec
-from cc_cli.model import Catalog, Credential
-from cc_cli.problems import UsageError
 
 SPECIMENS = {
     "skill-foundational": "Cloud Essentials",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cc_cli import model
-from cc_cli.catalog import owns
-from cc_cli.problems import ERROR
+from cc_cli.catalog import model
+from cc_cli.core.problems import ERROR
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import Hit, rule
-from cc_cli.shape import suggest
+from cc_cli.validate.load import owns
+from cc_cli.validate.shape import suggest
 
 # owner's status, source, where, referenced id, "credential" | "path"
 Ref = tuple[str, str, tuple[str | int, ...], str, str]

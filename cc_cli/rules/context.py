@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_cli import model
+from cc_cli.catalog import model
 
 ASSESSMENT_KINDS = ("assessment", "exam", "performance-test", "project")
 THOUGHT_LEADER_VALIDATION = ("sme-review", "board-review", "evidence", "experience")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cc_cli import model
-from cc_cli.durations import approximate_days
-from cc_cli.problems import ERROR, WARNING
+from cc_cli.catalog import model
+from cc_cli.core.durations import approximate_days
+from cc_cli.core.problems import ERROR, WARNING
 from cc_cli.rules.context import ASSESSMENT_KINDS, THOUGHT_LEADER_VALIDATION, Context
 from cc_cli.rules.registry import Hit, rule
 

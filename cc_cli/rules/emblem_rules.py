@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from cc_cli import model
-from cc_cli.problems import ERROR, WARNING
+from cc_cli.catalog import model
+from cc_cli.core.problems import ERROR, WARNING
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import Hit, rule
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cc_cli.problems import ERROR, WARNING
+from cc_cli.core.problems import ERROR, WARNING
 
 SCOPES = ("file", "credential", "path", "catalog")
 

@@ -1,7 +1,7 @@
 """File and shape rules (CC001-CC106): can the file be read, and does it have the declared fields?
 
-CC001-CC003 are raised by the YAML loader (`cc_cli.yamlload`); their functions here only carry the
-documentation. CC101-CC103 and CC106 are called by the one-pass shape checker (`cc_cli.shape`).
+CC001-CC003 are raised by the YAML loader (`cc_cli.catalog.yamlload`); their functions here only carry the
+documentation. CC101-CC103 and CC106 are called by the one-pass shape checker (`cc_cli.validate.shape`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from cc_cli.durations import is_zero, too_long
-from cc_cli.fields import Field
-from cc_cli.problems import ERROR
+from cc_cli.catalog.fields import Field
+from cc_cli.core.durations import is_zero, too_long
+from cc_cli.core.problems import ERROR
 from cc_cli.rules.registry import Hit, rule
-from cc_cli.shape import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
+from cc_cli.validate.shape import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
 
 
 @rule("CC001", ERROR, "file unreadable or not UTF-8", "file")

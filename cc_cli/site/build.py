@@ -23,8 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cc_cli.model import Catalog
-from cc_cli.paths import relations_of, roadmap
+from cc_cli.catalog.model import Catalog
+from cc_cli.catalog.roadmap import relations_of, roadmap
 from cc_cli.site import publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name

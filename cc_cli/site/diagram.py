@@ -14,7 +14,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from cc_cli.paths import Roadmap, Stop
+from cc_cli.catalog.roadmap import Roadmap, Stop
 from cc_cli.site.views import CLASS_LABELS, Site
 
 NODE_W = 164  # one credential's column: two options side by side still fit a phone at 90 %

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from cc_cli.model import Catalog, Credential
+from cc_cli.catalog.model import Catalog, Credential
 
 PLACEHOLDER = Path(__file__).resolve().parent.parent / "templates" / "site" / "placeholder.svg"
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cc_cli.problems import UsageError
+from cc_cli.core.problems import UsageError
 
 MARKER = ".cc-site"
 MARKER_TEXT = (

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from cc_cli.durations import describe
-from cc_cli.model import Catalog, Credential, LearningPath
-from cc_cli.paths import Relations, grade
+from cc_cli.catalog.model import Catalog, Credential, LearningPath
+from cc_cli.catalog.roadmap import Relations, grade
+from cc_cli.core.durations import describe
 from cc_cli.site.framework import quotes_for
 
 CRITERION_WORDS = {

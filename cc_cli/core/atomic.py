@@ -1,0 +1,88 @@
+"""Atomic file writes: a reader (or a crash) never sees a half-written output file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cc_cli.core.problems import UsageError
+
+# Files no output of cc may replace: losing the issuer key or the ledger cannot be undone.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class PreciousFileError(UsageError):
+    """The output path names a ledger or a private key: refuse instead of replacing it."""
+
+
+def catalog_source(path: Path) -> bool:
+    """Whether `path` is (or would be) a source file of a catalog: its catalog.yaml, or a file in its
+    credentials/ or paths/ folders, where any new file is read as catalog input."""
+    path = Path(path).absolute()
+    if path.name == "catalog.yaml" and path.exists():
+        return True
+    folder = path.parent
+    return folder.name in ("credentials", "paths") and (folder.parent / "catalog.yaml").is_file()
+
+
+def refuse_precious(path: Path) -> None:
+    """Raise PreciousFileError if `path` is an SQLite database (a ledger), holds a private key, or is a
+    catalog's source file (an export over credentials/x.yaml would replace the credential)."""
+    if catalog_source(path):
+        raise PreciousFileError(f"{path} is part of a catalog; cc will not write there: choose another output file")
+    if not path.is_file():
+        return  # nothing there (and never open a FIFO: it would block)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(8192)
+    except OSError:
+        return  # missing or unreadable: nothing there to lose, or the write itself will say why
+    if head.startswith(_SQLITE_HEADER):
+        what = "an SQLite database (a ledger?)"
+    elif _is_key(head):
+        what = "a private key"
+    else:
+        return
+    raise PreciousFileError(f"{path} is {what}; cc will not replace it: choose another output file")
+
+
+def _is_key(head: bytes) -> bool:
+    """A Multikey file as `cc keys init` writes it, or a PEM private key (small files only: an export
+    that merely mentions these words in a description is not a key)."""
+    if len(head) >= 8192:
+        return False
+    text = head.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()  # a BOM from a Windows editor
+    pem = text.startswith(b"-----BEGIN") and b"PRIVATE KEY-----" in text.split(b"\n", 1)[0]
+    return pem or (text.startswith(b"{") and b'"secretKeyMultibase"' in text)
+
+
+def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to a temporary file beside `path`, fsync it, then rename it over `path`.
+
+    Refuses a folder, and a file that holds a ledger or a private key (a mistyped `--out` must not
+    destroy the issuer's identity or the record of who holds what)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder, not a file: give a file name")
+    refuse_precious(path)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the user's file, not our temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_text(path: Path, text: str, mode: int = 0o644) -> None:
+    write_bytes(path, text.encode("utf-8"), mode)

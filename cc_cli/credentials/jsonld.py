@@ -1,0 +1,223 @@
+"""Offline JSON-LD for signing: bundled contexts, a loader that never touches the network, and a guard.
+
+Why offline: a context fetched at signing or verifying time could have changed since the award was
+signed (or be served by an attacker), silently changing what the signature covers; and `cc issue` must
+work on an air-gapped machine. Every context `cc` knows is a file under ``cc_cli/data/contexts`` (see
+the README there for origins and hashes); any other URL raises `ContextNotBundledError`.
+
+Why a guard: JSON-LD expansion silently *drops* a property whose term the ``@context`` does not define
+(and VC 2.0's ``@vocab`` quietly files it under ``issuer-dependent#``). A typo such as ``"nmae"`` would
+then be displayed by wallets but not covered by the signature. `expand` refuses such documents, in the
+spirit of jsonld.js "safe mode" that Digital Bazaar verifiers use. It also refuses strings whose
+canonical N-Quads differ between pyld and RDFC-1.0 implementations (control characters, IRIs with
+characters that RDFC-1.0 escapes), because a verifier would hash different bytes than we signed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pyld import jsonld as pyld
+
+from cc_cli.core.problems import UsageError
+
+# URL -> file in cc_cli/data/contexts. Exact match only: no redirects, no trailing-slash variants.
+CONTEXT_FILES: dict[str, str] = {
+    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
+    "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1.json",
+    "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
+    "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.jsonld",
+}
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Defines the credentialSchema type `1EdTechJsonSchemaValidator2019`; without it that type is undefined
+# and Digital Bazaar verifiers (safe mode) reject the credential.
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
+
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
+# RDFC-1.0 (rdf-canonize 5) escapes these inside <IRI>; pyld writes them raw. Refuse rather than diverge.
+IRI_DIVERGENT = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# pyld escapes only \t \n \r " \\ in literals; RDFC-1.0 also escapes these (as \b, \f or \uXXXX).
+LITERAL_DIVERGENT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tab: pyld and RDFC-1.0 write \t, but pre-RDFC rdf-canonize (jsonld.js <= 8) writes it raw.
+LITERAL_DIVERGENT_STRICT = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class JsonLdError(UsageError):
+    """A document that cannot be processed as JSON-LD (bad @context, invalid syntax)."""
+
+
+class ContextNotBundledError(JsonLdError):
+    """The document names a context `cc` does not bundle; `cc` never fetches one."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"JSON-LD context {url!r} is not bundled with cc, and cc never fetches contexts from the "
+            f"network; bundled: {', '.join(sorted(CONTEXT_FILES))}"
+        )
+        self.url = url
+
+
+class UnsafeJsonLdError(JsonLdError):
+    """Signing would not cover everything the document says, or verifiers would hash other bytes."""
+
+    def __init__(self, message: str, term: str | None = None) -> None:
+        super().__init__(message)
+        self.term = term
+
+
+@cache
+def _context_text(url: str) -> str:
+    name = CONTEXT_FILES.get(url)
+    if name is None:
+        raise ContextNotBundledError(url)
+    return (resources.files("cc_cli") / "data" / "contexts" / name).read_text(encoding="utf-8")
+
+
+def load_context(url: str) -> Any:
+    """The bundled JSON of context `url`, freshly parsed so that callers can never alter the cache."""
+    return json.loads(_context_text(url))
+
+
+def document_loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that serves bundled contexts only and raises for any other URL."""
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": load_context(url),
+    }
+
+
+def _translate(exc: BaseException) -> JsonLdError:
+    """Dig our own error out of pyld's wrapping (pyld re-raises loader errors as its own JsonLdError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, JsonLdError):
+            return seen
+        details = getattr(seen, "details", None)
+        cause = details.get("cause") if isinstance(details, dict) else None
+        seen = cause if isinstance(cause, BaseException) else (seen.__cause__ or seen.__context__)
+    message = exc.args[0] if exc.args else type(exc).__name__
+    code = getattr(exc, "code", None)
+    return JsonLdError(f"invalid JSON-LD: {message}" + (f" ({code})" if code else ""))
+
+
+def expand(document: Mapping[str, Any], *, strict: bool = True) -> list[Any]:
+    """Expand `document` with bundled contexts, refusing anything the signature would not cover.
+
+    `strict` (used when signing) additionally refuses terms and types that the context leaves to VC 2.0's
+    ``issuer-dependent#`` vocabulary, and tab characters. Verification uses ``strict=False`` because
+    both are legitimate, if unwise, in credentials from other issuers.
+    """
+    dropped: list[str | None] = []
+    try:
+        expanded: list[Any] = pyld.expand(
+            dict(document),
+            # base None keeps relative IRIs relative so the guard sees them; pyld's default ('')
+            # silently resolves them against http://example.org/base/.
+            {"documentLoader": document_loader, "base": None},
+            on_property_dropped=dropped.append,
+        )
+    except pyld.JsonLdError as exc:
+        raise _translate(exc) from exc
+    if dropped:
+        term = dropped[0]
+        if term is None:
+            raise UnsafeJsonLdError("a property is mapped to null by the @context, so it would not be signed")
+        raise UnsafeJsonLdError(
+            f"term {term!r} is not defined by the document's @context, so it would not be signed", term
+        )
+    _check(expanded, "", strict)
+    return expanded
+
+
+def _check(obj: Any, prop: str, strict: bool) -> None:
+    if isinstance(obj, list):
+        for item in obj:
+            _check(item, prop, strict)
+        return
+    if not isinstance(obj, dict):
+        return
+    for key, value in obj.items():
+        if key == "@id":
+            _check_iri(value, "id", strict)
+        elif key == "@type":
+            for iri in value if isinstance(value, list) else [value]:
+                if not iri.startswith("@"):  # "@json" and other keywords
+                    _check_iri(iri, "type", strict)
+        elif key == "@value":
+            if isinstance(value, str):
+                _check_literal(value, prop, strict)
+        elif key.startswith("@"):
+            _check(value, prop, strict)  # @list, @set, @graph, @included, @reverse
+        else:
+            _check_iri(key, "term", strict)
+            _check(value, key, strict)
+
+
+def _check_iri(iri: str, what: str, strict: bool) -> None:
+    if iri.startswith("_:"):
+        return
+    if not ABSOLUTE_IRI.match(iri):
+        raise UnsafeJsonLdError(
+            f"{what} {iri!r} is not defined by the @context or is not an absolute IRI, "
+            "so it would be dropped from the signed data",
+            iri,
+        )
+    if strict and iri.startswith(ISSUER_DEPENDENT):
+        name = iri[len(ISSUER_DEPENDENT) :]
+        raise UnsafeJsonLdError(
+            f"{what} {name!r} is not defined by any @context (VC 2.0 would file it under "
+            "issuer-dependent#); fix the spelling or add a context that defines it",
+            name,
+        )
+    bad = IRI_DIVERGENT.search(iri)
+    if bad:
+        raise UnsafeJsonLdError(
+            f"IRI {iri!r} contains {_describe(bad.group())}, which RDFC-1.0 implementations "
+            "canonicalize differently; percent-encode it",
+            iri,
+        )
+
+
+def _check_literal(text: str, prop: str, strict: bool) -> None:
+    pattern = LITERAL_DIVERGENT_STRICT if strict else LITERAL_DIVERGENT
+    bad = pattern.search(text)
+    if bad:
+        raise UnsafeJsonLdError(
+            f"value of {prop!r} contains {_describe(bad.group())}, which JSON-LD canonicalizers "
+            "encode differently; remove it",
+            prop,
+        )
+
+
+def _describe(char: str) -> str:
+    return f"character U+{ord(char):04X}" if ord(char) <= 0x20 or ord(char) == 0x7F else repr(char)
+
+
+def canonical_nquads(document: Mapping[str, Any], *, strict: bool = True) -> str:
+    """RDFC-1.0 canonical N-Quads of `document` (pyld's URDNA2015, identical output), after `expand`.
+
+    This is the slow path (a full expansion per call); it is also the reference that any faster
+    canonicalizer must equal byte for byte.
+    """
+    expanded = expand(document, strict=strict)
+    try:
+        nquads: str = pyld.normalize(
+            expanded,
+            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
+        )
+    except pyld.JsonLdError as exc:
+        raise _translate(exc) from exc
+    return nquads

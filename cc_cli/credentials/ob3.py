@@ -1,0 +1,153 @@
+"""Build Open Badges 3.0 `OpenBadgeCredential` documents from a ledger row and the catalog.
+
+The document is a pure function of the ledger row, the catalog entry and the issuer's did:key, so a run
+that recovers from a crash rebuilds byte for byte the award it was writing (Ed25519 is deterministic).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from cc_cli.catalog import model
+from cc_cli.core.durations import normalize
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Defines the credentialSchema type 1EdTechJsonSchemaValidator2019; without it that term would not expand
+# and verifiers in safe mode reject the award.
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
+STATUS_LIST_SIZE = 131_072  # the minimum Bitstring Status List length (16 KB), for herd privacy
+ACHIEVEMENT_TYPES = {"skill": "Badge", "certificate": "Certificate", "certification": "Certification"}
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """OB 3.0 `identityHash`: "sha256$" + hex sha256 of the lower-cased email followed by the salt."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+
+
+def status_list_url(base_url: str, index: int) -> str:
+    return f"{base_url.rstrip('/')}/status/{index // STATUS_LIST_SIZE}.json"
+
+
+def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: dict[str, Any]) -> dict[str, Any]:
+    """The catalog entry as an OB 3.0 `Achievement` (also what `cc export --format ob3` prints)."""
+    base = (info.base_url or "").rstrip("/")
+    narrative = "\n".join(f"- {c.description}" + (f" ({c.url})" if c.url else "") for c in credential.criteria)
+    criteria: dict[str, Any] = {"narrative": narrative or credential.description}
+    if credential.url:
+        criteria["id"] = credential.url
+    result: dict[str, Any] = {
+        "id": f"{base}/achievements/{credential.id}",
+        "type": ["Achievement"],
+        "achievementType": ACHIEVEMENT_TYPES.get(credential.classification, "Badge"),
+        "name": credential.title,
+        "description": credential.description,
+        "criteria": criteria,
+        "image": {"id": f"{base}/emblems/{credential.id}.png", "type": "Image", "caption": credential.alt_text},
+        "creator": issuer,
+        "humanCode": credential.id,
+    }
+    if credential.skills:
+        result["tag"] = list(credential.skills)
+    alignments = [
+        {
+            "type": ["Alignment"],
+            "targetName": entry.name,
+            "targetUrl": entry.url,
+            **({"targetFramework": entry.framework} if entry.framework else {}),
+            **({"targetCode": entry.code} if entry.code else {}),
+        }
+        for entry in credential.alignment
+        if entry.url  # the OB 3.0 schema requires targetUrl
+    ]
+    if alignments:
+        result["alignment"] = alignments
+    return result
+
+
+def issuer_profile(info: model.CatalogInfo, did: str) -> dict[str, Any]:
+    profile: dict[str, Any] = {"id": did, "type": ["Profile"], "name": info.issuer.name}
+    if info.issuer.url:
+        profile["url"] = info.issuer.url
+    if info.issuer.email:
+        profile["email"] = info.issuer.email
+    return profile
+
+
+def build_award(
+    *,
+    award_id: str,
+    credential: model.Credential,
+    info: model.CatalogInfo,
+    did: str,
+    email: str,
+    name: str,
+    salt: str,
+    issued_at: str,
+    awarded_at: str,
+    valid_until: str | None,
+    status_index: int,
+    evidence_url: str | None,
+    evidence_narrative: str | None,
+) -> dict[str, Any]:
+    """The unsigned award document (dates are XML Schema dateTimeStamp strings, in UTC)."""
+    issuer = issuer_profile(info, did)
+    status_list = status_list_url(info.base_url or "", status_index)
+    document: dict[str, Any] = {
+        "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
+        "id": award_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": credential.title,
+        "issuer": issuer,
+        "validFrom": issued_at,
+    }
+    if valid_until:
+        document["validUntil"] = valid_until
+    document["awardedDate"] = awarded_at
+    document["credentialSubject"] = {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(email, salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            },
+            # The recipient's name in clear, as wallets and employers display it (OB 3.0 identityType "name").
+            {"type": "IdentityObject", "identityHash": name, "identityType": "name", "hashed": False},
+        ],
+        "achievement": achievement(credential, info, issuer),
+    }
+    if evidence_url or evidence_narrative:
+        evidence: dict[str, Any] = {"type": ["Evidence"]}
+        if evidence_url:
+            evidence["id"] = evidence_url
+        if evidence_narrative:
+            evidence["narrative"] = evidence_narrative
+        document["evidence"] = [evidence]
+    document["credentialStatus"] = {
+        "id": f"{status_list}#{status_index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(status_index),
+        "statusListCredential": status_list,
+    }
+    document["credentialSchema"] = [{"id": OB_SCHEMA, "type": SCHEMA_TYPE}]
+    return document
+
+
+def expiry_duration(credential: model.Credential) -> str | None:
+    """How long an award stays valid: `renewal.valid_for` for certifications, else `expires_after`."""
+    if credential.renewal and credential.renewal.valid_for:
+        return normalize(credential.renewal.valid_for)
+    return normalize(credential.expires_after) if credential.expires_after else None
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """The award file's bytes: stable key order as built, two-space indent, UTF-8, final newline."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

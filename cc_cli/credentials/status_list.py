@@ -1,0 +1,132 @@
+"""Bitstring Status List (W3C) revocation lists, signed, for publishing where awards point.
+
+Each award carries a `BitstringStatusListEntry` with an index; list n covers indexes
+[n * 131072, (n + 1) * 131072). The bitstring is gzip-compressed, base64url-encoded without padding
+and multibase-prefixed with "u"; bit 0 is the most significant bit of the first byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cc_cli.core.atomic import write_bytes
+from cc_cli.credentials import ob3
+
+VC_CONTEXT = ob3.VC_CONTEXT
+
+
+def encode_bits(revoked: Iterable[int], size: int = ob3.STATUS_LIST_SIZE) -> str:
+    """Multibase base64url (no padding) of the gzipped bitstring with the given bits set."""
+    bits = bytearray(size // 8)
+    for index in revoked:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    packed = gzip.compress(bytes(bits), mtime=0)  # mtime=0: the same list gives the same bytes
+    return "u" + base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def decode_bits(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList is not multibase base64url ('u' prefix)")
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def bit_is_set(bits: bytes, index: int) -> bool:
+    if index // 8 >= len(bits):
+        raise ValueError(f"status index {index} is beyond the list's {len(bits) * 8} entries")
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_document(
+    base_url: str,
+    number: int,
+    issuer_did: str,
+    valid_from: str,
+    revoked: Iterable[int],
+    valid_for: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned BitstringStatusListCredential for list `number` (indexes relative to the list); with
+    `valid_for` (the catalog's status_list_valid_for) it expires, so a stale copy cannot hide a revocation."""
+    url = f"{base_url.rstrip('/')}/status/{number}.json"
+    document: dict[str, Any] = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_did,
+        "validFrom": valid_from,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bits(revoked),
+        },
+    }
+    if valid_for:
+        from datetime import datetime
+
+        from cc_cli.core.durations import add_to
+
+        start = datetime.fromisoformat(valid_from.replace("Z", "+00:00"))
+        document["validUntil"] = add_to(start, valid_for).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return document
+
+
+def write_status_lists(
+    out: Path,
+    base_url: str,
+    key: Any,
+    valid_from: str,
+    used: Iterable[int],
+    revoked: Iterable[int],
+    valid_for: str | None = None,
+) -> list[Path]:
+    """Sign and write `<out>/status/<n>.json` for every list that holds at least one award."""
+    from cc_cli.credentials import signing
+
+    size = ob3.STATUS_LIST_SIZE
+    numbers = sorted({index // size for index in used})
+    by_list: dict[int, list[int]] = {number: [] for number in numbers}
+    for index in revoked:
+        by_list.setdefault(index // size, []).append(index % size)
+    did = signing.did_key(key.public_key())
+    method = signing.verification_method_id(key.public_key())
+    folder = out / "status"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, bits in sorted(by_list.items()):
+        document = status_list_document(base_url, number, did, valid_from, bits, valid_for)
+        signed = signing.sign(document, key, method, valid_from)
+        target = folder / f"{number}.json"
+        write_bytes(target, ob3.dumps(signed))
+        written.append(target)
+    return written
+
+
+MIN_VALID_HOURS = 1  # a shorter window would expire lists before anyone could fetch them
+
+
+def check_valid_for(valid_for: str | None) -> None:
+    """UsageError when catalog.yaml's status_list_valid_for is too short to be usable."""
+    from cc_cli.core.durations import approximate_days
+    from cc_cli.core.problems import UsageError
+
+    days = approximate_days(valid_for) if valid_for else None
+    if days is not None and days * 24 < MIN_VALID_HOURS:
+        raise UsageError(
+            f"status_list_valid_for {valid_for} is shorter than {MIN_VALID_HOURS} hour: every list would expire "
+            "as it is written; use at least PT1H (P7D is usual)"
+        )
+
+
+def expired(valid_until: str) -> bool:
+    """Whether a list's validUntil lies in the past (an unreadable one counts as expired)."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromisoformat(valid_until.replace("Z", "+00:00")) <= datetime.now(UTC)
+    except (ValueError, TypeError, AttributeError):
+        return True

@@ -1,0 +1,392 @@
+"""The award ledger: SQLite (standard library, WAL) recording every award, batch and revocation.
+
+Constraints, not code paths, make double issuing impossible, even for two `cc issue` processes at once:
+- `row_key` is unique: one award per roster row identity (email, credential, issue date, external id),
+  so re-running a roster, or running it twice at the same time, issues nothing twice;
+- a partial unique index allows one live award per (credential, recipient) for `deny` and `replace`
+  credentials (`allow` credentials may be awarded again, from other rows);
+- `status_index` is unique, so two awards never share a revocation bit.
+
+Awards are written in two steps for crash safety: the row is committed as `pending` first, then the file
+is written, then the row becomes `issued`. A run that finds `pending` rows (left by a crash, even
+`kill -9`) finishes them: the award document is rebuilt from the row (Ed25519 signatures are
+deterministic), so the file is exactly what it would have been.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from cc_cli.core.problems import UsageError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY,
+    roster_path TEXT NOT NULL,
+    roster_sha256 TEXT NOT NULL,
+    issuer_did TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    rows_total INTEGER NOT NULL DEFAULT 0,
+    issued INTEGER NOT NULL DEFAULT 0,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    replaced INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS awards (
+    id TEXT PRIMARY KEY,                 -- urn:uuid:...
+    row_key TEXT NOT NULL UNIQUE,        -- one award per roster row identity
+    credential_id TEXT NOT NULL,
+    email TEXT NOT NULL,                 -- as written in the roster
+    email_lower TEXT NOT NULL,
+    name TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    policy TEXT NOT NULL,                -- deny | allow | replace, from the catalog at issue time
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    roster_line INTEGER NOT NULL,
+    external_id TEXT,
+    issued_at TEXT NOT NULL,             -- validFrom
+    awarded_at TEXT NOT NULL,            -- awardedDate, kept from the award a renewal replaces
+    valid_until TEXT,
+    evidence_url TEXT,
+    evidence_narrative TEXT,
+    status_index INTEGER NOT NULL UNIQUE,
+    signed_at TEXT NOT NULL,             -- proof `created`
+    state TEXT NOT NULL CHECK (state IN ('pending', 'issued', 'revoked')),
+    revoked_at TEXT,
+    revoked_reason TEXT,
+    replaces TEXT REFERENCES awards(id),
+    file TEXT NOT NULL,                  -- relative to the output folder
+    file_sha256 TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS one_live_award
+    ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy != 'allow';
+CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
+CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
+"""
+
+
+@dataclass(slots=True)
+class AwardRow:
+    id: str
+    row_key: str
+    credential_id: str
+    email: str
+    email_lower: str
+    name: str
+    salt: str
+    policy: str
+    batch_id: int
+    roster_line: int
+    external_id: str | None
+    issued_at: str
+    awarded_at: str
+    valid_until: str | None
+    evidence_url: str | None
+    evidence_narrative: str | None
+    status_index: int
+    signed_at: str
+    state: str
+    revoked_at: str | None
+    revoked_reason: str | None
+    replaces: str | None
+    file: str
+    file_sha256: str | None
+
+    def values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in COLUMNS)
+
+
+COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
+
+
+LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write lock before giving up
+
+
+def _retry_while_locked(action: Callable[[], None]) -> None:
+    """Run `action`, retrying while another process holds the lock.
+
+    SQLite's busy timeout does not cover switching a brand-new file to WAL: two `cc issue` runs that
+    create the same ledger at once would otherwise see "database is locked" straight away."""
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    delay = 0.01
+    while True:
+        try:
+            action()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+LEDGER_TABLES = frozenset({"meta", "batches", "awards"})
+
+
+def _version(db: sqlite3.Connection, tables: set[str]) -> str | None:
+    """The schema version of a cc ledger; None for any other database (another program's `meta`
+    table, as Chrome's History has, is not enough: cc's three tables and its version row must be there)."""
+    if not tables >= LEDGER_TABLES:
+        return None
+    try:
+        found = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # a `meta` table of another shape
+        return None
+    return str(found[0]) if found else None
+
+
+def _require_version(version: str | None, what: str) -> None:
+    if version is None:
+        raise UsageError(f"{what} is not a cc ledger (an SQLite database without cc's tables)")
+    if version != str(SCHEMA_VERSION):
+        raise UsageError(f"{what} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+
+
+def _table_names(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def check_ledger_file(path: Path) -> None:
+    """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
+    if not path.is_file():
+        raise UsageError(f"--ledger {path}: no such file" if not path.exists() else f"--ledger {path}: not a file")
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = _version(db, _table_names(db))
+        finally:
+            db.close()
+    except sqlite3.OperationalError as exc:
+        raise UsageError(
+            f"--ledger {path} cannot be read ({exc}); SQLite needs write access to the ledger's folder to read "
+            "a WAL ledger: run as its owner, or copy the folder"
+        ) from None
+    except sqlite3.DatabaseError as exc:
+        raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
+    _require_version(version, f"--ledger {path}")
+
+
+class Ledger:
+    """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        """Open the ledger at `path`; with `create`, make it (and its tables) if it is missing or empty.
+
+        Refuses, with a UsageError, a file that is not a cc ledger (another SQLite database, a CSV, an
+        older schema): cc must never write its tables into someone else's database."""
+        self.path = path
+        if not create and not path.is_file():
+            raise UsageError(f"no ledger at {path} (give --ledger or --out)")
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we open transactions ourselves, so we choose IMMEDIATE (take the write
+        # lock up front) and two processes never deadlock upgrading a read lock.
+        self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
+        try:
+            # Decide before changing anything (not even the journal mode): a refused file stays byte-identical.
+            tables = self._tables()
+            if tables:
+                _require_version(_version(self.db, tables), str(path))
+            elif not create:
+                raise UsageError(f"{path} is not a cc ledger (an empty file or database)")
+            if create:
+                _retry_while_locked(self._set_up)  # CREATE ... IF NOT EXISTS: changes nothing in a ledger
+            else:
+                self.db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.OperationalError as exc:  # locked past the timeout, read-only folder...
+            self.db.close()
+            raise UsageError(f"cannot open the ledger {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            self.db.close()
+            raise UsageError(f"{path} is not a cc ledger ({exc})") from None
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _tables(self) -> set[str]:
+        """Table names; an empty file or one being created by another run has none yet."""
+        names: set[str] = set()
+
+        def read() -> None:
+            names.update(_table_names(self.db))
+
+        _retry_while_locked(read)
+        return names
+
+    def _set_up(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        with self.transaction():
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Reads ---------------------------------------------------------------------------------------
+
+    def _rows(self, where: str, params: Iterable[object] = ()) -> list[AwardRow]:
+        cursor = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM awards {where}", tuple(params))
+        return [AwardRow(*row) for row in cursor.fetchall()]
+
+    def award(self, award_id: str) -> AwardRow | None:
+        found = self._rows("WHERE id = ?", (award_id,))
+        return found[0] if found else None
+
+    def by_row_keys(self, keys: list[str]) -> dict[str, AwardRow]:
+        found: dict[str, AwardRow] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"WHERE row_key IN ({marks})", chunk):
+                found[row.row_key] = row
+        return found
+
+    def live_awards(self, email_lower: str) -> list[AwardRow]:
+        """Awards the recipient holds that are not revoked (expiry is judged by the caller)."""
+        return self._rows("WHERE email_lower = ? AND state != 'revoked' ORDER BY issued_at", (email_lower,))
+
+    def holdings(self) -> dict[str, set[str]]:
+        """Every recipient's live credential ids: for prerequisite checks of a whole roster at once."""
+        held: dict[str, set[str]] = {}
+        for email_lower, credential_id in self.db.execute(
+            "SELECT email_lower, credential_id FROM awards WHERE state != 'revoked'"
+        ):
+            held.setdefault(email_lower, set()).add(credential_id)
+        return held
+
+    def unwritten(self) -> list[AwardRow]:
+        """Awards whose file was never confirmed on disk: what a crashed run left to finish."""
+        return self._rows("WHERE file_sha256 IS NULL ORDER BY status_index")
+
+    def recipient_awards(self, email_lower: str) -> list[AwardRow]:
+        return self._rows("WHERE email_lower = ? ORDER BY issued_at, id", (email_lower,))
+
+    def all_awards(self) -> list[AwardRow]:
+        return self._rows("ORDER BY status_index")
+
+    def any_award(self) -> AwardRow | None:
+        """One award (the first issued), or None for an empty ledger."""
+        found = self._rows("ORDER BY status_index LIMIT 1")
+        return found[0] if found else None
+
+    def closest_id(self, award_id: str) -> str | None:
+        """The award id a mistyped or shortened one most likely meant: the only id it is a prefix of,
+        else the closest of the ids sharing its first 8 characters (an index scan, not a table scan)."""
+        import difflib
+
+        def starting(prefix: str, limit: int) -> list[str]:
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            query = "SELECT id FROM awards WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+            return [found for (found,) in self.db.execute(query, (prefix, upper, limit))]
+
+        if len(award_id) <= len("urn:uuid:"):
+            return None
+        prefixed = starting(award_id, 2)
+        if len(prefixed) == 1:
+            return prefixed[0]
+        near = starting(award_id[: len("urn:uuid:") + 8], 50)
+        close = difflib.get_close_matches(award_id, near, n=1, cutoff=0.9)
+        return close[0] if close else None
+
+    def closest_email(self, email_lower: str) -> str | None:
+        """The recipient address a mistyped one most likely meant (as written in the roster), or None."""
+        import difflib
+
+        known = {low: written for low, written in self.db.execute("SELECT email_lower, email FROM awards")}
+        close = difflib.get_close_matches(email_lower, list(known), n=1, cutoff=0.9)  # one typo, not a stranger
+        return known[close[0]] if close else None
+
+    def issuers(self) -> set[str]:
+        """The did:key of every batch that issued an award: one ledger, one issuer key."""
+        query = "SELECT DISTINCT b.issuer_did FROM awards a JOIN batches b ON a.batch_id = b.id"
+        return {issuer for (issuer,) in self.db.execute(query)}
+
+    def check_issuer(self, did: str) -> None:
+        """UsageError when `did` is not the key the ledger's awards were issued with: awards re-signed
+        (a crash recovery) or status lists signed with another key would fail every verifier."""
+        others = sorted(self.issuers() - {did})
+        if others:
+            raise UsageError(
+                f"the key is {did}, but the awards in the ledger {self.path} were issued by {others[0]}: use that "
+                "key (--key); a new issuer key needs a new ledger (another --out or --ledger)"
+            )
+
+    def revoked_indexes(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT status_index FROM awards WHERE state = 'revoked'")]
+
+    def next_status_index(self) -> int:
+        found = self.db.execute("SELECT MAX(status_index) FROM awards").fetchone()[0]
+        return 0 if found is None else int(found) + 1
+
+    # Writes (call inside `transaction()`) --------------------------------------------------------
+
+    def start_batch(self, roster_path: str, roster_sha256: str, issuer_did: str, started_at: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO batches (roster_path, roster_sha256, issuer_did, started_at) VALUES (?, ?, ?, ?)",
+                (roster_path, roster_sha256, issuer_did, started_at),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_batch(self, batch_id: int, finished_at: str, counts: dict[str, int]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE batches SET finished_at = ?, rows_total = ?, issued = ?, skipped = ?, rejected = ?, "
+                "replaced = ? WHERE id = ?",
+                (
+                    finished_at,
+                    counts.get("rows", 0),
+                    counts.get("issued", 0),
+                    counts.get("skipped", 0),
+                    counts.get("rejected", 0),
+                    counts.get("replaced", 0),
+                    batch_id,
+                ),
+            )
+
+    def insert_pending(self, db: sqlite3.Connection, row: AwardRow) -> None:
+        marks = ", ".join("?" * len(COLUMNS))
+        db.execute(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", row.values())
+
+    def mark_issued(self, done: list[tuple[str, str]]) -> None:
+        """[(award id, file sha256)]: the files are on disk, the awards are issued."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE awards SET file_sha256 = ?, state = CASE state WHEN 'pending' THEN 'issued' ELSE state END "
+                "WHERE id = ?",
+                [(digest, award_id) for award_id, digest in done],
+            )
+
+    def revoke(self, db: sqlite3.Connection, award_id: str, reason: str, revoked_at: str) -> bool:
+        """Mark one award revoked; False when it already was (revoking twice is a no-op)."""
+        cursor = db.execute(
+            "UPDATE awards SET state = 'revoked', revoked_at = ?, revoked_reason = ? WHERE id = ? AND state != 'revoked'",
+            (revoked_at, reason, award_id),
+        )
+        return cursor.rowcount == 1
+
+    def batches(self) -> list[tuple[object, ...]]:
+        return self.db.execute("SELECT * FROM batches ORDER BY id").fetchall()

@@ -1,0 +1,237 @@
+"""`cc expiring` core: the awards whose validity ends within a window, so programme staff can remind holders.
+
+Why it exists: certifications must be renewed (the framework requires re-certification), and an award
+that lapses silently is a holder who stops being certified without anyone noticing. Renewal itself is
+`cc issue` again: for a `replace` credential the new award supersedes the old one (which the ledger
+revokes and links through `replaces`), so a renewed award drops out of this list by itself.
+
+What counts as expiring: an `issued` award (not pending, not revoked) whose `validUntil` is after the
+moment of the query and no later than that moment plus the window. An award whose holder already has a
+newer live award of the same credential that lasts longer (an `allow` credential issued again) is left
+out: it needs no reminder. Certifications come first, since they are the ones that need renewal; then
+everything else, soonest first.
+
+The core prints nothing and never imports typer or rich; `cc_cli.cli.expiring` renders the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cc_cli.catalog import model
+from cc_cli.core import durations
+from cc_cli.core.durations import add_to, parts
+from cc_cli.core.problems import UsageError
+from cc_cli.issue.roster import safe_cell, write_csv
+from cc_cli.ledger.sqlite import AwardRow, Ledger
+
+CSV_HEADER = [
+    "email",
+    "name",
+    "credential",
+    "title",
+    "classification",
+    "award_id",
+    "valid_until",
+    "days_left",
+    "renewal",
+]
+
+
+@dataclass(slots=True)
+class ExpiringSettings:
+    """What `cc expiring` was asked; `out` holds the ledger unless `ledger_path` says otherwise."""
+
+    within: str
+    out: Path
+    catalog_root: Path
+    ledger_path: Path | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def ledger_file(self) -> Path:
+        return self.ledger_path or self.out / "ledger.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalOption:
+    """One way to renew, from the catalog's `renewal.options`."""
+
+    kind: str
+    hours: float | None = None
+
+    def text(self) -> str:
+        """'continuing-education (40 h)', 'proctored-reassessment'."""
+        if self.hours is None:
+            return self.kind
+        hours = int(self.hours) if float(self.hours).is_integer() else self.hours
+        return f"{self.kind} ({hours} h)"
+
+
+@dataclass(slots=True)
+class ExpiringAward:
+    """One award that needs attention, with what the catalog says about renewing it."""
+
+    award_id: str
+    email: str
+    name: str
+    credential_id: str
+    title: str
+    classification: str  # skill | certificate | certification, "" when no longer in the catalog
+    valid_until: str
+    days_left: int
+    renewal: list[RenewalOption] = field(default_factory=list)
+
+    def renewal_text(self) -> str:
+        return "; ".join(option.text() for option in self.renewal)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "email": self.email,
+            "name": self.name,
+            "credential": self.credential_id,
+            "title": self.title,
+            "classification": self.classification,
+            "award_id": self.award_id,
+            "valid_until": self.valid_until,
+            "days_left": self.days_left,
+            "renewal": [{"kind": o.kind, "hours": o.hours} for o in self.renewal],
+        }
+
+    def csv_row(self) -> list[str]:
+        return [
+            self.email,
+            self.name,
+            self.credential_id,
+            self.title,
+            self.classification,
+            self.award_id,
+            self.valid_until,
+            str(self.days_left),
+            self.renewal_text(),
+        ]
+
+
+@dataclass(slots=True)
+class ExpiringReport:
+    """The window that was searched and the awards found in it, in the order staff should act."""
+
+    at: datetime
+    until: datetime
+    within: str
+    awards: list[ExpiringAward] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        certifications = sum(a.classification == "certification" for a in self.awards)
+        return {
+            "at": utc_stamp(self.at),
+            "until": utc_stamp(self.until),
+            "within": self.within,
+            "awards": [award.as_dict() for award in self.awards],
+            "summary": {"awards": len(self.awards), "certifications": certifications},
+        }
+
+
+def utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_stamp(text: str) -> datetime:
+    """A ledger dateTimeStamp ('2027-01-10T00:00:00Z') as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def parse_window(text: str) -> str:
+    """`--within`: an ISO 8601 duration such as P60D, P8W or P3M; anything else is a usage error."""
+    found = parts(text.strip().upper())
+    if not found:
+        raise UsageError(f"--within {text!r} is not an ISO 8601 duration: use e.g. P60D, P8W or P3M")
+    return text.strip().upper()
+
+
+def open_ledger(ledger_file: Path) -> Ledger:
+    """Open an existing ledger; never create an empty one where the user mistyped a path."""
+    return Ledger(ledger_file, create=False)
+
+
+def load_catalog_model(root: Path) -> model.Catalog:
+    """The catalog as loaded for every command; problems in it are `cc validate`'s business, not ours."""
+    from cc_cli.validate.load import load_catalog
+
+    return load_catalog(root).catalog
+
+
+def find_expiring(settings: ExpiringSettings) -> ExpiringReport:
+    """The expiring awards (see the module docstring), certifications first, then soonest first."""
+    within = parse_window(settings.within)
+    at = settings.now.astimezone(UTC)
+    try:
+        until = add_to(at, within)
+    except durations.DurationRangeError as exc:
+        raise UsageError(f"--within: {exc}") from None
+    ledger = open_ledger(settings.ledger_file)
+    try:
+        rows = [row for row in ledger.all_awards() if row.state == "issued"]
+    finally:
+        ledger.close()
+    catalog = load_catalog_model(settings.catalog_root)
+    report = ExpiringReport(at=at, until=until, within=within)
+    latest = _latest_ends(rows)
+    for row in rows:
+        if row.valid_until is None:
+            continue
+        ends = parse_stamp(row.valid_until)
+        if at < ends <= until and latest[(row.email_lower, row.credential_id)] <= ends:
+            report.awards.append(_expiring(row, ends, at, catalog))
+    report.awards.sort(
+        key=lambda a: (a.classification != "certification", a.valid_until, a.email.lower(), a.credential_id)
+    )
+    return report
+
+
+def _latest_ends(rows: list[AwardRow]) -> dict[tuple[str, str], datetime]:
+    """When each holder's live awards of each credential last until (no end: `datetime.max`), so an award
+    that another live award of the same credential outlasts (it was renewed) needs no reminder."""
+    latest: dict[tuple[str, str], datetime] = {}
+    for row in rows:
+        ends = parse_stamp(row.valid_until) if row.valid_until else datetime.max.replace(tzinfo=UTC)
+        key = (row.email_lower, row.credential_id)
+        if key not in latest or ends > latest[key]:
+            latest[key] = ends
+    return latest
+
+
+def _expiring(row: AwardRow, ends: datetime, at: datetime, catalog: model.Catalog) -> ExpiringAward:
+    credential = catalog.credentials.get(row.credential_id)
+    renewal = credential.renewal if credential is not None else None
+    return ExpiringAward(
+        award_id=row.id,
+        email=row.email,
+        name=row.name,
+        credential_id=row.credential_id,
+        title=credential.title if credential is not None else row.credential_id,
+        classification=credential.classification if credential is not None else "",
+        valid_until=row.valid_until or "",
+        days_left=int((ends - at).total_seconds() // 86400),
+        renewal=[RenewalOption(o.kind, o.hours) for o in renewal.options] if renewal else [],
+    )
+
+
+def csv_text(report: ExpiringReport) -> str:
+    """The report as CSV for stdout: formula-safe cells (a name such as '=HYPERLINK(...)' stays text)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows([safe_cell(cell) for cell in award.csv_row()] for award in report.awards)
+    return buffer.getvalue()
+
+
+def write_csv_file(report: ExpiringReport, path: Path) -> None:
+    """The report as a CSV file (UTF-8 with BOM for spreadsheets, atomic, formula-safe)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(path, CSV_HEADER, [award.csv_row() for award in report.awards])

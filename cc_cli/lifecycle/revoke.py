@@ -1,0 +1,288 @@
+"""`cc revoke` core: mark awards revoked in the ledger and publish the signed status lists.
+
+All or nothing: every id (given, or found through `--roster`) is looked up before anything changes; one
+unknown id and nothing is revoked, so a typo never leaves a half-done batch. Revoking an award that already
+is revoked changes nothing and says so.
+
+Order of work: the key, the catalog's `base_url` and the issuer are checked first (a failure there must not
+leave the ledger ahead of the published lists); then one ledger transaction; then, under a file lock so two
+`cc revoke` runs cannot publish an older state last, every status list is rebuilt from the ledger and signed
+(`cc_cli.credentials.status_list.write_status_lists`). A no-op run still rewrites lists that do not match the ledger, which
+repairs a run interrupted between its commit and its lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import importlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cc_cli.core.problems import UsageError
+from cc_cli.credentials import ob3, signing, status_list
+from cc_cli.credentials.keys import check_catalog_key
+from cc_cli.issue.plan import utc_stamp
+from cc_cli.ledger.sqlite import Ledger
+
+
+@dataclass(slots=True)
+class RevokeSettings:
+    """What `cc revoke` was asked to do; `out` holds the ledger (by default) and receives `status/`."""
+
+    ids: list[str]
+    reason: str
+    out: Path
+    catalog_root: Path
+    roster: Path | None = None
+    ledger_path: Path | None = None
+    key_path: Path | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    republish: bool = False  # revoke nothing; sign the lists afresh (a new validUntil)
+
+    @property
+    def ledger_file(self) -> Path:
+        return self.ledger_path or self.out / "ledger.sqlite3"
+
+
+@dataclass(slots=True)
+class RevokeReport:
+    """`unknown` non-empty means nothing was revoked; `unmatched` lists roster rows without an award."""
+
+    revoked: list[str] = field(default_factory=list)
+    already: list[tuple[str, str, str]] = field(default_factory=list)  # id, revoked_at, reason
+    unknown: list[str] = field(default_factory=list)
+    suggestions: dict[str, str] = field(default_factory=dict)  # unknown id -> the ledger's closest id
+    unmatched: list[str] = field(default_factory=list)
+    status_files: list[Path] = field(default_factory=list)
+    republished: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.unknown) or not (self.revoked or self.already or self.republished)
+
+
+def normalize_id(text: str) -> str:
+    """`urn:uuid:<lower-case uuid>`, from an id given with or without the `urn:uuid:` prefix."""
+    bare = text.strip()
+    bare = bare[len("urn:uuid:") :] if bare.lower().startswith("urn:uuid:") else bare
+    return "urn:uuid:" + bare.lower()
+
+
+def run_revoke(settings: RevokeSettings) -> RevokeReport:
+    """Revoke the awards (see the module docstring); the report says what happened to each."""
+    if settings.republish:
+        return _republish(settings)
+    if not settings.ids and settings.roster is None:
+        raise UsageError(
+            "give award ids, or --roster FILE to revoke the awards of a roster (or --republish to re-sign the lists)"
+        )
+    if not settings.reason.strip():
+        raise UsageError("--reason must say why the award is revoked (it is kept in the ledger)")
+    report = RevokeReport()
+    ledger = Ledger(settings.ledger_file, create=False)
+    try:
+        ids = list(dict.fromkeys(normalize_id(i) for i in settings.ids))
+        if settings.roster is not None:
+            ids.extend(i for i in _roster_ids(settings, ledger, report) if i not in ids)
+        rows = {award_id: ledger.award(award_id) for award_id in ids}
+        report.unknown = [award_id for award_id, row in rows.items() if row is None]
+        report.suggestions = {i: s for i in report.unknown if (s := ledger.closest_id(i)) is not None}
+        if report.unknown or not ids:
+            return report
+        key, info, base_url = _ready_to_publish(settings, ledger, [row for row in rows.values() if row is not None])
+        stamp = utc_stamp(settings.now)
+        with ledger.transaction() as db:
+            for award_id in ids:
+                if ledger.revoke(db, award_id, settings.reason.strip(), stamp):
+                    report.revoked.append(award_id)
+        for award_id in ids:
+            row = rows[award_id]
+            if award_id not in report.revoked and row is not None:
+                report.already.append((award_id, row.revoked_at or "", row.revoked_reason or ""))
+        try:
+            report.status_files = _publish(
+                settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=bool(report.revoked)
+            )
+        except (OSError, UsageError) as exc:
+            why = f"{exc.strerror or exc} ({exc.filename})" if isinstance(exc, OSError) and exc.filename else str(exc)
+            raise UsageError(
+                f"the ledger records the revocation, but the status lists were not published: "
+                f"{why}; fix that and run the same cc revoke again to publish them"
+            ) from None
+        return report
+    finally:
+        ledger.close()
+
+
+def _ready_to_publish(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> tuple[Any, Any, str]:
+    """The key, the catalog info and the base URL, all checked before the ledger or a list changes: the
+    key is the pinned issuer's and the ledger's, and OUT/status/ can be written."""
+    key = _load_key(settings.key_path)
+    info = _catalog_info(settings.catalog_root)
+    base_url = _base_url(settings, info.base_url, rows)
+    did = signing.did_key(key.public_key())
+    check_catalog_key(info.issuer.did, did, settings.catalog_root)
+    ledger.check_issuer(did)
+    _check_status_folder(settings.out / "status")
+    return key, info, base_url
+
+
+def _republish(settings: RevokeSettings) -> RevokeReport:
+    """`cc revoke --republish`: sign every status list afresh from the ledger, with a new validFrom (and
+    validUntil when the catalog sets status_list_valid_for), revoking nothing."""
+    if settings.ids or settings.roster is not None or settings.reason.strip():
+        raise UsageError("--republish revokes nothing: give it no award ids, no --roster and no --reason")
+    report = RevokeReport(republished=True)
+    ledger = Ledger(settings.ledger_file, create=False)
+    try:
+        sample = ledger.any_award()
+        if sample is None:
+            raise UsageError(f"the ledger {settings.ledger_file} holds no awards: there is no status list to publish")
+        key, info, base_url = _ready_to_publish(settings, ledger, [sample])  # checks base_url against an award
+        stamp = utc_stamp(settings.now)
+        report.status_files = _publish(
+            settings.out, ledger, key, base_url, stamp, info.status_list_valid_for, force=True
+        )
+        return report
+    finally:
+        ledger.close()
+
+
+def _roster_ids(settings: RevokeSettings, ledger: Ledger, report: RevokeReport) -> list[str]:
+    """The awards of a roster's rows: each row's (email, credential) awards, through `cc_cli.issue.roster` when
+    it is available, else the award ids in the issue manifest OUT/<roster>.manifest.csv."""
+    assert settings.roster is not None
+    try:
+        read_roster = importlib.import_module("cc_cli.issue.roster").read_roster
+    except (ImportError, AttributeError):
+        return _manifest_ids(settings, report)
+    if not settings.roster.is_file():
+        what = "is not a file" if settings.roster.exists() else "no such roster"
+        raise UsageError(f"{settings.roster}: {what}")
+    ids: list[str] = []
+    for row in read_roster(settings.roster, None).rows:
+        email, credential = row.cells.get("email", "").strip(), row.cells.get("credential", "").strip()
+        held = [r for r in ledger.recipient_awards(email.lower()) if r.credential_id == credential]
+        live = [r.id for r in held if r.state != "revoked"]
+        if not held:
+            report.unmatched.append(f"line {row.line}: {email} has no {credential or '(no credential)'} award")
+        ids.extend(live or [r.id for r in held])
+    return ids
+
+
+def _manifest_ids(settings: RevokeSettings, report: RevokeReport) -> list[str]:
+    assert settings.roster is not None
+    manifest = settings.out / f"{settings.roster.stem}.manifest.csv"
+    if not manifest.is_file():
+        raise UsageError(f"no issue manifest {manifest} for the roster {settings.roster} (give --out)")
+    ids: list[str] = []
+    with manifest.open(encoding="utf-8-sig", newline="") as stream:
+        for row in csv.DictReader(stream):
+            if row.get("award_id"):
+                ids.append(normalize_id(row["award_id"]))
+            else:
+                report.unmatched.append(f"line {row.get('line')}: {row.get('action')}, no award ({row.get('reason')})")
+    return ids
+
+
+def _load_key(path: Path | None) -> Any:
+    from cc_cli.credentials.keys import load_key
+
+    path = path or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
+    if path is None:
+        raise UsageError("no issuer key: the status lists must be signed; pass --key FILE or set CC_ISSUER_KEY")
+    return load_key(path)
+
+
+def _catalog_info(root: Path) -> Any:
+    """catalog.yaml's settings (base_url, issuer.did, status_list_valid_for), refusing a malformed one: a
+    dropped value would silently publish lists that never expire, or under the wrong URL. Problems in
+    credential or path files do not stop a revocation, which may be urgent."""
+    from cc_cli.core.problems import ERROR
+    from cc_cli.credentials.status_list import check_valid_for
+    from cc_cli.validate.engine import to_problems
+    from cc_cli.validate.load import CATALOG_FILE, load_catalog
+
+    load = load_catalog(root)
+    in_file = [(code, hit) for code, hit in load.hits if hit.source == CATALOG_FILE]
+    problems = [p for p in to_problems(in_file, load, {}) if p.severity == ERROR]
+    if problems:
+        first = problems[0]
+        raise UsageError(
+            f"{root / CATALOG_FILE}:{first.line}:{first.column}: {first.message}"
+            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            + f"; run `cc validate --catalog {root}`"
+        )
+    check_valid_for(load.catalog.info.status_list_valid_for)
+    return load.catalog.info
+
+
+def _base_url(settings: RevokeSettings, base_url: str | None, rows: list[Any]) -> str:
+    """The catalog's base_url, checked against the status list URL an award file really carries."""
+    if not base_url:
+        raise UsageError(f"{settings.catalog_root}/catalog.yaml has no base_url: status lists are published there")
+    for row in rows:
+        try:
+            entry = json.loads((settings.out / row.file).read_bytes())["credentialStatus"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        expected = ob3.status_list_url(base_url, row.status_index)
+        if isinstance(entry, dict) and entry.get("statusListCredential") != expected:
+            raise UsageError(
+                f"award {row.id} points at {entry.get('statusListCredential')}, but the catalog's base_url gives "
+                f"{expected}: use the catalog the awards were issued from (--catalog)"
+            )
+        break
+    return base_url
+
+
+def _check_status_folder(folder: Path) -> None:
+    """The lists are written to OUT/status/: find out now if that cannot happen, while nothing is revoked."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / ".lock", "a"):
+            pass
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write the status lists to {folder}: {exc.strerror or exc}; nothing was revoked"
+        ) from None
+
+
+def _publish(
+    out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
+) -> list[Path]:
+    folder = out / "status"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # read the ledger and write the lists as one step
+        used = [index for (index,) in ledger.db.execute("SELECT status_index FROM awards")]
+        revoked = ledger.revoked_indexes()
+        did = signing.did_key(key.public_key())
+        if not force and _current(folder, used, revoked, did):
+            return []
+        return status_list.write_status_lists(out, base_url, key, stamp, used, revoked, valid_for)
+
+
+def _current(folder: Path, used: list[int], revoked: list[int], did: str) -> bool:
+    """Whether every published list already says what the ledger says."""
+    size = ob3.STATUS_LIST_SIZE
+    by_list: dict[int, list[int]] = {index // size: [] for index in used}
+    for index in revoked:
+        by_list.setdefault(index // size, []).append(index % size)
+    for number, bits in by_list.items():
+        try:
+            published = json.loads((folder / f"{number}.json").read_bytes())
+            if published["issuer"] != did or published["credentialSubject"]["encodedList"] != status_list.encode_bits(
+                bits
+            ):
+                return False
+            if "validUntil" in published and status_list.expired(published["validUntil"]):
+                return False  # a no-op run renews a list that ran out
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+    return True

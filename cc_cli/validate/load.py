@@ -1,0 +1,260 @@
+"""Load a catalog folder into the model, with every file's positions kept for precise problems.
+
+`load_catalog` never raises for bad content: unreadable files, YAML problems and shape problems become
+hits (code + position), and what could be read becomes typed model objects. Only a missing catalog
+folder is a usage error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cc_cli.catalog import fields, model
+from cc_cli.catalog.yamlload import Document, YamlProblem, load_yaml, parse_date
+from cc_cli.core.problems import UsageError
+from cc_cli.rules.registry import Hit
+from cc_cli.validate.shape import ShapeChecker
+
+CATALOG_FILE = "catalog.yaml"
+CREDENTIALS_DIR = "credentials"
+PATHS_DIR = "paths"
+
+
+@dataclass(slots=True)
+class LoadResult:
+    catalog: model.Catalog
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every file looked at, for reports
+    ids: list[tuple[str, str]] = field(default_factory=list)  # (file, id it declares), in file order
+    _documents: dict[str, Document | None] = field(default_factory=dict)
+
+    def document(self, relative: str) -> Document | None:
+        """The parsed file with its positions, read again on demand: only files with problems need them,
+        and shipping every document back from the worker processes would cost more than parsing twice."""
+        if relative not in self._documents:
+            try:
+                self._documents[relative] = read_document(self.catalog.root, relative)
+            except YamlProblem:
+                self._documents[relative] = None
+        return self._documents[relative]
+
+    def locate(self, hit: Hit) -> tuple[int, int]:
+        """The 1-based (line, column) a hit points at."""
+        if hit.position is not None:
+            return hit.position
+        document = self.document(hit.source)
+        return locate(hit, document) if document is not None else (1, 1)
+
+
+def locate(hit: Hit, document: Document) -> tuple[int, int]:
+    if hit.position is not None:
+        return hit.position
+    return document.key_at(*hit.where) if hit.on_key else document.at(*hit.where)
+
+
+def catalog_files(root: Path) -> list[str]:
+    """catalog.yaml, then credentials/*.yaml and paths/*.yaml, as sorted catalog-relative paths."""
+    found = [CATALOG_FILE]
+    for folder in (CREDENTIALS_DIR, PATHS_DIR):
+        try:
+            with os.scandir(root / folder) as entries:
+                names = sorted(
+                    entry.name + ("/" if entry.is_dir() else "")
+                    for entry in entries
+                    # a broken symlink is listed too, so that validation reports it instead of skipping it
+                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir() or entry.is_symlink())
+                )
+        except FileNotFoundError:
+            continue
+        found.extend(f"{folder}/{name}" for name in names)
+    return found
+
+
+def read_document(root: Path, relative: str) -> Document:
+    """Read and parse one file, raising YamlProblem (CC001-CC003) for anything unreadable."""
+    try:
+        raw = (root / relative).read_bytes()
+    except FileNotFoundError:
+        if (root / relative).is_symlink():
+            target = os.readlink(root / relative)
+            raise YamlProblem("CC001", 1, 1, f"a link to {target}, which does not exist: fix or remove it") from None
+        raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
+    except OSError as exc:
+        raise YamlProblem("CC001", 1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+    return load_yaml(raw, relative)
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_FROM = 600
+
+Loaded = tuple[str, list[tuple[str, Hit]], Any, str | None]
+
+
+def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
+    """Load every file of the catalog at `root`; see the module docstring.
+
+    Large catalogs are parsed and shape-checked in a process pool (YAML parsing is CPU-bound and the GIL
+    keeps threads from helping); the results are merged in file order, so output never depends on it.
+    """
+    if not root.is_dir():
+        if root.exists():
+            raise UsageError(f"--catalog {root} is a file: give the catalog folder (the one with catalog.yaml)")
+        hint = "; this folder has a catalog.yaml: use --catalog ." if Path(CATALOG_FILE).is_file() else ""
+        raise UsageError(f"catalog folder {root} not found (give one with --catalog){hint}")
+    result = LoadResult(catalog=model.Catalog(root=root, info=model.CatalogInfo()))
+    files = catalog_files(root)
+    result.files = files
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(files) >= PARALLEL_FROM:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(files) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            loaded = list(pool.map(_load_one, [root] * len(files), files, chunksize=chunk))
+    else:
+        loaded = [_load_one(root, relative) for relative in files]
+    for relative, hits, item, declared in loaded:
+        result.hits.extend(hits)
+        if declared is not None:
+            result.ids.append((relative, declared))
+        _add_item(result.catalog, item)
+    return result
+
+
+def _load_one(root: Path, relative: str) -> Loaded:
+    """Read, parse and shape-check one file; returns its hits (located), model object and declared id."""
+    if relative.endswith("/"):
+        folder = relative.split("/", 1)[0]
+        hit = Hit(relative, (), f"sub-folders are not read: move its files into {folder}/", position=(1, 1))
+        return relative, [("CC001", hit)], None, None
+    if not relative.endswith(".yaml"):
+        hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
+        return relative, [("CC001", hit)], None, None
+    try:
+        document = read_document(root, relative)
+    except YamlProblem as problem:
+        hit = Hit(relative, (), problem.message, position=(problem.line, problem.column))
+        return relative, [(problem.code, hit)], None, None
+    checker = ShapeChecker(relative)
+    cleaned = checker.mapping(document.data, spec_for(relative), ())
+    declared = document.data.get("id")
+    declared = declared if isinstance(declared, str) and relative != CATALOG_FILE else None
+    if declared is not None:
+        from cc_cli.rules.shape_rules import id_not_kebab_case
+
+        checker.hits.extend(("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
+    stem = Path(relative).stem
+    item: Any
+    invalid = frozenset(name for name in document.data if name not in cleaned)
+    if relative.startswith(CREDENTIALS_DIR + "/"):
+        item = replace(credential_from(cleaned, relative, stem), invalid_fields=invalid)
+    elif relative.startswith(PATHS_DIR + "/"):
+        item = replace(path_from(cleaned, relative, stem), invalid_fields=invalid)
+    else:
+        item = info_from(cleaned)
+    hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
+    return relative, hits, item, declared
+
+
+def owns(source: str, item_id: str) -> bool:
+    """Whether the file at `source` is named after `item_id` (and so is its rightful owner)."""
+    return source.rsplit("/", 1)[-1] == f"{item_id}.yaml"
+
+
+def _add_item(catalog: model.Catalog, item: Any) -> None:
+    # The file named after the id owns it (else the first in sorted order); CC105 reports the others.
+    if isinstance(item, model.Credential | model.LearningPath):
+        table: dict[str, Any] = catalog.credentials if isinstance(item, model.Credential) else catalog.paths
+        current = table.get(item.id)
+        if current is None or (owns(item.source, item.id) and not owns(current.source, current.id)):
+            table[item.id] = item
+    elif isinstance(item, model.CatalogInfo):
+        catalog.info = item
+
+
+def spec_for(relative: str) -> dict[str, fields.Field]:
+    if relative.startswith(CREDENTIALS_DIR + "/"):
+        return fields.CREDENTIAL
+    if relative.startswith(PATHS_DIR + "/"):
+        return fields.PATH
+    return fields.CATALOG
+
+
+def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Credential:
+    """Build a Credential from shape-checked data (every present value has the right type)."""
+    renewal = data.get("renewal")
+    emblem = data.get("emblem", {})
+    return model.Credential(
+        id=data.get("id", stem),
+        title=data.get("title", ""),
+        classification=data.get("classification", ""),
+        source=source,
+        type=data.get("type"),
+        level=data.get("level"),
+        status=data.get("status", "active"),
+        legacy=data.get("legacy", False),
+        introduced=parse_date(data["introduced"]) if "introduced" in data else None,
+        description=data.get("description", ""),
+        skills=data.get("skills", []),
+        criteria=[model.Criterion(**criterion) for criterion in data.get("criteria", []) if "kind" in criterion],
+        time_to_earn=data.get("time_to_earn"),
+        requires=data.get("requires", []),
+        components=data.get("components", []),
+        path=data.get("path"),
+        audience=data.get("audience"),
+        job_roles=data.get("job_roles", []),
+        alignment=[model.Alignment(**entry) for entry in data.get("alignment", []) if "name" in entry],
+        renewal=(
+            model.Renewal(
+                valid_for=renewal.get("valid_for"),
+                options=[model.RenewalOption(**option) for option in renewal.get("options", []) if "kind" in option],
+            )
+            if renewal is not None
+            else None
+        ),
+        expires_after=data.get("expires_after"),
+        # Issuing a certification again is its renewal (issue 5): the new award replaces the old one.
+        duplicates=data.get("duplicates", "replace" if data.get("classification") == "certification" else "deny"),
+        emblem=model.Emblem(**emblem),
+        url=data.get("url"),
+    )
+
+
+def path_from(data: dict[str, Any], source: str, stem: str) -> model.LearningPath:
+    steps = []
+    for step in data.get("steps", []):
+        # A malformed step (CC1xx says why) stays as an empty placeholder, so that every later step keeps
+        # its index and the rules point at the line it is really on.
+        if isinstance(step, dict) and isinstance(step.get("one_of"), list):
+            steps.append(model.Step(options=[o for o in step["one_of"] if isinstance(o, str)], one_of=True))
+        elif isinstance(step, dict) and isinstance(step.get("credential"), str):
+            steps.append(model.Step(options=[step["credential"]]))
+        else:
+            steps.append(model.Step(options=[]))
+    return model.LearningPath(
+        id=data.get("id", stem),
+        title=data.get("title", ""),
+        source=source,
+        description=data.get("description", ""),
+        audience=data.get("audience"),
+        status=data.get("status", "active"),
+        steps=steps,
+        leads_to=data.get("leads_to"),
+    )
+
+
+def info_from(data: dict[str, Any]) -> model.CatalogInfo:
+    issuer = data.get("issuer", {})
+    rules = data.get("rules", {})
+    return model.CatalogInfo(
+        name=data.get("name", ""),
+        issuer=model.Issuer(**issuer),
+        base_url=data.get("base_url"),
+        framework_date=parse_date(data["framework_date"]) if "framework_date" in data else None,
+        status_list_valid_for=data.get("status_list_valid_for"),
+        # YAML 1.1 reads a bare `off` as false.
+        rules={str(code): "off" if level is False else str(level) for code, level in rules.items()},
+    )

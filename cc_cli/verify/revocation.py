@@ -1,0 +1,175 @@
+"""Revocation lookups for `cc verify`: signed status list files, or the ledger beside the awards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cc_cli.credentials import signing
+from cc_cli.verify.verdicts import FAIL, OK, SKIP
+
+if TYPE_CHECKING:
+    from cc_cli.verify.checks import VerifyOptions
+
+
+def issuer_id(document: dict[str, Any]) -> Any:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+class StatusSources:
+    """Where revocation is looked up: --status-dir or --ledger, else a `ledger.sqlite3` or `status/` in the
+    award's folder or the one above it (awards are written to OUT/<credential>/<id>.json)."""
+
+    def __init__(self, options: VerifyOptions, canon: Any) -> None:
+        from datetime import UTC, datetime
+
+        self.options = options
+        self.now = datetime.now(UTC)
+        self.canon = canon
+        self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
+        self.dbs: dict[Path, Any] = {}
+        self.beside: dict[Path, tuple[str, Path] | None] = {}
+
+    def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
+        entries = document.get("credentialStatus")
+        entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
+        entry = next((e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"), None)
+        if entry is None:
+            return SKIP, "no revocation status entry (credentialStatus) in the credential"
+        if entry.get("type") != "BitstringStatusListEntry":
+            return SKIP, f"status type {entry.get('type')!r} is not supported (BitstringStatusListEntry is)"
+        try:
+            index = int(entry.get("statusListIndex"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return FAIL, f"statusListIndex {entry.get('statusListIndex')!r} is not an integer"
+        options = self.options
+        source: tuple[str, Path] | None
+        if options.status_dir or options.ledger:
+            source = ("dir", options.status_dir) if options.status_dir else ("ledger", options.ledger)  # type: ignore[assignment]
+        elif options.require_status:
+            # Files found beside the award may have come with it (an old list, the forger's own ledger):
+            # a required check trusts only the sources the user names.
+            return (
+                SKIP,
+                "name the issuer's status lists or ledger with --status-dir or --ledger (none beside the award is trusted)",
+            )
+        else:
+            source = self._beside(path.parent)
+        if source is None:
+            return SKIP, "no status source: pass --status-dir or --ledger to check revocation"
+        if source[0] == "ledger":
+            return self._ledger(document, index, source[1])
+        return self._list(document, entry, index, source[1])
+
+    def _beside(self, folder: Path) -> tuple[str, Path] | None:
+        if folder not in self.beside:
+            found = None
+            for level in (folder, folder.parent):
+                if (level / "ledger.sqlite3").is_file():
+                    found = ("ledger", level / "ledger.sqlite3")
+                elif (level / "status").is_dir():
+                    found = ("dir", level / "status")
+                if found:
+                    break
+            self.beside[folder] = found
+        return self.beside[folder]
+
+    def _ledger(self, document: dict[str, Any], index: int, where: Path) -> tuple[str, str]:
+        import sqlite3
+
+        if where not in self.dbs:  # read-only: verifying never writes to (or creates) a ledger
+            self.dbs[where] = sqlite3.connect(f"{where.resolve().as_uri()}?mode=ro", uri=True)
+        row = (
+            self.dbs[where]
+            .execute(
+                "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
+                " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
+                (document.get("id"),),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return FAIL, f"not in the ledger {where}: the issuer has no record of this award"
+        state, revoked_at, reason, stored, issuer = row
+        if issuer_id(document) != issuer:
+            # Anyone can sign a copy with their own did:key; the ledger vouches only for its issuer's awards.
+            return FAIL, f"signed by {issuer_id(document)}, but the ledger's award was issued by {issuer}: a forgery"
+        if stored != index:
+            return FAIL, f"statusListIndex {index} is not the ledger's {stored}: the award was altered"
+        if state == "revoked":
+            return FAIL, f"revoked on {revoked_at}: {reason} (ledger {where})"
+        return OK, f"not revoked (ledger {where})"
+
+    def _list(self, document: dict[str, Any], entry: dict[str, Any], index: int, folder: Path) -> tuple[str, str]:
+        url = entry.get("statusListCredential")
+        if not isinstance(url, str) or not url.strip("/"):
+            return FAIL, "credentialStatus has no statusListCredential URL"
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        file = next((c for c in (folder / name, folder / f"{name}.json") if c.is_file()), None)
+        if file is None:
+            return FAIL, f"status list {name} is not in {folder}: cannot tell whether the award is revoked"
+        if file not in self.lists:
+            self.lists[file] = self._load(file)
+        loaded = self.lists[file]
+        if isinstance(loaded, str):
+            return FAIL, f"status list {file}: {loaded}"
+        status_list, bits = loaded
+        if status_list.get("id") != url:
+            return FAIL, f"{file} is the status list {status_list.get('id')}, not {url}"
+        if issuer_id(status_list) != issuer_id(document):
+            return FAIL, f"{file} is signed by {issuer_id(status_list)}, not by the award's issuer"
+        stale = _outside_validity(status_list, self.now)  # freshness is about today, whatever --at says
+        if stale:
+            advice = "the issuer must republish it (cc revoke --republish)" if "expired" in stale else "check clocks"
+            return FAIL, f"status list {file} {stale}: {advice}"
+        if status_list["credentialSubject"].get("statusPurpose") != entry.get("statusPurpose"):
+            return FAIL, f"{file} is not a {entry.get('statusPurpose')} list"
+        if index >= len(bits) * 8:
+            return FAIL, f"statusListIndex {index} is beyond the {len(bits) * 8} entries of {file}"
+        if bits[index // 8] & (0x80 >> (index % 8)):
+            return FAIL, f"revoked: bit {index} is set in the status list {file}"
+        return OK, f"not revoked (bit {index} of {file})"
+
+    def _load(self, file: Path) -> tuple[dict[str, Any], bytes] | str:
+        """The verified list and its decoded bits, or why it cannot be trusted (kept for the whole run)."""
+        from cc_cli.credentials.status_list import decode_bits
+
+        try:
+            status_list = json.loads(file.read_bytes())
+        except (OSError, ValueError) as exc:
+            return f"unreadable: {exc}"
+        types = status_list.get("type") if isinstance(status_list, dict) else None
+        if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
+            return "not a BitstringStatusListCredential"
+        result = signing.verify(status_list, canon=self.canon)
+        if not result.ok:
+            return f"its proof does not verify: {result.reason}"
+        subject = status_list.get("credentialSubject")
+        try:
+            return status_list, decode_bits(subject["encodedList"])
+        except (TypeError, KeyError, ValueError, OSError, EOFError) as exc:
+            return f"encodedList cannot be decoded: {exc}"
+
+
+def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
+    """Why a signed list cannot be trusted at `at` (expired, or not yet valid), or None. A list without
+    validUntil never expires; with one, a stale copy cannot hide a later revocation."""
+    from datetime import datetime
+
+    for name, too_early in (("validFrom", True), ("validUntil", False)):
+        value = status_list.get(name)
+        if value is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            return f"has an unreadable {name} {value!r}"
+        if too_early and at < moment:
+            return f"is not valid before {value}"
+        if not too_early and at >= moment:
+            return f"expired on {value}"
+    return None

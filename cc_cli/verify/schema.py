@@ -1,0 +1,253 @@
+"""The award's structure against the bundled 1EdTech OB 3.0 AchievementCredential JSON Schema, fast.
+
+jsonschema alone costs about 400 µs per award, most of `cc verify`'s time; `compile_schema` turns the
+keywords the 1EdTech schema uses into closures about ten times faster. jsonschema still words the findings
+whenever the fast check says "invalid", and tests prove both give the same verdict on mutated awards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cc_cli.verify.verdicts import FAIL, OK, SKIP
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "ob_v3p0_achievementcredential.json"
+SchemaError = tuple[tuple[str, ...], str]  # (path in the document, message)
+SchemaCheck = Callable[[Any], SchemaError | None]
+_IGNORED = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "format", "examples", "default"})
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda x: isinstance(x, str),
+    "object": lambda x: isinstance(x, dict),
+    "array": lambda x: isinstance(x, list),
+    "boolean": lambda x: isinstance(x, bool),
+    "null": lambda x: x is None,
+    "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
+    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
+}
+_validators: tuple[SchemaCheck | None, Any] | None = None
+
+
+class UnsupportedSchema(ValueError):
+    """The schema uses something `compile_schema` does not implement; jsonschema alone judges then."""
+
+
+def compile_schema(root: dict[str, Any]) -> SchemaCheck:
+    """A fast checker for draft-07 / 2019-09 schemas made of the keywords the 1EdTech schemas use.
+
+    Why: jsonschema spends ~400 us per award (most of `cc verify`'s time); these closures take a tenth of
+    that. Any keyword outside the implemented set raises `UnsupportedSchema` (formats are annotations, as
+    jsonschema treats them by default). A "valid" verdict is final; an "invalid" one is re-judged by
+    jsonschema when installed, for its messages. tests/test_verify.py checks both agree on mutated awards.
+    """
+    if not any(draft in str(root.get("$schema", "")) for draft in ("draft-07", "draft/2019-09")):
+        raise UnsupportedSchema(f"$schema {root.get('$schema')!r}")
+    refs: dict[str, SchemaCheck] = {}
+
+    def ref(pointer: str) -> SchemaCheck:
+        if pointer not in refs:
+            if not pointer.startswith("#/"):
+                raise UnsupportedSchema(f"$ref {pointer}")
+            target: Any = root
+            for part in pointer[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            slot: list[SchemaCheck] = []
+            refs[pointer] = lambda x: slot[0](x)  # set before building: references may be recursive
+            slot.append(build(target))
+        return refs[pointer]
+
+    def build(schema: Any) -> SchemaCheck:
+        if isinstance(schema, bool):
+            return (lambda x: None) if schema else (lambda x: ((), "no value is allowed here"))
+        if not isinstance(schema, dict):
+            raise UnsupportedSchema(repr(schema)[:60])
+        try:
+            tests = [_KEYWORDS[k](v, schema, build, ref) for k, v in schema.items() if k not in _IGNORED]
+        except KeyError as exc:
+            raise UnsupportedSchema(f"keyword {exc}") from None
+        if len(tests) == 1:
+            return tests[0]
+
+        def check(x: Any) -> SchemaError | None:
+            for test in tests:
+                error = test(x)
+                if error is not None:
+                    return error
+            return None
+
+        return check
+
+    return build(root)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kw_type(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    names = value if isinstance(value, list) else [value]
+    tests = [_TYPES[name] for name in names]
+    if len(tests) == 1:
+        single = tests[0]
+        return lambda x: None if single(x) else ((), f"{_short(x)} is not of type {names[0]}")
+    return lambda x: None if any(t(x) for t in tests) else ((), f"{_short(x)} is not of type {', '.join(names)}")
+
+
+def _kw_enum(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    allowed = value if isinstance(value, list) else [value]  # `const` too
+    if not all(isinstance(v, str) for v in allowed):
+        raise UnsupportedSchema("non-string enum")  # jsonschema's equality rules for numbers and booleans
+    options = frozenset(allowed)
+    return lambda x: (
+        None if isinstance(x, str) and x in options else ((), f"{_short(x)} is not one of {sorted(options)[:4]}")
+    )
+
+
+def _kw_properties(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    checks = [(name, build(sub)) for name, sub in value.items()]
+
+    def test(x: Any) -> SchemaError | None:
+        if isinstance(x, dict):
+            for name, check in checks:
+                if name in x and (error := check(x[name])) is not None:
+                    return ((name, *error[0]), error[1])
+        return None
+
+    return test
+
+
+def _kw_additional_properties(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    if "patternProperties" in schema:
+        raise UnsupportedSchema("patternProperties")
+    known, check = frozenset(schema.get("properties", {})), build(value)
+
+    def test(x: Any) -> SchemaError | None:
+        if isinstance(x, dict):
+            for name, item in x.items():
+                if name not in known and (error := check(item)) is not None:
+                    return ((name, *error[0]), error[1] if value is not False else f"additional property {name!r}")
+        return None
+
+    return test
+
+
+def _kw_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    if isinstance(value, list):  # tuple form: `additionalItems` covers the rest
+        checks = [build(sub) for sub in value]
+        return lambda x: _each(zip(x, checks, strict=False), 0) if isinstance(x, list) else None
+    check = build(value)
+    return lambda x: _each(((item, check) for item in x), 0) if isinstance(x, list) else None
+
+
+def _kw_additional_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    if not isinstance(schema.get("items"), list):
+        return lambda x: None  # without tuple-form `items`, `additionalItems` does nothing
+    start, check = len(schema["items"]), build(value)
+    return lambda x: _each(((item, check) for item in x[start:]), start) if isinstance(x, list) else None
+
+
+def _each(pairs: Any, start: int) -> SchemaError | None:
+    for index, (item, check) in enumerate(pairs, start):
+        if (error := check(item)) is not None:
+            return ((str(index), *error[0]), error[1])
+    return None
+
+
+def _kw_min_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    return lambda x: ((), f"fewer than {value} items") if isinstance(x, list) and len(x) < value else None
+
+
+def _kw_contains(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    check = build(value)
+    return lambda x: ((), "no item matches `contains`") if isinstance(x, list) and all(check(i) for i in x) else None
+
+
+def _kw_pattern(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    regex = re.compile(value)  # jsonschema also uses Python's re.search
+    return lambda x: (
+        ((), f"{_short(x)} does not match {value!r}") if isinstance(x, str) and not regex.search(x) else None
+    )
+
+
+def _kw_required(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+    def test(x: Any) -> SchemaError | None:
+        if isinstance(x, dict):
+            for name in value:
+                if name not in x:
+                    return ((), f"{name!r} is a required property")
+        return None
+
+    return test
+
+
+def _kw_of(value: Any, schema: dict[str, Any], build: Any, ref: Any, *, need: str) -> SchemaCheck:
+    checks = [build(sub) for sub in value]
+
+    def test(x: Any) -> SchemaError | None:
+        passed = sum(1 for check in checks if check(x) is None)
+        ok = passed == len(checks) if need == "all" else passed >= 1 if need == "any" else passed == 1
+        return None if ok else ((), f"{_short(x)} matches {passed} of the {need}Of schemas")
+
+    return test
+
+
+_KEYWORDS: dict[str, Callable[..., SchemaCheck]] = {
+    "type": _kw_type,
+    "enum": _kw_enum,
+    "const": _kw_enum,
+    "properties": _kw_properties,
+    "required": _kw_required,
+    "additionalProperties": _kw_additional_properties,
+    "items": _kw_items,
+    "additionalItems": _kw_additional_items,
+    "minItems": _kw_min_items,
+    "contains": _kw_contains,
+    "pattern": _kw_pattern,
+    "allOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="all"),
+    "anyOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="any"),
+    "oneOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="one"),
+    "$ref": lambda v, s, b, r: r(v),
+}
+
+
+def _schema_validators() -> tuple[SchemaCheck | None, Any]:
+    """(compiled checker or None, jsonschema validator or None), built once per process."""
+    global _validators
+    if _validators is None:
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+        try:
+            fast: SchemaCheck | None = compile_schema(schema)
+        except UnsupportedSchema:
+            fast = None
+        try:
+            from jsonschema import validators
+        except ImportError:
+            slow = None
+        else:
+            slow = validators.validator_for(schema)(schema)
+        _validators = (fast, slow)
+    return _validators
+
+
+def schema_check(document: dict[str, Any]) -> tuple[str, str]:
+    fast, slow = _schema_validators()
+    error = fast(document) if fast is not None else None
+    if fast is not None and error is None:
+        return OK, "matches the 1EdTech OB 3.0 AchievementCredential JSON Schema"
+    if slow is None:
+        if error is None:
+            return SKIP, "the jsonschema package is not installed"
+        return FAIL, f"{'/'.join(error[0]) or '(top level)'}: {error[1]}"
+    errors = list(slow.iter_errors(document))
+    if not errors:
+        return OK, "matches the 1EdTech OB 3.0 AchievementCredential JSON Schema"
+    from jsonschema.exceptions import best_match
+
+    best = best_match(errors)
+    where = "/".join(str(part) for part in best.absolute_path) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return FAIL, f"{where}: {best.message}{more}"
