@@ -18,7 +18,7 @@ import pytest
 
 from cc_cli.credentials import signing
 from cc_cli.credentials.keys import load_key
-from cc_cli.lifecycle import clr
+from cc_cli.verify.clr_schema import schema_errors
 from tests.conftest import SAMPLE_CATALOG
 from tests.test_transcript import AT, CERT, History, invoke, make_history
 
@@ -68,7 +68,7 @@ def test_clr_shape_signature_and_schema(clr_file: Path, history: History) -> Non
     assert document["type"] == ["VerifiableCredential", "ClrCredential"]
     did = signing.did_key(load_key(history.key).public_key())
     assert document["issuer"]["id"] == did and document["credentialSubject"]["type"] == ["ClrSubject"]
-    assert clr.schema_errors(document) == []
+    assert schema_errors(document) == []
     result = signing.verify(document)
     assert result.ok and result.reason == f"valid eddsa-rdfc-2022 signature by {did}"
 
@@ -179,7 +179,7 @@ def test_clr_schema_catches_what_the_data_model_requires(clr_file: Path) -> None
     broken["@context"] = broken["@context"][:1] + broken["@context"][2:]
     broken["credentialSubject"]["association"][0]["associationType"] = "isCousinOf"
     broken["credentialSubject"]["verifiableCredential"] = []
-    errors = "\n".join(clr.schema_errors(broken))
+    errors = "\n".join(schema_errors(broken))
     assert "'name' is a required property" in errors
     assert "@context/1" in errors
     assert "'isCousinOf' is not one of" in errors

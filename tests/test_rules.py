@@ -18,8 +18,7 @@ from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
 from cc_cli.core.problems import WARNING
-from cc_cli.rules.registry import all_rules
-from cc_cli.validate.engine import validate_catalog
+from cc_cli.validate.engine import all_rules, validate_catalog
 from tests.conftest import write_files
 
 CASE_DIR = Path(__file__).resolve().parent / "rules"

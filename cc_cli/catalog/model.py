@@ -189,3 +189,10 @@ class Catalog:
     info: CatalogInfo
     credentials: dict[str, Credential] = field(default_factory=dict)
     paths: dict[str, LearningPath] = field(default_factory=dict)
+
+
+RENEWAL_WORDS = {
+    "continuing-education": "Continuing education",
+    "proctored-reassessment": "Proctored re-assessment",
+    "unproctored-reassessment": "Non-proctored re-assessment",
+}

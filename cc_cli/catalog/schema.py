@@ -11,8 +11,8 @@ from typing import Any
 
 from cc_cli.catalog import fields
 from cc_cli.catalog.fields import Field
+from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, URL
 from cc_cli.core.durations import _PARTS
-from cc_cli.validate.shape import DID_KEY, EMAIL, KEBAB, URL
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = {"credential": fields.CREDENTIAL, "path": fields.PATH, "catalog": fields.CATALOG}

@@ -22,8 +22,8 @@ def rules(
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """List every rule with its code, severity and summary, or explain one rule with examples."""
-    from cc_cli.rules.registry import all_rules
-    from cc_cli.validate.shape import suggest
+    from cc_cli.core.text import suggest
+    from cc_cli.validate.engine import all_rules
 
     known = {rule.code: rule for rule in all_rules()}
     if code is not None:

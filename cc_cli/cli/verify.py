@@ -77,9 +77,9 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
+    from cc_cli.catalog.formats import DID_KEY
     from cc_cli.core.durations import parse_moment
     from cc_cli.core.problems import UsageError
-    from cc_cli.validate.shape import DID_KEY
     from cc_cli.verify.checks import VerifyOptions, catalog_issuer, expand_paths, verify_files
 
     if output_format not in FORMATS:

@@ -42,3 +42,14 @@ class Problem:
 
 class UsageError(Exception):
     """A user or environment mistake that the CLI turns into a one-line message and exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's finding: `where` is a key path inside `source` (e.g. ("requires", 0))."""
+
+    source: str
+    where: tuple[str | int, ...]
+    message: str
+    on_key: bool = False  # point at the key rather than its value (unknown fields, misplaced fields)
+    position: tuple[int, int] | None = None  # explicit (line, column), for files that did not parse

@@ -25,9 +25,9 @@ import uuid
 from typing import Any
 
 from cc_cli.catalog import model
+from cc_cli.core.csvfile import safe_cell
 from cc_cli.core.durations import add_to, normalize
 from cc_cli.credentials.ob3 import achievement, expiry_duration, issuer_profile
-from cc_cli.issue.roster import safe_cell
 
 FORMATS = ("ob3", "ctdl", "credly-csv")
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
@@ -185,7 +185,7 @@ def _requirements(credential: model.Credential, ids: dict[str, str]) -> dict[str
 
 
 def _renewal(renewal: model.Renewal) -> dict[str, Any]:
-    from cc_cli.site.views import RENEWAL_WORDS
+    from cc_cli.catalog.model import RENEWAL_WORDS
 
     options = [
         RENEWAL_WORDS.get(option.kind, option.kind) + (f": {option.hours:g} hours" if option.hours else "")

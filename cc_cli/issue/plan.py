@@ -11,7 +11,6 @@ The core prints nothing; `progress` is a callback for the CLI's progress bar.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import uuid
 from collections import Counter
@@ -24,6 +23,7 @@ from typing import Any
 from cc_cli.catalog import model
 from cc_cli.core.durations import add_to
 from cc_cli.core.problems import Problem, UsageError
+from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3
 from cc_cli.ledger.sqlite import AwardRow
 
@@ -97,13 +97,6 @@ class IssueReport:
         return dict(sorted(table.items()))
 
 
-def utc_stamp(moment: datetime) -> str:
-    """XML Schema dateTimeStamp in UTC with seconds, as awards carry dates."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime reached an award")
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def row_key(email_lower: str, credential_id: str, issued_on: str, external_id: str) -> str:
     """Identity of a roster row: the same person, credential, issue date and external id is the same row,
     whatever line it moved to and whatever else changed in the file."""
@@ -173,12 +166,4 @@ def new_award_row(planned: Any, credential: model.Credential, key: str, batch_id
         replaces=None,
         file=award_file(credential.id, award_id),
         file_sha256=None,
-    )
-
-
-def default_workers(requested: int) -> int:
-    return (
-        requested
-        if requested > 0
-        else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     )

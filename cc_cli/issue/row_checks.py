@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, tzinfo
 
 from cc_cli.catalog import model
+from cc_cli.catalog.formats import URL
 from cc_cli.core.problems import ERROR, Problem
+from cc_cli.core.text import suggest
 from cc_cli.issue.roster import Roster, RosterRow
-from cc_cli.validate.shape import URL, suggest
 
 LIMITS = {
     "email": 320,

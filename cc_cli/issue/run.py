@@ -12,20 +12,11 @@ from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
+from cc_cli.core.stamps import utc_stamp
+from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key
 from cc_cli.credentials.status_list import check_valid_for
-from cc_cli.issue.plan import (
-    CHUNK,
-    IssueReport,
-    IssueSettings,
-    Outcome,
-    Progress,
-    default_workers,
-    document_for,
-    new_award_row,
-    row_key,
-    utc_stamp,
-)
+from cc_cli.issue.plan import CHUNK, IssueReport, IssueSettings, Outcome, Progress, document_for, new_award_row, row_key
 from cc_cli.issue.writer import Task, sign_and_write, writer_pool
 from cc_cli.ledger.sqlite import AwardRow, Ledger
 
@@ -89,7 +80,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         assert key is not None and did is not None
         batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
         report.batch_id = batch_id
-        workers = default_workers(settings.workers)
+        workers = workers_for(settings.workers)
         needed = {credential.id for _, credential, _, _, _ in plan}
         emblems = _emblems(catalog, settings, needed) if settings.bake else {}
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
@@ -355,7 +346,7 @@ def _emblems(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) 
 
 def _finish(report: IssueReport, roster: Any, settings: IssueSettings, ledger: Ledger | None) -> IssueReport:
     """Sort outcomes by roster line; write the manifest and the rejects CSV (not in a dry run)."""
-    from cc_cli.issue.roster import write_csv
+    from cc_cli.core.csvfile import write_csv
 
     report.outcomes.sort(key=lambda outcome: outcome.line)
     if settings.dry_run:

@@ -390,3 +390,8 @@ class Ledger:
 
     def batches(self) -> list[tuple[object, ...]]:
         return self.db.execute("SELECT * FROM batches ORDER BY id").fetchall()
+
+
+def open_ledger(ledger_file: Path) -> Ledger:
+    """Open an existing ledger; never create an empty one where the user mistyped a path."""
+    return Ledger(ledger_file, create=False)

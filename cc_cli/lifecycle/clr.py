@@ -27,7 +27,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +39,6 @@ from cc_cli.lifecycle.transcript import PathProgress, Transcript
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 CONTEXTS = [ob3.VC_CONTEXT, CLR_CONTEXT, ob3.OB_CONTEXT, ob3.OB_EXTENSIONS_CONTEXT]
 CLR_SCHEMA = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
-SCHEMA_FILE = SCHEMA_DIR / "clr_v2p0_clrcredential.json"
-OB_SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_achievementcredential.json"
 
 
 @dataclass(slots=True)
@@ -230,25 +226,3 @@ def _leads_to(catalog: model.Catalog, path: model.LearningPath) -> list[tuple[st
             return [("isParentOf", goal.id, child) for child in children]
     last = path.steps[-1].options if path.steps else []
     return [("precedes", source, path.leads_to) for source in last]
-
-
-@cache
-def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8")), json.loads(OB_SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-def schema_errors(document: Any) -> list[str]:
-    """Problems of `document` against the bundled ClrCredential JSON Schema (which reuses the OB 3.0
-    schema's definitions), as 'path: message' lines; empty when it is valid."""
-    from jsonschema import Draft201909Validator
-    from referencing import Registry, Resource
-
-    clr_schema, ob_schema = _schemas()
-    registry: Registry[Any] = Registry().with_resources(
-        [(ob_schema["$id"], Resource.from_contents(ob_schema)), (clr_schema["$id"], Resource.from_contents(clr_schema))]
-    )
-    validator = Draft201909Validator(clr_schema, registry=registry)
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-        for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    ]

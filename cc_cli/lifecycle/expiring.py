@@ -25,10 +25,12 @@ from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.core import durations
+from cc_cli.core.csvfile import safe_cell, write_csv
 from cc_cli.core.durations import add_to, parts
 from cc_cli.core.problems import UsageError
-from cc_cli.issue.roster import safe_cell, write_csv
-from cc_cli.ledger.sqlite import AwardRow, Ledger
+from cc_cli.core.stamps import parse_stamp, utc_stamp
+from cc_cli.ledger.sqlite import AwardRow, open_ledger
+from cc_cli.validate.load import load_catalog_model
 
 CSV_HEADER = [
     "email",
@@ -137,33 +139,12 @@ class ExpiringReport:
         }
 
 
-def utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_stamp(text: str) -> datetime:
-    """A ledger dateTimeStamp ('2027-01-10T00:00:00Z') as an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def parse_window(text: str) -> str:
     """`--within`: an ISO 8601 duration such as P60D, P8W or P3M; anything else is a usage error."""
     found = parts(text.strip().upper())
     if not found:
         raise UsageError(f"--within {text!r} is not an ISO 8601 duration: use e.g. P60D, P8W or P3M")
     return text.strip().upper()
-
-
-def open_ledger(ledger_file: Path) -> Ledger:
-    """Open an existing ledger; never create an empty one where the user mistyped a path."""
-    return Ledger(ledger_file, create=False)
-
-
-def load_catalog_model(root: Path) -> model.Catalog:
-    """The catalog as loaded for every command; problems in it are `cc validate`'s business, not ours."""
-    from cc_cli.validate.load import load_catalog
-
-    return load_catalog(root).catalog
 
 
 def find_expiring(settings: ExpiringSettings) -> ExpiringReport:

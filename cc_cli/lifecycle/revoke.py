@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.core.problems import UsageError
+from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3, signing, status_list
 from cc_cli.credentials.keys import check_catalog_key
-from cc_cli.issue.plan import utc_stamp
 from cc_cli.ledger.sqlite import Ledger
 
 
@@ -203,10 +203,11 @@ def _catalog_info(root: Path) -> Any:
     """catalog.yaml's settings (base_url, issuer.did, status_list_valid_for), refusing a malformed one: a
     dropped value would silently publish lists that never expire, or under the wrong URL. Problems in
     credential or path files do not stop a revocation, which may be urgent."""
+    from cc_cli.catalog.files import CATALOG_FILE
     from cc_cli.core.problems import ERROR
     from cc_cli.credentials.status_list import check_valid_for
     from cc_cli.validate.engine import to_problems
-    from cc_cli.validate.load import CATALOG_FILE, load_catalog
+    from cc_cli.validate.load import load_catalog
 
     load = load_catalog(root)
     in_file = [(code, hit) for code, hit in load.hits if hit.source == CATALOG_FILE]

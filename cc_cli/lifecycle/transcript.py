@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import model
-from cc_cli.ledger.sqlite import AwardRow
-from cc_cli.lifecycle.expiring import load_catalog_model, open_ledger, parse_stamp, utc_stamp
+from cc_cli.core.stamps import parse_stamp, utc_stamp
+from cc_cli.ledger.sqlite import AwardRow, open_ledger
+from cc_cli.validate.load import load_catalog_model
 
 EARNED = ("active", "expired")
 

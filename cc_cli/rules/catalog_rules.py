@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cc_cli.catalog import model
-from cc_cli.core.problems import ERROR
+from cc_cli.catalog.files import owns
+from cc_cli.core.problems import ERROR, Hit
+from cc_cli.core.text import suggest
 from cc_cli.rules.context import Context
-from cc_cli.rules.registry import Hit, rule
-from cc_cli.validate.load import owns
-from cc_cli.validate.shape import suggest
+from cc_cli.rules.registry import rule
 
 # owner's status, source, where, referenced id, "credential" | "path"
 Ref = tuple[str, str, tuple[str | int, ...], str, str]

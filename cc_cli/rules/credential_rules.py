@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from cc_cli.catalog import model
 from cc_cli.core.durations import approximate_days
-from cc_cli.core.problems import ERROR, WARNING
+from cc_cli.core.problems import ERROR, WARNING, Hit
 from cc_cli.rules.context import ASSESSMENT_KINDS, THOUGHT_LEADER_VALIDATION, Context
-from cc_cli.rules.registry import Hit, rule
+from cc_cli.rules.registry import rule
 
 
 @rule("CC201", ERROR, "skill badge without a `type`, or with a `level`", "credential")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cc_cli.catalog import model
-from cc_cli.core.problems import ERROR, WARNING
+from cc_cli.core.problems import ERROR, WARNING, Hit
 from cc_cli.rules.context import Context
-from cc_cli.rules.registry import Hit, rule
+from cc_cli.rules.registry import rule
 
 
 def _title_where(credential: model.Credential) -> tuple[str, ...]:

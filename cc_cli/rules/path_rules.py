@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cc_cli.catalog import model
-from cc_cli.core.problems import ERROR
+from cc_cli.core.problems import ERROR, Hit
 from cc_cli.rules.context import Context
-from cc_cli.rules.registry import Hit, rule
+from cc_cli.rules.registry import rule
 
 
 def _step_where(path: model.LearningPath, index: int, option: str | None = None) -> tuple[str | int, ...]:

@@ -12,20 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cc_cli.core.problems import ERROR, WARNING
+from cc_cli.core.problems import ERROR, WARNING, Hit
 
 SCOPES = ("file", "credential", "path", "catalog")
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A rule's finding: `where` is a key path inside `source` (e.g. ("requires", 0))."""
-
-    source: str
-    where: tuple[str | int, ...]
-    message: str
-    on_key: bool = False  # point at the key rather than its value (unknown fields, misplaced fields)
-    position: tuple[int, int] | None = None  # explicit (line, column), for files that did not parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +46,3 @@ def rule(code: str, severity: str, summary: str, scope: str) -> Callable[[Callab
         return check
 
     return register
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, sorted by code; importing the rule modules registers them."""
-    from cc_cli.rules import catalog_rules, credential_rules, emblem_rules, path_rules, shape_rules  # noqa: F401
-
-    return [RULES[code] for code in sorted(RULES)]

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from cc_cli.catalog.fields import Field
+from cc_cli.catalog.formats import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, type_name
 from cc_cli.core.durations import is_zero, too_long
-from cc_cli.core.problems import ERROR
-from cc_cli.rules.registry import Hit, rule
-from cc_cli.validate.shape import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, suggest, type_name
+from cc_cli.core.problems import ERROR, Hit
+from cc_cli.core.text import suggest
+from cc_cli.rules.registry import rule
 
 
 @rule("CC001", ERROR, "file unreadable or not UTF-8", "file")

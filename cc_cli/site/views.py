@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from cc_cli.catalog.model import Catalog, Credential, LearningPath
+from cc_cli.catalog.model import RENEWAL_WORDS, Catalog, Credential, LearningPath
 from cc_cli.catalog.roadmap import Relations, grade
 from cc_cli.core.durations import describe
 from cc_cli.site.framework import quotes_for
@@ -26,11 +26,6 @@ CRITERION_WORDS = {
     "sme-review": "Subject matter expert review",
     "board-review": "Board review",
     "experience": "Verified experience",
-}
-RENEWAL_WORDS = {
-    "continuing-education": "Continuing education",
-    "proctored-reassessment": "Proctored re-assessment",
-    "unproctored-reassessment": "Non-proctored re-assessment",
 }
 AUDIENCE_WORDS = {"newcomer": "Newcomers", "experienced": "Experienced professionals", "all": "Everyone"}
 CLASS_LABELS = {"skill": "Skill badge", "certificate": "Certificate", "certification": "Professional certification"}

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cc_cli.core.problems import ERROR, WARNING, Problem, UsageError
+from cc_cli.catalog.files import CATALOG_FILE
+from cc_cli.core.problems import ERROR, WARNING, Hit, Problem, UsageError
+from cc_cli.core.text import suggest
 from cc_cli.rules.context import Context
-from cc_cli.rules.registry import RULES, Hit, all_rules
-from cc_cli.validate.load import CATALOG_FILE, LoadResult, load_catalog
-from cc_cli.validate.shape import suggest
+from cc_cli.rules.registry import RULES, Rule
+from cc_cli.validate.load import LoadResult, load_catalog
 
 SEVERITY_WORDS = ("off", WARNING, ERROR)
 UNREADABLE = ("CC001", "CC002", "CC003")  # always errors: the file's content is unknown
@@ -140,3 +141,10 @@ def to_problems(hits: Iterable[tuple[str, Hit]], load: LoadResult, overrides: di
         line, column = load.locate(hit)
         problems.append(Problem(hit.source, line, column, code, severity, hit.message))
     return problems
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code; importing the rule modules registers them."""
+    from cc_cli.rules import catalog_rules, credential_rules, emblem_rules, path_rules, shape_rules  # noqa: F401
+
+    return [RULES[code] for code in sorted(RULES)]

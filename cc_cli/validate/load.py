@@ -13,14 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import fields, model
+from cc_cli.catalog.files import CATALOG_FILE, CREDENTIALS_DIR, PATHS_DIR, catalog_files, owns
 from cc_cli.catalog.yamlload import Document, YamlProblem, load_yaml, parse_date
-from cc_cli.core.problems import UsageError
-from cc_cli.rules.registry import Hit
+from cc_cli.core.problems import Hit, UsageError
 from cc_cli.validate.shape import ShapeChecker
-
-CATALOG_FILE = "catalog.yaml"
-CREDENTIALS_DIR = "credentials"
-PATHS_DIR = "paths"
 
 
 @dataclass(slots=True)
@@ -53,24 +49,6 @@ def locate(hit: Hit, document: Document) -> tuple[int, int]:
     if hit.position is not None:
         return hit.position
     return document.key_at(*hit.where) if hit.on_key else document.at(*hit.where)
-
-
-def catalog_files(root: Path) -> list[str]:
-    """catalog.yaml, then credentials/*.yaml and paths/*.yaml, as sorted catalog-relative paths."""
-    found = [CATALOG_FILE]
-    for folder in (CREDENTIALS_DIR, PATHS_DIR):
-        try:
-            with os.scandir(root / folder) as entries:
-                names = sorted(
-                    entry.name + ("/" if entry.is_dir() else "")
-                    for entry in entries
-                    # a broken symlink is listed too, so that validation reports it instead of skipping it
-                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir() or entry.is_symlink())
-                )
-        except FileNotFoundError:
-            continue
-        found.extend(f"{folder}/{name}" for name in names)
-    return found
 
 
 def read_document(root: Path, relative: str) -> Document:
@@ -157,11 +135,6 @@ def _load_one(root: Path, relative: str) -> Loaded:
         item = info_from(cleaned)
     hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
     return relative, hits, item, declared
-
-
-def owns(source: str, item_id: str) -> bool:
-    """Whether the file at `source` is named after `item_id` (and so is its rightful owner)."""
-    return source.rsplit("/", 1)[-1] == f"{item_id}.yaml"
 
 
 def _add_item(catalog: model.Catalog, item: Any) -> None:
@@ -258,3 +231,10 @@ def info_from(data: dict[str, Any]) -> model.CatalogInfo:
         # YAML 1.1 reads a bare `off` as false.
         rules={str(code): "off" if level is False else str(level) for code, level in rules.items()},
     )
+
+
+def load_catalog_model(root: Path) -> model.Catalog:
+    """The catalog as loaded for every command; problems in it are `cc validate`'s business, not ours."""
+    from cc_cli.validate.load import load_catalog
+
+    return load_catalog(root).catalog

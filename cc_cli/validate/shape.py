@@ -7,99 +7,13 @@ the model built from it is always well-typed and later rules never trip over a b
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from cc_cli.catalog.fields import Field
+from cc_cli.catalog.formats import CONTROL, Where, format_ok, has_type
 from cc_cli.core.durations import is_zero, too_long
-from cc_cli.rules.registry import Hit
-
-Where = tuple[str | int, ...]
-
-KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-URL = re.compile(r'https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>"]*)?\Z')
-EMAIL = re.compile(r'[^@\s<>"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z')
-# Control characters (but tab and line breaks): terminal escapes and NULs that would reach the site, the
-# awards and `cc paths` output from a pasted title.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# An Ed25519 did:key: multibase base58btc of the 0xed01 multicodec prefix and 32 bytes is z6Mk + 44 characters.
-DID_KEY = re.compile(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
-
-KIND_WORDS = {
-    "text": "text",
-    "code": "text",
-    "bool": "true or false",
-    "number": "a number",
-    "date": "a date (YYYY-MM-DD)",
-    "duration": "an ISO 8601 duration (P8H, P6W, P3Y)",
-    "url": "a URL (https://...)",
-    "email": "an email address",
-    "did": "an Ed25519 did:key (as `cc keys show` prints it)",
-    "id": "a kebab-case id",
-    "ref": "an id",
-    "enum": "one of the allowed words",
-    "list": "a list",
-    "object": "a mapping of fields",
-}
-
-
-def type_name(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "a mapping"
-
-
-def has_type(value: Any, spec: Field) -> bool:
-    """Whether `value` has the Python type that `spec.kind` wants (formats are checked separately)."""
-    kind = spec.kind
-    if kind == "list":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "code":
-        return isinstance(value, str | int) and not isinstance(value, bool)
-    return isinstance(value, str)
-
-
-def format_ok(value: Any, kind: str) -> bool:
-    """Whether a text value is a well-formed date, duration, URL or email (other kinds always pass)."""
-    if kind == "date":
-        from cc_cli.catalog.yamlload import parse_date
-
-        return bool(DATE.match(value)) and parse_date(value) is not None
-    if kind == "duration":
-        from cc_cli.core.durations import parts
-
-        return parts(value) is not None
-    if kind == "url":
-        return bool(URL.match(value))
-    if kind == "email":
-        return bool(EMAIL.match(value))
-    if kind == "did":
-        return bool(DID_KEY.match(value))
-    return True
-
-
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """' (did you mean "x"?)' for the closest candidate, or ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
+from cc_cli.core.problems import Hit
 
 Check = Callable[..., Iterable[Hit]]
 _FORMATTED = frozenset(("date", "duration", "url", "email", "did"))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.core.problems import UsageError
+from cc_cli.core.workers import workers_for
 from cc_cli.credentials import baking, signing
 from cc_cli.credentials.ob3 import identity_hash
 from cc_cli.verify.revocation import StatusSources, issuer_id
@@ -126,9 +126,9 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 def catalog_issuer(root: Path, *, required: bool) -> str | None:
     """The did:key that catalog.yaml pins (`issuer.did`), read from that one file; None when the catalog
     pins none, or is absent and was not asked for (awards are often verified far from any catalog)."""
+    from cc_cli.catalog.formats import DID_KEY
     from cc_cli.catalog.yamlload import YamlProblem
     from cc_cli.validate.load import read_document
-    from cc_cli.validate.shape import DID_KEY
 
     if not (root / "catalog.yaml").is_file():
         if required:
@@ -391,7 +391,7 @@ def _combined_status(per_award: list[Check]) -> Check:
 
 
 def _clr_schema(document: dict[str, Any]) -> tuple[str, str]:
-    from cc_cli.lifecycle.clr import schema_errors
+    from cc_cli.verify.clr_schema import schema_errors
 
     errors = schema_errors(document)
     if not errors:
@@ -456,12 +456,6 @@ def _after_fork() -> None:
 def _chunk(paths: list[str], options: VerifyOptions) -> list[FileReport]:
     worker = _get_worker(options)
     return [worker.file(Path(p)) for p in paths]
-
-
-def workers_for(requested: int) -> int:
-    if requested > 0:
-        return requested
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def verify_files(paths: Sequence[Path], options: VerifyOptions) -> Iterator[FileReport]:
