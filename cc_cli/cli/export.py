@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,10 +69,10 @@ def _issuer_id(loaded: Any, key: Path | None) -> str:
     from cc_cli.core.problems import UsageError
 
     pinned = loaded.info.issuer.did
-    path = key or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
-    if path is not None:
-        from cc_cli.credentials.keys import check_catalog_key, describe_key
+    from cc_cli.credentials.keys import check_catalog_key, describe_key, issuer_key_path
 
+    path = issuer_key_path(key)
+    if path is not None:
         did = describe_key(path).did
         check_catalog_key(pinned, did, loaded.root)
         return did

@@ -49,7 +49,7 @@ def issue(
     Rejected rows go to OUT/<roster>.rejects.csv (exit 1); OUT/<roster>.manifest.csv maps every line to its
     award.
     """
-    from cc_cli.issue.plan import IssueSettings
+    from cc_cli.issue.report import IssueSettings
     from cc_cli.issue.run import run_issue
 
     formats = {part.strip().lower() for part in bake.split(",") if part.strip()}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,10 +22,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _key_path(path: Path | None) -> Path:
-    if path is not None:
-        return path
-    if os.environ.get("CC_ISSUER_KEY"):
-        return Path(os.environ["CC_ISSUER_KEY"])
+    from cc_cli.credentials.keys import issuer_key_path
+
+    found = issuer_key_path(path)
+    if found is not None:
+        return found
     raise typer.BadParameter("give the key file, or set CC_ISSUER_KEY", param_hint="FILE")
 
 

@@ -82,6 +82,27 @@ def _serialize(private_key: Ed25519PrivateKey) -> bytes:
     return (json.dumps(multikey, indent=2) + "\n").encode("utf-8")
 
 
+KEY_ENV = "CC_ISSUER_KEY"
+
+
+def issuer_key_path(given: Path | None) -> Path | None:
+    """The issuer key file: the one given (`--key`), else `$CC_ISSUER_KEY`, else None. Every command that
+    signs or names the issuer finds its key here, so they agree on where the key comes from."""
+    if given is not None:
+        return given
+    from_env = os.environ.get(KEY_ENV)
+    return Path(from_env) if from_env else None
+
+
+def load_issuer_key(given: Path | None, needed_for: str) -> Ed25519PrivateKey:
+    """The issuer's key from `--key` or `$CC_ISSUER_KEY`; a UsageError that says what it is `needed_for`
+    (e.g. "the CLR must be signed") when neither names one."""
+    path = issuer_key_path(given)
+    if path is None:
+        raise UsageError(f"no issuer key: {needed_for}; pass --key FILE or set {KEY_ENV}")
+    return load_key(path)
+
+
 def check_catalog_key(expected: str | None, did: str, catalog_root: Path) -> None:
     """UsageError when catalog.yaml pins the issuer's did:key (`issuer.did`) and `did` is another key:
     awards signed with a stray key would fail every verifier that trusts the catalog."""

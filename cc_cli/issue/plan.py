@@ -1,11 +1,12 @@
-"""`cc issue` core: plan a roster against the catalog and the ledger, then issue, sign, write and record.
+"""The plan of `cc issue`: which checked rows become awards (or are skipped, or renew a live award),
+the ledger rows and award documents they turn into. No I/O but the ledger reads it is handed.
 
-Order of work, chosen so that a crash at any instant (even `kill -9`) loses nothing and doubles nothing:
+Order of work (in `cc_cli.issue.run`), chosen so that a crash at any instant (even `kill -9`) loses nothing
+and doubles nothing:
 1. every row is checked before anything is issued (`cc_cli.issue.row_checks`);
 2. awards left unwritten by an earlier, interrupted run are finished first (`Ledger.unwritten`);
 3. per chunk: the awards are committed to the ledger as `pending` (unique constraints decide, so two
    processes cannot both win a row), then signed and written atomically, then marked `issued`.
-The core prints nothing; `progress` is a callback for the CLI's progress bar.
 """
 
 from __future__ import annotations
@@ -13,88 +14,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cc_cli.catalog import model
 from cc_cli.core.durations import add_to
-from cc_cli.core.problems import Problem, UsageError
+from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3
-from cc_cli.ledger.sqlite import AwardRow
+from cc_cli.issue.report import IssueReport, Outcome
+from cc_cli.ledger.sqlite import AwardRow, Ledger
+
+if TYPE_CHECKING:
+    from cc_cli.issue.row_checks import PlannedAward
 
 CHUNK = 1000
-Progress = Callable[[int, int | None], None]  # (awards just finished, new total or None)
-
-
-@dataclass(slots=True)
-class IssueSettings:
-    roster: Path
-    catalog_root: Path
-    out: Path
-    key_path: Path | None = None
-    ledger_path: Path | None = None
-    encoding: str | None = None
-    timezone: str = "UTC"
-    dry_run: bool = False
-    strict: bool = False
-    bake: frozenset[str] = frozenset()
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    workers: int = 0  # 0: one per core
-
-    @property
-    def ledger_file(self) -> Path:
-        return self.ledger_path or self.out / "ledger.sqlite3"
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What happened to one roster row."""
-
-    line: int
-    email: str
-    credential_id: str
-    action: str  # issue | replace | skip | reject | withhold (--strict, valid but held back)
-    award_id: str = ""
-    file: str = ""
-    reason: str = ""
-
-
-@dataclass(slots=True)
-class IssueReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    recovered: int = 0
-    batch_id: int | None = None
-    manifest: Path | None = None
-    rejects: Path | None = None
-    dry_run: bool = False
-    withheld: bool = False  # --strict with rejected rows: nothing was issued
-    baked_earlier: int = 0  # --bake on a re-run: images baked for awards an earlier run issued
-    notes: list[str] = field(default_factory=list)  # warnings for the user that are not roster problems
-
-    def counts(self) -> dict[str, int]:
-        found = Counter(outcome.action for outcome in self.outcomes)
-        return {
-            "rows": len(self.outcomes),
-            "issued": found["issue"] + found["replace"],
-            "replaced": found["replace"],
-            "skipped": found["skip"],
-            "rejected": found["reject"],
-            "withheld": found["withhold"],
-            "recovered": self.recovered,
-            "baked_earlier": self.baked_earlier,
-        }
-
-    def by_credential(self) -> dict[str, Counter[str]]:
-        table: dict[str, Counter[str]] = {}
-        for outcome in self.outcomes:
-            table.setdefault(outcome.credential_id or "(unknown)", Counter())[outcome.action] += 1
-        return dict(sorted(table.items()))
 
 
 def row_key(email_lower: str, credential_id: str, issued_on: str, external_id: str) -> str:
@@ -138,7 +73,9 @@ def valid_until(credential: model.Credential, issued_at: datetime, expires_at: d
     return utc_stamp(add_to(issued_at.astimezone(UTC), duration)) if duration else None
 
 
-def new_award_row(planned: Any, credential: model.Credential, key: str, batch_id: int, signed_at: str) -> AwardRow:
+def new_award_row(
+    planned: PlannedAward, credential: model.Credential, key: str, batch_id: int, signed_at: str
+) -> AwardRow:
     award_id = f"urn:uuid:{uuid.uuid4()}"
     issued = utc_stamp(planned.issued_at)
     return AwardRow(
@@ -167,3 +104,62 @@ def new_award_row(planned: Any, credential: model.Credential, key: str, batch_id
         file=award_file(credential.id, award_id),
         file_sha256=None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One award this run will issue: the checked roster row, its credential, the row key the ledger
+    dedupes on, and whether it is new (`issue`) or renews an award it `replace`s."""
+
+    row: PlannedAward
+    credential: model.Credential
+    key: str
+    action: str  # issue | replace
+    replaces: AwardRow | None = None  # the live award a renewal supersedes
+
+
+def live_awards(ledger: Ledger | None) -> dict[tuple[str, str], AwardRow]:
+    if ledger is None:
+        return {}
+    return {(row.email_lower, row.credential_id): row for row in ledger.all_awards() if row.state != "revoked"}
+
+
+def plan_rows(
+    valid: list[PlannedAward],
+    catalog: model.Catalog,
+    cells: dict[int, dict[str, str]],
+    ledger: Ledger | None,
+    live: dict[tuple[str, str], AwardRow],
+    now: datetime,
+    report: IssueReport,
+) -> list[Planned]:
+    keys = [
+        row_key(p.email.lower(), p.credential_id, cells[p.line].get("issued_on", ""), p.external_id or "")
+        for p in valid
+    ]
+    existing = ledger.by_row_keys(keys) if ledger is not None else {}
+    plan: list[Planned] = []
+    stamp = utc_stamp(now)
+    for planned, key in zip(valid, keys, strict=True):
+        credential = catalog.credentials[planned.credential_id]
+        done = existing.get(key)
+        if done is not None:
+            report.outcomes.append(skip_outcome(planned, done, f"already issued from this row as {done.id}"))
+            continue
+        old = live.get((planned.email.lower(), credential.id))
+        action = "issue"
+        if old is not None and credential.duplicates != "allow":
+            expired = old.valid_until is not None and old.valid_until <= stamp
+            if credential.duplicates == "deny" and not expired:
+                report.outcomes.append(
+                    skip_outcome(planned, old, f"already holds an active award {old.id} (duplicates: deny)")
+                )
+                continue
+            action = "replace"
+        plan.append(Planned(planned, credential, key, action, old if action == "replace" else None))
+    return plan
+
+
+def skip_outcome(planned: PlannedAward, award: AwardRow, reason: str) -> Outcome:
+    """A row not issued because `award` already stands for it."""
+    return Outcome(planned.line, planned.email, award.credential_id, "skip", award.id, award.file, reason)

@@ -1,26 +1,27 @@
-"""`cc issue` orchestration: plan every row, then issue in crash-safe chunks (see `cc_cli.issue.plan`)."""
+"""`cc issue` orchestration: check and plan every row, then issue in crash-safe chunks (the order of work is
+explained in `cc_cli.issue.plan`)."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections import deque
 from concurrent.futures import Executor, Future
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.core.workers import workers_for
-from cc_cli.credentials.keys import check_catalog_key
+from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import check_valid_for
-from cc_cli.issue.plan import CHUNK, IssueReport, IssueSettings, Outcome, Progress, document_for, new_award_row, row_key
+from cc_cli.issue.outputs import bake_earlier, emblems_for, write_outputs
+from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
+from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import Task, sign_and_write, writer_pool
 from cc_cli.ledger.sqlite import AwardRow, Ledger
-
-Planned = tuple[Any, model.Credential, str, str, AwardRow | None]  # planned award, credential, key, action, old
 
 
 def run_issue(settings: IssueSettings, progress: Progress | None = None) -> IssueReport:
@@ -38,7 +39,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     catalog = require_valid(settings.catalog_root).catalog
     check_valid_for(catalog.info.status_list_valid_for)  # before anything is written
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
-    named = settings.key_path is not None or bool(os.environ.get("CC_ISSUER_KEY"))
+    named = issuer_key_path(settings.key_path) is not None
     key = _load_key(settings) if not settings.dry_run or named else None
     did = _did(key) if key is not None else None
     if did is not None:  # before anything is written: a stray key must not even create a ledger
@@ -53,7 +54,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     try:
         if ledger is not None and did is not None:
             ledger.check_issuer(did)
-        live = _live_awards(ledger)
+        live = live_awards(ledger)
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():
             held.setdefault(email_lower, set()).add(credential_id)
@@ -66,48 +67,43 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 Outcome(row.line, row.cells.get("email", ""), row.cells.get("credential", ""), "reject", reason=reason)
             )
         report.problems.extend(roster.problems)
-        plan = _plan(checked.valid, catalog, cells, ledger, live, settings.now, report)
+        plan = plan_rows(checked.valid, catalog, cells, ledger, live, settings.now, report)
         if settings.strict and checked.rejected:
             report.withheld = True
-            for planned, credential, _key, _action, _old in plan:  # listed, so no valid row goes unmentioned
+            for item in plan:  # listed, so no valid row goes unmentioned
                 reason = "--strict: not issued because other rows were rejected; fix them and re-run"
-                report.outcomes.append(Outcome(planned.line, planned.email, credential.id, "withhold", reason=reason))
+                report.outcomes.append(
+                    Outcome(item.row.line, item.row.email, item.credential.id, "withhold", reason=reason)
+                )
             plan = []
         if settings.dry_run or ledger is None:
-            for planned, credential, _key, action, _old in plan:
-                report.outcomes.append(Outcome(planned.line, planned.email, credential.id, action))
-            return _finish(report, roster, settings, None)
+            for item in plan:
+                report.outcomes.append(Outcome(item.row.line, item.row.email, item.credential.id, item.action))
+            return write_outputs(report, roster, settings, None)
         assert key is not None and did is not None
         batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
         report.batch_id = batch_id
         workers = workers_for(settings.workers)
-        needed = {credential.id for _, credential, _, _, _ in plan}
-        emblems = _emblems(catalog, settings, needed) if settings.bake else {}
+        needed = {item.credential.id for item in plan}
+        emblems = emblems_for(catalog, settings, needed) if settings.bake else {}
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
                 progress(0, len(plan) + len(ledger.unwritten()))
             report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress)
             _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress)
-        _finish(report, roster, settings, ledger)
+        write_outputs(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())
         if settings.bake:  # extra, after the batch is complete: nothing here can leave it half done
-            report.baked_earlier = _bake_earlier(report, catalog, settings, ledger)
+            report.baked_earlier = bake_earlier(report, catalog, settings, ledger)
         return report
     finally:
         if ledger is not None:
             ledger.close()
 
 
-def _load_key(settings: IssueSettings) -> Any:
-    from cc_cli.credentials.keys import load_key
-
-    path = settings.key_path or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
-    if path is None:
-        raise UsageError(
-            "no issuer key: create one with `cc keys init FILE`, then pass --key FILE or set CC_ISSUER_KEY"
-        )
-    return load_key(path)
+def _load_key(settings: IssueSettings) -> Ed25519PrivateKey:
+    return load_issuer_key(settings.key_path, "awards must be signed (create one with `cc keys init FILE`)")
 
 
 def _did(key: Any) -> str:
@@ -126,81 +122,20 @@ def _open_ledger(settings: IssueSettings) -> Ledger | None:
     return ledger
 
 
-def _live_awards(ledger: Ledger | None) -> dict[tuple[str, str], AwardRow]:
-    if ledger is None:
-        return {}
-    return {(row.email_lower, row.credential_id): row for row in ledger.all_awards() if row.state != "revoked"}
-
-
-def _plan(
-    valid: list[Any],
-    catalog: model.Catalog,
-    cells: dict[int, dict[str, str]],
-    ledger: Ledger | None,
-    live: dict[tuple[str, str], AwardRow],
-    now: datetime,
-    report: IssueReport,
-) -> list[Planned]:
-    keys = [
-        row_key(p.email.lower(), p.credential_id, cells[p.line].get("issued_on", ""), p.external_id or "")
-        for p in valid
-    ]
-    existing = ledger.by_row_keys(keys) if ledger is not None else {}
-    plan: list[Planned] = []
-    stamp = utc_stamp(now)
-    for planned, key in zip(valid, keys, strict=True):
-        credential = catalog.credentials[planned.credential_id]
-        done = existing.get(key)
-        if done is not None:
-            report.outcomes.append(_skip(planned, done, f"already issued from this row as {done.id}"))
-            continue
-        old = live.get((planned.email.lower(), credential.id))
-        action = "issue"
-        if old is not None and credential.duplicates != "allow":
-            expired = old.valid_until is not None and old.valid_until <= stamp
-            if credential.duplicates == "deny" and not expired:
-                report.outcomes.append(
-                    _skip(planned, old, f"already holds an active award {old.id} (duplicates: deny)")
-                )
-                continue
-            action = "replace"
-        plan.append((planned, credential, key, action, old if action == "replace" else None))
-    return plan
-
-
-def _skip(planned: Any, award: AwardRow, reason: str) -> Outcome:
-    """A row not issued because `award` already stands for it."""
-    return Outcome(planned.line, planned.email, award.credential_id, "skip", award.id, award.file, reason)
-
-
 def _insert_chunk(
     chunk: list[Planned], ledger: Ledger, batch_id: int, signed_at: str, now: str
 ) -> list[tuple[Planned, AwardRow | None]]:
     """Commit a chunk's awards as pending in one transaction; None where another run got there first."""
-    results: list[tuple[Planned, AwardRow | None]] = []
-    with ledger.transaction() as db:
-        index = ledger.next_status_index()
-        for planned_row in chunk:
-            planned, credential, key, action, old = planned_row
-            row = new_award_row(planned, credential, key, batch_id, signed_at)
-            row.status_index = index
-            if action == "replace" and old is not None:
-                row.awarded_at = old.awarded_at  # a renewal keeps the original award date
-                row.replaces = old.id
-            db.execute("SAVEPOINT one_award")
-            try:
-                superseded = old is not None and action == "replace"
-                if superseded and not ledger.revoke(db, old.id, f"superseded by {row.id}", now):  # type: ignore[union-attr]
-                    raise sqlite3.IntegrityError("already superseded")
-                ledger.insert_pending(db, row)
-            except sqlite3.IntegrityError:
-                db.execute("ROLLBACK TO one_award")
-                results.append((planned_row, None))
-            else:
-                index += 1
-                results.append((planned_row, row))
-            db.execute("RELEASE one_award")
-    return results
+    rows: list[tuple[AwardRow, AwardRow | None]] = []
+    for item in chunk:
+        row = new_award_row(item.row, item.credential, item.key, batch_id, signed_at)
+        superseded = item.replaces if item.action == "replace" else None
+        if superseded is not None:
+            row.awarded_at = superseded.awarded_at  # a renewal keeps the original award date
+            row.replaces = superseded.id
+        rows.append((row, superseded))
+    added = ledger.add_pending(rows, now)
+    return [(item, row if ok else None) for item, (row, _), ok in zip(chunk, rows, added, strict=True)]
 
 
 def _issue(
@@ -221,29 +156,14 @@ def _issue(
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
         task: Task = []
-        for (planned, credential, _key, action, _old), row in inserted:
+        for item, row in inserted:
+            line, email, credential_id = item.row.line, item.row.email, item.credential.id
             if row is None:
-                report.outcomes.append(
-                    Outcome(
-                        planned.line,
-                        planned.email,
-                        credential.id,
-                        "skip",
-                        reason="issued meanwhile by another cc issue run",
-                    )
-                )
+                reason = "issued meanwhile by another cc issue run"
+                report.outcomes.append(Outcome(line, email, credential_id, "skip", reason=reason))
                 continue
-            report.outcomes.append(
-                Outcome(
-                    planned.line,
-                    planned.email,
-                    credential.id,
-                    action,
-                    row.id,
-                    row.file,
-                    f"replaces {row.replaces}" if row.replaces else "",
-                )
-            )
+            replaces = f"replaces {row.replaces}" if row.replaces else ""
+            report.outcomes.append(Outcome(line, email, credential_id, item.action, row.id, row.file, replaces))
             task.append((row.id, row.file, document_for(row, catalog, did), row.signed_at))
         if task:
             in_flight.append((pool.submit(sign_and_write, task), len(task)))
@@ -285,7 +205,7 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
     reflect awards that `replace` just revoked)."""
     from cc_cli.credentials.status_list import write_status_lists
 
-    used = [row[0] for row in ledger.db.execute("SELECT status_index FROM awards")]
+    used = ledger.status_indexes()
     if used:
         stamp = utc_stamp(datetime.now(UTC))
         write_status_lists(
@@ -297,78 +217,3 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
             ledger.revoked_indexes(),
             catalog.info.status_list_valid_for,
         )
-
-
-def _bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:
-    """`--bake` on a re-run: bake the awards an earlier run issued (skipped now) that have no baked copy in
-    a requested format yet, from their signed JSON as written. Only live awards whose file is still the
-    one the ledger recorded: a revoked or superseded award is skipped, and a file changed since issuing
-    is noted, never baked. How many images were written."""
-    import hashlib
-    import json
-
-    from cc_cli.issue.writer import bake_award
-
-    def missing_kinds(target: Path) -> list[str]:
-        return [kind for kind in sorted(settings.bake) if not target.with_suffix(f".{kind}").exists()]
-
-    todo = [o for o in report.outcomes if o.action == "skip" and o.file and missing_kinds(settings.out / o.file)]
-    if not todo:
-        return 0
-    emblems = _emblems(catalog, settings, {o.credential_id for o in todo if o.credential_id in catalog.credentials})
-    written = 0
-    for outcome in todo:
-        target = settings.out / outcome.file
-        row = ledger.award(outcome.award_id)
-        if row is None or row.state != "issued":
-            continue  # revoked or superseded: a fresh baked copy would look like a valid award
-        try:
-            raw = target.read_bytes()
-            unchanged = not row.file_sha256 or hashlib.sha256(raw).hexdigest() == row.file_sha256
-            signed = json.loads(raw) if unchanged else None
-        except (OSError, ValueError):
-            signed = None
-        if signed is None:
-            report.notes.append(f"line {outcome.line}: {target} is not the file the ledger recorded: not baked")
-            continue
-        written += bake_award(signed, emblems.get(outcome.credential_id, {}), target, missing_kinds(target))
-    if written:
-        os.sync()  # as for new awards: on disk before the run reports success
-    return written
-
-
-def _emblems(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) -> dict[str, dict[str, bytes]]:
-    """The emblems (PNG and SVG bytes) of the credentials this run issues, drawn once, for baking."""
-    from cc_cli.emblem.render import emblem_bytes
-
-    return {cid: emblem_bytes(catalog, catalog.credentials[cid], settings.bake) for cid in sorted(needed)}
-
-
-def _finish(report: IssueReport, roster: Any, settings: IssueSettings, ledger: Ledger | None) -> IssueReport:
-    """Sort outcomes by roster line; write the manifest and the rejects CSV (not in a dry run)."""
-    from cc_cli.core.csvfile import write_csv
-
-    report.outcomes.sort(key=lambda outcome: outcome.line)
-    if settings.dry_run:
-        return report
-    settings.out.mkdir(parents=True, exist_ok=True)
-    stem = settings.roster.stem
-    if ledger is not None and not report.withheld:
-        report.manifest = settings.out / f"{stem}.manifest.csv"
-        header = ["line", "email", "credential", "action", "award_id", "file", "reason"]
-        rows = [
-            [str(o.line), o.email, o.credential_id, o.action, o.award_id, o.file, o.reason] for o in report.outcomes
-        ]
-        write_csv(report.manifest, header, rows)
-    rejected = {o.line: o.reason for o in report.outcomes if o.action == "reject"}
-    report.rejects = settings.out / f"{stem}.rejects.csv"
-    if rejected:
-        originals = {row.line: row.original for row in roster.rows}
-        rows = [[*originals.get(line, []), reason] for line, reason in sorted(rejected.items())]
-        write_csv(report.rejects, [*roster.header, "error"], rows)
-    elif report.rejects.exists():
-        report.rejects.unlink()  # a stale rejects file from an earlier run would mislead
-        report.rejects = None
-    else:
-        report.rejects = None
-    return report

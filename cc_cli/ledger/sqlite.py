@@ -337,6 +337,10 @@ class Ledger:
     def revoked_indexes(self) -> list[int]:
         return [row[0] for row in self.db.execute("SELECT status_index FROM awards WHERE state = 'revoked'")]
 
+    def status_indexes(self) -> list[int]:
+        """Every status-list index in use (revoked or not): the status lists must cover them all."""
+        return [row[0] for row in self.db.execute("SELECT status_index FROM awards")]
+
     def next_status_index(self) -> int:
         found = self.db.execute("SELECT MAX(status_index) FROM awards").fetchone()[0]
         return 0 if found is None else int(found) + 1
@@ -371,6 +375,37 @@ class Ledger:
         marks = ", ".join("?" * len(COLUMNS))
         db.execute(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", row.values())
 
+    def add_pending(self, chunk: list[tuple[AwardRow, AwardRow | None]], revoked_at: str) -> list[bool]:
+        """Commit a chunk of new awards as pending in one transaction, each with the next free status index.
+        An award paired with the one it supersedes revokes it in the same step (a renewal). False where
+        another run got there first: a unique constraint (or the superseded award already revoked) refused
+        that one award, and only that one."""
+        added: list[bool] = []
+        with self.transaction() as db:
+            index = self.next_status_index()
+            for row, superseded in chunk:
+                row.status_index = index
+                db.execute("SAVEPOINT one_award")
+                try:
+                    if superseded is not None and not self.revoke(
+                        db, superseded.id, f"superseded by {row.id}", revoked_at
+                    ):
+                        raise sqlite3.IntegrityError("already superseded")
+                    self.insert_pending(db, row)
+                except sqlite3.IntegrityError:
+                    db.execute("ROLLBACK TO one_award")
+                    added.append(False)
+                else:
+                    index += 1
+                    added.append(True)
+                db.execute("RELEASE one_award")
+        return added
+
+    def revoke_awards(self, award_ids: list[str], reason: str, revoked_at: str) -> list[str]:
+        """Revoke these awards in one transaction; the ids that were not revoked before."""
+        with self.transaction() as db:
+            return [award_id for award_id in award_ids if self.revoke(db, award_id, reason, revoked_at)]
+
     def mark_issued(self, done: list[tuple[str, str]]) -> None:
         """[(award id, file sha256)]: the files are on disk, the awards are issued."""
         with self.transaction() as db:
@@ -395,3 +430,32 @@ class Ledger:
 def open_ledger(ledger_file: Path) -> Ledger:
     """Open an existing ledger; never create an empty one where the user mistyped a path."""
     return Ledger(ledger_file, create=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What the ledger says of one award, for `cc verify`: its state and who issued it."""
+
+    state: str
+    revoked_at: str | None
+    revoked_reason: str | None
+    status_index: int
+    issuer_did: str
+
+
+class LedgerReader:
+    """A read-only look at a ledger file: verifying never writes to (or creates) a ledger."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+    def standing(self, award_id: object) -> Standing | None:
+        row = self.db.execute(
+            "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
+            " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
+            (award_id,),
+        ).fetchone()
+        return Standing(*row) if row is not None else None
+
+    def close(self) -> None:
+        self.db.close()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -52,16 +51,6 @@ class ClrResult:
     associations: int
 
 
-def load_issuer_key(path: Path | None) -> Any:
-    """The issuer's Ed25519 key from --key or $CC_ISSUER_KEY (a CLR must be signed)."""
-    from cc_cli.credentials.keys import load_key
-
-    path = path or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
-    if path is None:
-        raise UsageError("no issuer key: the CLR must be signed; pass --key FILE or set CC_ISSUER_KEY")
-    return load_key(path)
-
-
 def write_clr(
     transcript: Transcript,
     catalog: model.Catalog,
@@ -74,9 +63,9 @@ def write_clr(
 
     `issued` (default: now) is the CLR's validFrom and proof date; the transcript's own moment (`--at`)
     only decides which awards count as earned, so a CLR "as of" an earlier day is still signed today."""
-    from cc_cli.credentials.keys import check_catalog_key
+    from cc_cli.credentials.keys import check_catalog_key, load_issuer_key
 
-    key = load_issuer_key(key_path)
+    key = load_issuer_key(key_path, "the CLR must be signed")
     did = signing.did_key(key.public_key())
     check_catalog_key(catalog.info.issuer.did, did, catalog.root)
     issued = issued or datetime.now(UTC)

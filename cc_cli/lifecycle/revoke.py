@@ -17,7 +17,6 @@ import csv
 import fcntl
 import importlib
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,10 +95,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
             return report
         key, info, base_url = _ready_to_publish(settings, ledger, [row for row in rows.values() if row is not None])
         stamp = utc_stamp(settings.now)
-        with ledger.transaction() as db:
-            for award_id in ids:
-                if ledger.revoke(db, award_id, settings.reason.strip(), stamp):
-                    report.revoked.append(award_id)
+        report.revoked = ledger.revoke_awards(ids, settings.reason.strip(), stamp)
         for award_id in ids:
             row = rows[award_id]
             if award_id not in report.revoked and row is not None:
@@ -122,7 +118,9 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
 def _ready_to_publish(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> tuple[Any, Any, str]:
     """The key, the catalog info and the base URL, all checked before the ledger or a list changes: the
     key is the pinned issuer's and the ledger's, and OUT/status/ can be written."""
-    key = _load_key(settings.key_path)
+    from cc_cli.credentials.keys import load_issuer_key
+
+    key = load_issuer_key(settings.key_path, "the status lists must be signed")
     info = _catalog_info(settings.catalog_root)
     base_url = _base_url(settings, info.base_url, rows)
     did = signing.did_key(key.public_key())
@@ -190,15 +188,6 @@ def _manifest_ids(settings: RevokeSettings, report: RevokeReport) -> list[str]:
     return ids
 
 
-def _load_key(path: Path | None) -> Any:
-    from cc_cli.credentials.keys import load_key
-
-    path = path or (Path(os.environ["CC_ISSUER_KEY"]) if os.environ.get("CC_ISSUER_KEY") else None)
-    if path is None:
-        raise UsageError("no issuer key: the status lists must be signed; pass --key FILE or set CC_ISSUER_KEY")
-    return load_key(path)
-
-
 def _catalog_info(root: Path) -> Any:
     """catalog.yaml's settings (base_url, issuer.did, status_list_valid_for), refusing a malformed one: a
     dropped value would silently publish lists that never expire, or under the wrong URL. Problems in
@@ -261,7 +250,7 @@ def _publish(
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # read the ledger and write the lists as one step
-        used = [index for (index,) in ledger.db.execute("SELECT status_index FROM awards")]
+        used = ledger.status_indexes()
         revoked = ledger.revoked_indexes()
         did = signing.did_key(key.public_key())
         if not force and _current(folder, used, revoked, did):

@@ -10,6 +10,7 @@ from cc_cli.credentials import signing
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
+    from cc_cli.ledger.sqlite import LedgerReader
     from cc_cli.verify.checks import VerifyOptions
 
 
@@ -29,7 +30,7 @@ class StatusSources:
         self.now = datetime.now(UTC)
         self.canon = canon
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
-        self.dbs: dict[Path, Any] = {}
+        self.dbs: dict[Path, LedgerReader] = {}
         self.beside: dict[Path, tuple[str, Path] | None] = {}
 
     def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
@@ -77,22 +78,15 @@ class StatusSources:
         return self.beside[folder]
 
     def _ledger(self, document: dict[str, Any], index: int, where: Path) -> tuple[str, str]:
-        import sqlite3
+        from cc_cli.ledger.sqlite import LedgerReader
 
-        if where not in self.dbs:  # read-only: verifying never writes to (or creates) a ledger
-            self.dbs[where] = sqlite3.connect(f"{where.resolve().as_uri()}?mode=ro", uri=True)
-        row = (
-            self.dbs[where]
-            .execute(
-                "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
-                " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
-                (document.get("id"),),
-            )
-            .fetchone()
-        )
-        if row is None:
+        if where not in self.dbs:
+            self.dbs[where] = LedgerReader(where)
+        standing = self.dbs[where].standing(document.get("id"))
+        if standing is None:
             return FAIL, f"not in the ledger {where}: the issuer has no record of this award"
-        state, revoked_at, reason, stored, issuer = row
+        state, revoked_at, reason = standing.state, standing.revoked_at, standing.revoked_reason
+        stored, issuer = standing.status_index, standing.issuer_did
         if issuer_id(document) != issuer:
             # Anyone can sign a copy with their own did:key; the ledger vouches only for its issuer's awards.
             return FAIL, f"signed by {issuer_id(document)}, but the ledger's award was issued by {issuer}: a forgery"
