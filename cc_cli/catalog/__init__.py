@@ -1,1 +1,6 @@
-"""TODO"""
+"""The catalog as data: the model, the file formats and value formats, the YAML loader with line and
+column positions, the folder layout, the JSON Schema export, and learning-path roadmaps.
+
+Imports only `cc_cli.core`. It reads and describes a catalog; checking one against the framework is
+`cc_cli.validate`'s job.
+"""

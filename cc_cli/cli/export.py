@@ -1,16 +1,13 @@
-"""`cc export --format ob3|ctdl|credly-csv`: the catalog for other systems (see cc_cli/export.py)."""
+"""`cc export --format ob3|ctdl|credly-csv`: the catalog for other systems (see cc_cli/export/formats.py)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors
-
-FORMATS = ("ob3", "ctdl", "credly-csv")
 
 
 def register(app: typer.Typer) -> None:
@@ -39,46 +36,15 @@ def export(
     import datetime as dt
 
     from cc_cli.core import atomic
-    from cc_cli.export.formats import export_credly_csv, export_ctdl, export_ob3
-    from cc_cli.validate.engine import require_valid
+    from cc_cli.export.formats import FORMATS, export_catalog
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
-    root = catalog or default_catalog()
-    loaded = require_valid(root).catalog
-    if output_format == "ob3":
-        text = export_ob3(loaded, _issuer_id(loaded, key))
-    elif output_format == "ctdl":
-        text = export_ctdl(loaded)
-    else:
-        text = export_credly_csv(loaded, dt.date.today())
-        sys.stderr.write(
-            "cc export: replace each Badge Template ID (the catalog id) with the Credly template's ID, "
-            "and the example recipients with real ones\n"
-        )
+    text, note = export_catalog(catalog or default_catalog(), output_format, key, dt.date.today())
+    if note:
+        sys.stderr.write(f"cc export: {note}\n")
     if out is None or str(out) == "-":  # `-` is stdout, as in every Unix tool
         sys.stdout.write(text)
     else:
         atomic.write_text(out, text)
         sys.stderr.write(f"cc export: {output_format} written to {out}\n")
-
-
-def _issuer_id(loaded: Any, key: Path | None) -> str:
-    """The issuer's did:key as awards carry it: the catalog's pinned issuer.did, else the key's (checked
-    against the pin), else the issuer's url."""
-    from cc_cli.core.problems import UsageError
-
-    pinned = loaded.info.issuer.did
-    from cc_cli.credentials.keys import check_catalog_key, describe_key, issuer_key_path
-
-    path = issuer_key_path(key)
-    if path is not None:
-        did = describe_key(path).did
-        check_catalog_key(pinned, did, loaded.root)
-        return did
-    if pinned:
-        return str(pinned)
-    fallback = loaded.info.issuer.url or loaded.info.base_url
-    if not fallback:
-        raise UsageError("the ob3 export needs an issuer id: give --key FILE, or set issuer.url in catalog.yaml")
-    return fallback

@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import model
@@ -258,3 +259,44 @@ def export_credly_csv(catalog: model.Catalog, today: dt.date) -> str:
         )
         writer.writerow([safe_cell(row[column]) for column in CREDLY_COLUMNS])
     return buffer.getvalue()
+
+
+FORMATS = ("ob3", "ctdl", "credly-csv")
+
+
+def export_catalog(root: Path, output_format: str, key: Path | None, today: dt.date) -> tuple[str, str]:
+    """The validated catalog at `root` in `output_format` (one of FORMATS), and a note for the user ('' if
+    none). Drafts are never exported; a catalog with errors is refused (UsageError)."""
+    from cc_cli.validate.engine import require_valid
+
+    loaded = require_valid(root).catalog
+    if output_format == "ob3":
+        return export_ob3(loaded, issuer_id(loaded, key)), ""
+    if output_format == "ctdl":
+        return export_ctdl(loaded), ""
+    note = (
+        "replace each Badge Template ID (the catalog id) with the Credly template's ID, "
+        "and the example recipients with real ones"
+    )
+    return export_credly_csv(loaded, today), note
+
+
+def issuer_id(loaded: model.Catalog, key: Path | None) -> str:
+    """The issuer's did:key as awards carry it: the catalog's pinned issuer.did, else the key's (checked
+    against the pin), else the issuer's url."""
+    from cc_cli.core.problems import UsageError
+
+    pinned = loaded.info.issuer.did
+    from cc_cli.credentials.keys import check_catalog_key, describe_key, issuer_key_path
+
+    path = issuer_key_path(key)
+    if path is not None:
+        did = describe_key(path).did
+        check_catalog_key(pinned, did, loaded.root)
+        return did
+    if pinned:
+        return str(pinned)
+    fallback = loaded.info.issuer.url or loaded.info.base_url
+    if not fallback:
+        raise UsageError("the ob3 export needs an issuer id: give --key FILE, or set issuer.url in catalog.yaml")
+    return fallback

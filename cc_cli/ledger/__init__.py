@@ -1,1 +1,5 @@
-"""TODO"""
+"""The ledger: every award and batch, with the unique constraints that make issuing exactly-once. It owns
+every line of SQL in cc; the rest of cc calls its methods.
+
+Imports `cc_cli.catalog` and `cc_cli.core`; not the other packages of its layer (emblem, credentials).
+"""

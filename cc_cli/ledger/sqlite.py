@@ -155,6 +155,15 @@ def _table_names(db: sqlite3.Connection) -> set[str]:
     return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+LEDGER_FILE = "ledger.sqlite3"
+
+
+def ledger_location(ledger_path: Path | None, out: Path) -> Path:
+    """The ledger a command uses: `--ledger` when given, else `ledger.sqlite3` in the awards folder (`--out`),
+    where `cc issue` keeps it beside the awards it records."""
+    return ledger_path or out / LEDGER_FILE
+
+
 def check_ledger_file(path: Path) -> None:
     """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
     if not path.is_file():

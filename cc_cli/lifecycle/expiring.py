@@ -57,7 +57,9 @@ class ExpiringSettings:
 
     @property
     def ledger_file(self) -> Path:
-        return self.ledger_path or self.out / "ledger.sqlite3"
+        from cc_cli.ledger.sqlite import ledger_location
+
+        return ledger_location(self.ledger_path, self.out)
 
 
 @dataclass(frozen=True, slots=True)
