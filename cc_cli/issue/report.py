@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cc_cli.core.problems import Problem
+from cc_cli.ledger.sqlite import UsesLedger
 
 Progress = Callable[[int, int | None], None]  # (awards just finished, new total or None)
 
 
 @dataclass(slots=True)
-class IssueSettings:
+class IssueSettings(UsesLedger):
     roster: Path
     catalog_root: Path
     out: Path
@@ -30,12 +31,6 @@ class IssueSettings:
     bake: frozenset[str] = frozenset()
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     workers: int = 0  # 0: one per core
-
-    @property
-    def ledger_file(self) -> Path:
-        from cc_cli.ledger.sqlite import ledger_location
-
-        return ledger_location(self.ledger_path, self.out)
 
 
 @dataclass(slots=True)

@@ -164,6 +164,19 @@ def ledger_location(ledger_path: Path | None, out: Path) -> Path:
     return ledger_path or out / LEDGER_FILE
 
 
+class UsesLedger:
+    """A mixin for the settings of a command that reads or writes the ledger (`ledger_path` from --ledger,
+    `out` from --out): `ledger_file` is where that ledger is, by the one rule of `ledger_location`."""
+
+    __slots__ = ()
+    ledger_path: Path | None
+    out: Path
+
+    @property
+    def ledger_file(self) -> Path:
+        return ledger_location(self.ledger_path, self.out)
+
+
 def check_ledger_file(path: Path) -> None:
     """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
     if not path.is_file():

@@ -29,7 +29,7 @@ from cc_cli.core.csvfile import safe_cell, write_csv
 from cc_cli.core.durations import add_to, parts
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.sqlite import AwardRow, open_ledger
+from cc_cli.ledger.sqlite import AwardRow, UsesLedger, open_ledger
 from cc_cli.validate.load import load_catalog_model
 
 CSV_HEADER = [
@@ -46,7 +46,7 @@ CSV_HEADER = [
 
 
 @dataclass(slots=True)
-class ExpiringSettings:
+class ExpiringSettings(UsesLedger):
     """What `cc expiring` was asked; `out` holds the ledger unless `ledger_path` says otherwise."""
 
     within: str
@@ -54,12 +54,6 @@ class ExpiringSettings:
     catalog_root: Path
     ledger_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def ledger_file(self) -> Path:
-        from cc_cli.ledger.sqlite import ledger_location
-
-        return ledger_location(self.ledger_path, self.out)
 
 
 @dataclass(frozen=True, slots=True)

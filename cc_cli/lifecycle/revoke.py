@@ -26,11 +26,11 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3, signing, status_list
 from cc_cli.credentials.keys import check_catalog_key
-from cc_cli.ledger.sqlite import Ledger
+from cc_cli.ledger.sqlite import Ledger, UsesLedger
 
 
 @dataclass(slots=True)
-class RevokeSettings:
+class RevokeSettings(UsesLedger):
     """What `cc revoke` was asked to do; `out` holds the ledger (by default) and receives `status/`."""
 
     ids: list[str]
@@ -42,12 +42,6 @@ class RevokeSettings:
     key_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     republish: bool = False  # revoke nothing; sign the lists afresh (a new validUntil)
-
-    @property
-    def ledger_file(self) -> Path:
-        from cc_cli.ledger.sqlite import ledger_location
-
-        return ledger_location(self.ledger_path, self.out)
 
 
 @dataclass(slots=True)

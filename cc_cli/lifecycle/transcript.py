@@ -26,14 +26,14 @@ from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.sqlite import AwardRow, open_ledger
+from cc_cli.ledger.sqlite import AwardRow, UsesLedger, open_ledger
 from cc_cli.validate.load import load_catalog_model
 
 EARNED = ("active", "expired")
 
 
 @dataclass(slots=True)
-class TranscriptSettings:
+class TranscriptSettings(UsesLedger):
     """Whose transcript, from which ledger and catalog, judged at which moment."""
 
     email: str
@@ -42,12 +42,6 @@ class TranscriptSettings:
     ledger_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     all_paths: bool = False  # also the paths the learner has not started
-
-    @property
-    def ledger_file(self) -> Path:
-        from cc_cli.ledger.sqlite import ledger_location
-
-        return ledger_location(self.ledger_path, self.out)
 
 
 @dataclass(slots=True)
