@@ -7,4 +7,4 @@ test:
 install:
 	bash scripts/dev.sh install
 lint: install
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && .venv/bin/lint-imports
