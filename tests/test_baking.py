@@ -211,3 +211,77 @@ def test_baking_into_legacy_svg_artwork_keeps_every_character(tmp_path: Path, ke
     assert json.loads(baking.unbake_svg(svg)) == json.loads(award.read_bytes())
     code, report = verify(award.with_suffix(".svg"), catalog=catalog)
     assert code == 0, report
+
+
+def utf16_artwork_catalog(tmp_path: Path) -> Path:
+    """The sample catalog with one legacy credential's artwork saved as UTF-16: valid (it parses and renders,
+    so the PNG bakes), but an SVG cc cannot bake into. A real, not a simulated, per-award failure."""
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    artwork = catalog / "assets/legacy/cognitive-practitioner.svg"
+    text = artwork.read_text(encoding="utf-8")
+    artwork.write_bytes(('<?xml version="1.0" encoding="UTF-16"?>\n' + text).encode("utf-16"))
+    return catalog
+
+
+def test_an_image_that_cannot_be_baked_costs_only_that_image(tmp_path: Path, key_file: Path) -> None:
+    catalog = utf16_artwork_catalog(tmp_path)
+    out = tmp_path / "awards"
+    roster = write_roster(
+        tmp_path / "r.csv",
+        [
+            ["jo@example.com", "Jo", "cognitive-practitioner", "2026-02-03", ""],
+            ["bo@example.com", "Bo", "cloud-essentials", "2026-02-03", ""],
+        ],
+    )
+    code, payload, output = issue(roster, out, key_file, "--bake", "svg,png", catalog=catalog)
+    assert code == 1, output  # problems found, not an internal error (2)
+    assert payload["summary"]["issued"] == 2
+    jo, bo = payload["rows"]
+    [problem] = payload["problems"]
+    assert (problem["code"], problem["path"], problem["line"]) == ("CC510", str(roster), 2)
+    assert jo["award_id"] in problem["message"] and "SVG image was not baked" in problem["message"]
+    assert "UTF-16" in problem["message"] and "--bake svg" in problem["message"]
+    jo_award, bo_award = out / jo["file"], out / bo["file"]
+    assert not jo_award.with_suffix(".svg").exists() and jo_award.with_suffix(".png").exists()
+    assert bo_award.with_suffix(".svg").exists() and bo_award.with_suffix(".png").exists()
+    images = [jo_award, jo_award.with_suffix(".png"), bo_award.with_suffix(".svg"), bo_award.with_suffix(".png")]
+    code, report = verify(*images, catalog=catalog)
+    assert code == 0 and report["summary"]["valid"] == 4, report
+    # Both awards are recorded: a re-run has nothing to finish, says again what is missing, and nothing else.
+    code, payload, output = issue(roster, out, key_file, "--bake", "svg,png", catalog=catalog)
+    assert code == 1 and payload["summary"]["skipped"] == 2 and payload["summary"]["recovered"] == 0, output
+    assert [p["code"] for p in payload["problems"]] == ["CC510"]
+    code, payload, output = issue(roster, out, key_file, "--bake", "png", catalog=catalog)
+    assert code == 0 and not payload["problems"], output
+
+
+def test_the_text_report_names_the_line_and_the_award(tmp_path: Path, key_file: Path) -> None:
+    catalog = utf16_artwork_catalog(tmp_path)
+    roster = write_roster(tmp_path / "r.csv", [["jo@example.com", "Jo", "cognitive-practitioner", "", ""]])
+    args = ["issue", str(roster), "--catalog", str(catalog), "--out", str(tmp_path / "o"), "--key", str(key_file)]
+    result = runner.invoke(app, [*args, "--bake", "svg", "--workers", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [line] = [text for text in result.stderr.splitlines() if "CC510" in text]
+    assert line.startswith(f"{roster}:2:0: error CC510 award urn:uuid:") and "UTF-16" in line
+
+
+def test_a_batch_an_old_run_left_pending_is_finished_and_baked(tmp_path: Path, key_file: Path) -> None:
+    """Before the fix, `]]>` aborted the batch with its chunk pending, and every later --bake svg run into the
+    folder died the same way finishing it. The next run must finish it."""
+    import sqlite3
+
+    out = tmp_path / "awards"
+    roster = write_roster(tmp_path / "r.csv", [["ana@example.com", HOSTILE_NAME, "cloud-essentials", "", ""]])
+    code, _, output = issue(roster, out, key_file)
+    assert code == 0, output
+    [award] = award_files(out)
+    award.unlink()
+    with sqlite3.connect(out / "ledger.sqlite3") as db:  # as the aborted run left it
+        db.execute("UPDATE awards SET state = 'pending', file_sha256 = NULL")
+    code, payload, output = issue(roster, out, key_file, "--bake", "svg")
+    assert code == 0 and payload["summary"]["recovered"] == 1, output
+    svg = award.with_suffix(".svg").read_bytes()
+    assert json.loads(baking.unbake_svg(svg)) == json.loads(award.read_bytes())
