@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cc_cli.catalog import model
+from cc_cli.core.problems import ERROR, Problem
 from cc_cli.issue.report import IssueReport, IssueSettings
 from cc_cli.ledger.sqlite import Ledger
 
 if TYPE_CHECKING:
     from cc_cli.issue.roster import Roster
+    from cc_cli.issue.writer import NotBaked
 
 
 def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:
@@ -23,7 +25,7 @@ def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSet
     import hashlib
     import json
 
-    from cc_cli.issue.writer import bake_award
+    from cc_cli.issue.writer import NotBaked, bake_award
 
     def missing_kinds(target: Path) -> list[str]:
         return [kind for kind in sorted(settings.bake) if not target.with_suffix(f".{kind}").exists()]
@@ -47,10 +49,26 @@ def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSet
         if signed is None:
             report.notes.append(f"line {outcome.line}: {target} is not the file the ledger recorded: not baked")
             continue
-        written += bake_award(signed, emblems.get(outcome.credential_id, {}), target, missing_kinds(target))
+        baked, failed = bake_award(signed, emblems.get(outcome.credential_id, {}), target, missing_kinds(target))
+        written += baked
+        report_not_baked(report, settings, [NotBaked(row.id, outcome.file, k, why) for k, why in failed.items()])
     if written:
         os.sync()  # as for new awards: on disk before the run reports success
     return written
+
+
+def report_not_baked(report: IssueReport, settings: IssueSettings, not_baked: list[NotBaked]) -> None:
+    """CC510 for each baked image that could not be made: the award is issued, the run exits 1, and the
+    message names the roster line (or the award file, for one an interrupted run left) and the reason."""
+    lines = {o.award_id: o.line for o in report.outcomes if o.award_id} if not_baked else {}
+    for item in not_baked:
+        line = lines.get(item.award_id)
+        where = str(settings.roster) if line is not None else str(settings.out / item.file)
+        message = (
+            f"award {item.award_id} is issued (its JSON {item.file} is written and recorded) but its "
+            f"{item.kind.upper()} image was not baked: {item.reason}; fix that and re-run with --bake {item.kind}"
+        )
+        report.problems.append(Problem(where, line or 0, 0, "CC510", ERROR, message))
 
 
 def emblems_for(catalog: model.Catalog, settings: IssueSettings, needed: set[str]) -> dict[str, dict[str, bytes]]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,10 +19,10 @@ from cc_cli.core.stamps import utc_stamp
 from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import check_valid_for
-from cc_cli.issue.outputs import bake_earlier, emblems_for, write_outputs
+from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
 from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
-from cc_cli.issue.writer import Task, sign_and_write, writer_pool
+from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, writer_pool
 from cc_cli.ledger.sqlite import AwardRow, Ledger
 
 
@@ -89,8 +91,9 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
                 progress(0, len(plan) + len(ledger.unwritten()))
-            report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress)
-            _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress)
+            not_baked = partial(report_not_baked, report, settings)  # images that failed: CC510, never an abort
+            report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress, not_baked)
+            _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress, not_baked)
         write_outputs(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
         ledger.finish_batch(batch_id, utc_stamp(datetime.now(UTC)), report.counts())
@@ -149,10 +152,11 @@ def _issue(
     settings: IssueSettings,
     report: IssueReport,
     progress: Progress | None,
+    not_baked: Callable[[list[NotBaked]], None],
 ) -> None:
     signed_at = utc_stamp(datetime.now(UTC))
     now = utc_stamp(settings.now)
-    in_flight: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
+    in_flight: deque[tuple[Future[Written], int]] = deque()
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
         task: Task = []
@@ -168,35 +172,48 @@ def _issue(
         if task:
             in_flight.append((pool.submit(sign_and_write, task), len(task)))
         while len(in_flight) > workers * 2:
-            _collect(in_flight.popleft(), ledger, progress)
+            _collect(in_flight.popleft(), ledger, progress, not_baked)
     while in_flight:
-        _collect(in_flight.popleft(), ledger, progress)
+        _collect(in_flight.popleft(), ledger, progress, not_baked)
 
 
-def _collect(item: tuple[Future[list[tuple[str, str]]], int], ledger: Ledger, progress: Progress | None) -> None:
+def _collect(
+    item: tuple[Future[Written], int],
+    ledger: Ledger,
+    progress: Progress | None,
+    not_baked: Callable[[list[NotBaked]], None],
+) -> None:
+    """Wait for one task; record its awards as issued and report the images it could not bake."""
     future, count = item
-    done = future.result()
+    written = future.result()
     os.sync()  # the files are durable before the ledger says they exist
-    ledger.mark_issued(done)
+    ledger.mark_issued(written.done)
+    not_baked(written.not_baked)
     if progress is not None:
         progress(count, None)
 
 
 def _finish_unwritten(
-    ledger: Ledger, catalog: model.Catalog, did: str, pool: Executor, workers: int, progress: Progress | None
+    ledger: Ledger,
+    catalog: model.Catalog,
+    did: str,
+    pool: Executor,
+    workers: int,
+    progress: Progress | None,
+    not_baked: Callable[[list[NotBaked]], None],
 ) -> int:
     """Write the files of awards that an interrupted run committed but did not finish."""
     rows = ledger.unwritten()
-    in_flight: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
+    in_flight: deque[tuple[Future[Written], int]] = deque()
     for start in range(0, len(rows), CHUNK):
         task: Task = [
             (row.id, row.file, document_for(row, catalog, did), row.signed_at) for row in rows[start : start + CHUNK]
         ]
         in_flight.append((pool.submit(sign_and_write, task), len(task)))
         while len(in_flight) > workers * 2:
-            _collect(in_flight.popleft(), ledger, progress)
+            _collect(in_flight.popleft(), ledger, progress, not_baked)
     while in_flight:
-        _collect(in_flight.popleft(), ledger, progress)
+        _collect(in_flight.popleft(), ledger, progress, not_baked)
     return len(rows)
 
 

@@ -3,7 +3,8 @@
 Each worker holds the issuer key (handed over once by the pool initializer, never written anywhere), the
 rendered emblems for baking, and its own `FastCanonicalizer` (which learns each award shape once).
 A task is a list of (award id, relative file, unsigned document, proof time); the result is the sha256 of each
-written JSON file, which the ledger records to mark the award issued.
+written JSON file, which the ledger records to mark the award issued, and the baked images that could not be
+made. A baked image is an extra copy: its failure is reported for that award and never stops the batch.
 """
 
 from __future__ import annotations
@@ -76,26 +77,57 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
-def bake_award(signed: dict[str, Any], emblem: dict[str, bytes], target: Path, formats: Iterable[str]) -> int:
+@dataclass(frozen=True, slots=True)
+class NotBaked:
+    """A baked image that could not be made; the award itself is written and recorded all the same."""
+
+    award_id: str
+    file: str  # the award's JSON, relative to OUT, as in the ledger
+    kind: str  # png | svg
+    reason: str
+
+
+@dataclass(slots=True)
+class Written:
+    """What a task wrote: [(award id, sha256 of its JSON)] for the ledger, and the images it could not bake."""
+
+    done: list[tuple[str, str]]
+    not_baked: list[NotBaked]
+
+
+def bake_award(
+    signed: dict[str, Any], emblem: dict[str, bytes], target: Path, formats: Iterable[str]
+) -> tuple[int, dict[str, str]]:
     """Write the award baked into its emblem beside `target` (OUT/<credential>/<uuid>.png|.svg), in each
-    of `formats` the emblem exists in; how many were written."""
+    of `formats` the emblem exists in: (how many were written, {format: why not} for those that failed).
+
+    Each format on its own, and any error caught: one image must never cost the award, nor the batch."""
     wanted = [kind for kind in sorted(formats) if kind in emblem]
     if not wanted:
-        return 0  # the common case: no --bake, and no serialising for nothing
+        return 0, {}  # the common case: no --bake, and no serialising for nothing
     text = json.dumps(signed, ensure_ascii=False)
-    written = 0
+    written, failed = 0, {}
     for kind in wanted:
-        baked = baking.bake_png(emblem[kind], text) if kind == "png" else baking.bake_svg(emblem[kind], text)
-        write_file(target.with_suffix(f".{kind}"), baked)
-        written += 1
-    return written
+        image = target.with_suffix(f".{kind}")
+        try:
+            baked = baking.bake_png(emblem[kind], text) if kind == "png" else baking.bake_svg(emblem[kind], text)
+            write_file(image, baked)
+        except baking.BakingError as exc:
+            failed[kind] = f"the {target.parent.name} emblem cannot carry it: {exc}"
+        except OSError as exc:
+            failed[kind] = f"cannot write {image}: {exc.strerror or exc}"
+        except Exception as exc:  # anything else is a bug: still reported for this award only
+            failed[kind] = f"unexpected {type(exc).__name__}: {exc}"
+        else:
+            written += 1
+    return written, failed
 
 
-def sign_and_write(task: Task) -> list[tuple[str, str]]:
-    """Sign each document, write its JSON (and baked images), return [(award id, sha256 of the JSON)]."""
+def sign_and_write(task: Task) -> Written:
+    """Sign each document, write its JSON (and baked images); the JSON hashes and the images not baked."""
     state = _state
     assert state is not None, "worker not initialised"
-    done = []
+    result = Written([], [])
     for award_id, relative, document, created in task:
         signed = signing.sign(document, state.key, state.verification_method, created, canon=state.canon)
         data = ob3.dumps(signed)
@@ -103,9 +135,10 @@ def sign_and_write(task: Task) -> list[tuple[str, str]]:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_file(target, data)
         emblem = state.emblems.get(relative.split("/", 1)[0], {})
-        bake_award(signed, emblem, target, state.bake)
-        done.append((award_id, hashlib.sha256(data).hexdigest()))
-    return done
+        _, failed = bake_award(signed, emblem, target, state.bake)
+        result.not_baked.extend(NotBaked(award_id, relative, kind, reason) for kind, reason in failed.items())
+        result.done.append((award_id, hashlib.sha256(data).hexdigest()))
+    return result
 
 
 class _Inline(Executor):
