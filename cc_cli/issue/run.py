@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
+from cc_cli.core.testhooks import pause_point
 from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import check_valid_for
@@ -81,6 +82,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 report.outcomes.append(Outcome(item.row.line, item.row.email, item.credential.id, item.action))
             return write_outputs(report, roster, settings, None)
         assert key is not None and did is not None
+        pause_point("planned")
         batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
         report.batch_id = batch_id
         workers = workers_for(settings.workers)
@@ -155,6 +157,7 @@ def _issue(
     in_flight: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
+        pause_point("inserted")  # committed as pending, not yet written
         task: Task = []
         for item, row in inserted:
             line, email, credential_id = item.row.line, item.row.email, item.credential.id
@@ -206,6 +209,8 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
     from cc_cli.credentials.status_list import write_status_lists
 
     used = ledger.status_indexes()
+    revoked = ledger.revoked_indexes()
+    pause_point("status-read")  # the ledger is read, the lists are not yet written
     if used:
         stamp = utc_stamp(datetime.now(UTC))
         write_status_lists(
@@ -214,6 +219,6 @@ def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: 
             key,
             stamp,
             used,
-            ledger.revoked_indexes(),
+            revoked,
             catalog.info.status_list_valid_for,
         )
