@@ -205,20 +205,18 @@ def _finish_unwritten(
 
 def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: IssueSettings) -> None:
     """Write the signed status lists the awards point at, so they resolve from the first run on (and
-    reflect awards that `replace` just revoked)."""
-    from cc_cli.credentials.status_list import write_status_lists
+    reflect awards that `replace` just revoked). The ledger is read under the lock `cc revoke` takes too:
+    a revocation made while this run works is in the lists it writes, or written after them."""
+    from cc_cli.credentials.status_list import publish_status_lists
 
-    used = ledger.status_indexes()
-    revoked = ledger.revoked_indexes()
-    pause_point("status-read")  # the ledger is read, the lists are not yet written
-    if used:
-        stamp = utc_stamp(datetime.now(UTC))
-        write_status_lists(
-            settings.out,
-            catalog.info.base_url or "",
-            key,
-            stamp,
-            used,
-            revoked,
-            catalog.info.status_list_valid_for,
-        )
+    if ledger.any_award() is None:
+        return  # no award points at a list yet (awards are never deleted, so this cannot go stale)
+
+    def facts() -> tuple[list[int], list[int]]:
+        found = ledger.status_facts()
+        pause_point("status-read")  # tests: the ledger is read, the lists are not yet written
+        return found
+
+    stamp = utc_stamp(datetime.now(UTC))
+    base_url = catalog.info.base_url or ""
+    publish_status_lists(settings.out, base_url, key, stamp, facts, catalog.info.status_list_valid_for)

@@ -363,6 +363,14 @@ class Ledger:
         """Every status-list index in use (revoked or not): the status lists must cover them all."""
         return [row[0] for row in self.db.execute("SELECT status_index FROM awards")]
 
+    def status_facts(self) -> tuple[list[int], list[int]]:
+        """(every status index in use, the revoked ones), read in one snapshot: what the lists must say."""
+        self.db.execute("BEGIN")  # deferred: a read transaction, so both reads see the same ledger
+        try:
+            return self.status_indexes(), self.revoked_indexes()
+        finally:
+            self.db.execute("COMMIT")
+
     def next_status_index(self) -> int:
         found = self.db.execute("SELECT MAX(status_index) FROM awards").fetchone()[0]
         return 0 if found is None else int(found) + 1
