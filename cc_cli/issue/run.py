@@ -83,15 +83,18 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
             return write_outputs(report, roster, settings, None)
         assert key is not None and did is not None
         pause_point("planned")
-        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
+        planned = {**report.counts(), "rows": len(report.outcomes) + len(plan)}  # if this run dies, its batch says so
+        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now), planned)
         report.batch_id = batch_id
         workers = workers_for(settings.workers)
         needed = {item.credential.id for item in plan}
         emblems = emblems_for(catalog, settings, needed) if settings.bake else {}
+        claimed = ledger.claim_unwritten(batch_id)  # only batches whose run is over: a live run keeps its work
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
-                progress(0, len(plan) + len(ledger.unwritten()))
-            report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress)
+                progress(0, len(plan) + len(claimed.rows))
+            report.recovered = _finish_unwritten(claimed.rows, ledger, catalog, did, pool, workers, progress)
+            ledger.close_claimed(claimed, batch_id, utc_stamp(datetime.now(UTC)))
             _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress)
         write_outputs(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
@@ -158,12 +161,12 @@ def _issue(
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
         pause_point("inserted")  # committed as pending, not yet written
+        winners = _winners([item for item, row in inserted if row is None], ledger)
         task: Task = []
         for item, row in inserted:
             line, email, credential_id = item.row.line, item.row.email, item.credential.id
             if row is None:
-                reason = "issued meanwhile by another cc issue run"
-                report.outcomes.append(Outcome(line, email, credential_id, "skip", reason=reason))
+                report.outcomes.append(_lost_outcome(item, winners.get(item.key)))
                 continue
             replaces = f"replaces {row.replaces}" if row.replaces else ""
             report.outcomes.append(Outcome(line, email, credential_id, item.action, row.id, row.file, replaces))
@@ -176,6 +179,29 @@ def _issue(
         _collect(in_flight.popleft(), ledger, progress)
 
 
+def _winners(lost: list[Planned], ledger: Ledger) -> dict[str, AwardRow]:
+    """Row key -> the award another run issued for each row this run lost: the award of that very row, else
+    the recipient's live award of that credential (which a deny or replace policy allows only one of)."""
+    if not lost:
+        return {}
+    found = ledger.by_row_keys([item.key for item in lost])
+    for item in lost:
+        if item.key not in found:
+            live = [r for r in ledger.live_awards(item.row.email.lower()) if r.credential_id == item.credential.id]
+            if live:
+                found[item.key] = live[-1]
+    return found
+
+
+def _lost_outcome(item: Planned, winner: AwardRow | None) -> Outcome:
+    """The manifest row of a row another run issued first: it maps to that run's award."""
+    line, email, credential_id = item.row.line, item.row.email, item.credential.id
+    if winner is None:  # the award that won was revoked since: no award stands for this row now
+        return Outcome(line, email, credential_id, "skip", reason="issued meanwhile by another cc issue run")
+    reason = f"issued meanwhile by another cc issue run as {winner.id}"
+    return Outcome(line, email, credential_id, "skip", winner.id, winner.file, reason)
+
+
 def _collect(item: tuple[Future[list[tuple[str, str]]], int], ledger: Ledger, progress: Progress | None) -> None:
     future, count = item
     done = future.result()
@@ -186,10 +212,15 @@ def _collect(item: tuple[Future[list[tuple[str, str]]], int], ledger: Ledger, pr
 
 
 def _finish_unwritten(
-    ledger: Ledger, catalog: model.Catalog, did: str, pool: Executor, workers: int, progress: Progress | None
+    rows: list[AwardRow],
+    ledger: Ledger,
+    catalog: model.Catalog,
+    did: str,
+    pool: Executor,
+    workers: int,
+    progress: Progress | None,
 ) -> int:
-    """Write the files of awards that an interrupted run committed but did not finish."""
-    rows = ledger.unwritten()
+    """Write the files of awards that a run now over (interrupted, killed) committed but did not finish."""
     in_flight: deque[tuple[Future[list[tuple[str, str]]], int]] = deque()
     for start in range(0, len(rows), CHUNK):
         task: Task = [
