@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,20 @@ def roster(tmp_path: Path) -> Path:
     return path
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left() -> Iterator[None]:
+    """A failed test must not leave a paused cc behind: end whatever it started."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
 class Run:
     """A `cc` subprocess, optionally told to pause at some points (in its own pause folder)."""
 
@@ -55,6 +69,7 @@ class Run:
         if pause_at:
             env.update(CC_TEST_PAUSE_AT=",".join(pause_at), CC_TEST_PAUSE_DIR=str(folder))
         self.process = subprocess.Popen([CC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        _STARTED.append(self.process)
 
     def wait_until(self, condition: Callable[[], bool], what: str) -> None:
         """Poll `condition` until it holds; fail at once if this run ended instead."""
