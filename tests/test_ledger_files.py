@@ -85,3 +85,23 @@ def test_a_forged_award_does_not_pass_through_the_ledger(tmp_path: Path) -> None
     assert status["reason"] == (f"signed by {forger.did}, but the ledger's award was issued by {issuer.did}: a forgery")
     genuine = runner.invoke(app, ["verify", str(out / row.file), "--at", AT, "--ledger", str(out / "ledger.sqlite3")])
     assert genuine.exit_code == 0, genuine.output
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_a_ledger_from_a_newer_cc_is_refused_and_untouched(tmp_path: Path, command: str) -> None:
+    from cc_cli.ledger.sqlite import SCHEMA_VERSION, Ledger
+
+    ledger = tmp_path / "newer.sqlite3"
+    Ledger(ledger).close()
+    with sqlite3.connect(ledger) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    db.close()
+    before = ledger.read_bytes()
+    key = tmp_path / "issuer.key"
+    keys.create_key(key)
+    out = tmp_path / "awards"
+    args = [*COMMANDS[command](ledger, key, out), "--ledger", str(ledger), "--catalog", str(SAMPLE_CATALOG)]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"has schema version {SCHEMA_VERSION + 1}" in result.stderr and "upgrade cc" in result.stderr
+    assert result.stderr.count("\n") == 1 and ledger.read_bytes() == before

@@ -3,17 +3,26 @@
 Each award carries a `BitstringStatusListEntry` with an index; list n covers indexes
 [n * 131072, (n + 1) * 131072). The bitstring is gzip-compressed, base64url-encoded without padding
 and multibase-prefixed with "u"; bit 0 is the most significant bit of the first byte.
+
+Every writer of OUT/status/ (`cc issue`, `cc revoke`, `cc revoke --republish`) publishes through
+`publish_status_lists`: under one file lock, OUT/status/.lock, it reads the ledger and writes the lists from
+what it read. A writer that read the ledger outside the lock could write last and undo a revocation made
+meanwhile. The ledger reads are handed in as a callable: this package does not import the ledger.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import gzip
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from cc_cli.core.atomic import write_bytes
+from cc_cli.core.testhooks import pause_point
 from cc_cli.credentials import ob3
 
 VC_CONTEXT = ob3.VC_CONTEXT
@@ -104,6 +113,70 @@ def write_status_lists(
         write_bytes(target, ob3.dumps(signed))
         written.append(target)
     return written
+
+
+LOCK_FILE = ".lock"  # in OUT/status/: held by whoever is reading the ledger for the lists and writing them
+
+# What the ledger says, read inside the lock: (every status index in use, the revoked ones).
+StatusFacts = Callable[[], tuple[list[int], list[int]]]
+
+
+def publish_status_lists(
+    out: Path,
+    base_url: str,
+    key: Any,
+    valid_from: str,
+    facts: StatusFacts,
+    valid_for: str | None = None,
+    *,
+    force: bool = True,
+) -> list[Path]:
+    """Under OUT/status/.lock, read `facts` and sign and write every list they call for (see the module
+    docstring); the files written. Without `force`, nothing is written when the published lists already
+    say what the ledger says (and have not run out)."""
+    folder = out / "status"
+    folder.mkdir(parents=True, exist_ok=True)
+    with status_lock(folder):
+        used, revoked = facts()
+        if not force and lists_current(folder, used, revoked, _did(key)):
+            return []
+        return write_status_lists(out, base_url, key, valid_from, used, revoked, valid_for)
+
+
+@contextlib.contextmanager
+def status_lock(folder: Path) -> Iterator[None]:
+    """Hold the lock of a status folder (waiting for another writer to finish with it)."""
+    with open(folder / LOCK_FILE, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pause_point("status-wait")  # tests: another writer holds the lock, this one now waits for it
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def lists_current(folder: Path, used: list[int], revoked: list[int], did: str) -> bool:
+    """Whether every published list already says what the ledger says, signed by `did`, and has not run out."""
+    size = ob3.STATUS_LIST_SIZE
+    by_list: dict[int, list[int]] = {index // size: [] for index in used}
+    for index in revoked:
+        by_list.setdefault(index // size, []).append(index % size)
+    for number, bits in by_list.items():
+        try:
+            published = json.loads((folder / f"{number}.json").read_bytes())
+            if published["issuer"] != did or published["credentialSubject"]["encodedList"] != encode_bits(bits):
+                return False
+            if "validUntil" in published and expired(published["validUntil"]):
+                return False  # a no-op run renews a list that ran out
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+    return True
+
+
+def _did(key: Any) -> str:
+    from cc_cli.credentials import signing
+
+    return signing.did_key(key.public_key())
 
 
 MIN_VALID_HOURS = 1  # a shorter window would expire lists before anyone could fetch them

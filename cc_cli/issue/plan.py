@@ -4,7 +4,8 @@ the ledger rows and award documents they turn into. No I/O but the ledger reads 
 Order of work (in `cc_cli.issue.run`), chosen so that a crash at any instant (even `kill -9`) loses nothing
 and doubles nothing:
 1. every row is checked before anything is issued (`cc_cli.issue.row_checks`);
-2. awards left unwritten by an earlier, interrupted run are finished first (`Ledger.unwritten`);
+2. awards left unwritten by an earlier run that is over (interrupted, killed) are finished first, and its
+   batch closed (`Ledger.claim_unwritten`: a run still alive holds its batch's lease and keeps its work);
 3. per chunk: the awards are committed to the ledger as `pending` (unique constraints decide, so two
    processes cannot both win a row), then signed and written atomically, then marked `issued`.
 """

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
+from cc_cli.core.testhooks import pause_point
 from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import check_valid_for
@@ -83,16 +84,20 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 report.outcomes.append(Outcome(item.row.line, item.row.email, item.credential.id, item.action))
             return write_outputs(report, roster, settings, None)
         assert key is not None and did is not None
-        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now))
+        pause_point("planned")
+        planned = {**report.counts(), "rows": len(report.outcomes) + len(plan)}  # if this run dies, its batch says so
+        batch_id = ledger.start_batch(str(settings.roster), roster.sha256, did, utc_stamp(settings.now), planned)
         report.batch_id = batch_id
         workers = workers_for(settings.workers)
         needed = {item.credential.id for item in plan}
         emblems = emblems_for(catalog, settings, needed) if settings.bake else {}
+        claimed = ledger.claim_unwritten(batch_id)  # only batches whose run is over: a live run keeps its work
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
-                progress(0, len(plan) + len(ledger.unwritten()))
+                progress(0, len(plan) + len(claimed.rows))
             not_baked = partial(report_not_baked, report, settings)  # images that failed: CC510, never an abort
-            report.recovered = _finish_unwritten(ledger, catalog, did, pool, workers, progress, not_baked)
+            report.recovered = _finish_unwritten(claimed.rows, ledger, catalog, did, pool, workers, progress, not_baked)
+            ledger.close_claimed(claimed, batch_id, utc_stamp(datetime.now(UTC)))
             _issue(plan, ledger, catalog, did, batch_id, pool, workers, settings, report, progress, not_baked)
         write_outputs(report, roster, settings, ledger)
         _publish_status(ledger, catalog, key, settings)
@@ -159,12 +164,13 @@ def _issue(
     in_flight: deque[tuple[Future[Written], int]] = deque()
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
+        pause_point("inserted")  # committed as pending, not yet written
+        winners = _winners([item for item, row in inserted if row is None], ledger)
         task: Task = []
         for item, row in inserted:
             line, email, credential_id = item.row.line, item.row.email, item.credential.id
             if row is None:
-                reason = "issued meanwhile by another cc issue run"
-                report.outcomes.append(Outcome(line, email, credential_id, "skip", reason=reason))
+                report.outcomes.append(_lost_outcome(item, winners.get(item.key)))
                 continue
             replaces = f"replaces {row.replaces}" if row.replaces else ""
             report.outcomes.append(Outcome(line, email, credential_id, item.action, row.id, row.file, replaces))
@@ -175,6 +181,29 @@ def _issue(
             _collect(in_flight.popleft(), ledger, progress, not_baked)
     while in_flight:
         _collect(in_flight.popleft(), ledger, progress, not_baked)
+
+
+def _winners(lost: list[Planned], ledger: Ledger) -> dict[str, AwardRow]:
+    """Row key -> the award another run issued for each row this run lost: the award of that very row, else
+    the recipient's live award of that credential (which a deny or replace policy allows only one of)."""
+    if not lost:
+        return {}
+    found = ledger.by_row_keys([item.key for item in lost])
+    for item in lost:
+        if item.key not in found:
+            live = [r for r in ledger.live_awards(item.row.email.lower()) if r.credential_id == item.credential.id]
+            if live:
+                found[item.key] = live[-1]
+    return found
+
+
+def _lost_outcome(item: Planned, winner: AwardRow | None) -> Outcome:
+    """The manifest row of a row another run issued first: it maps to that run's award."""
+    line, email, credential_id = item.row.line, item.row.email, item.credential.id
+    if winner is None:  # the award that won was revoked since: no award stands for this row now
+        return Outcome(line, email, credential_id, "skip", reason="issued meanwhile by another cc issue run")
+    reason = f"issued meanwhile by another cc issue run as {winner.id}"
+    return Outcome(line, email, credential_id, "skip", winner.id, winner.file, reason)
 
 
 def _collect(
@@ -194,6 +223,7 @@ def _collect(
 
 
 def _finish_unwritten(
+    rows: list[AwardRow],
     ledger: Ledger,
     catalog: model.Catalog,
     did: str,
@@ -202,8 +232,7 @@ def _finish_unwritten(
     progress: Progress | None,
     not_baked: Callable[[list[NotBaked]], None],
 ) -> int:
-    """Write the files of awards that an interrupted run committed but did not finish."""
-    rows = ledger.unwritten()
+    """Write the files of awards that a run now over (interrupted, killed) committed but did not finish."""
     in_flight: deque[tuple[Future[Written], int]] = deque()
     for start in range(0, len(rows), CHUNK):
         task: Task = [
@@ -219,18 +248,18 @@ def _finish_unwritten(
 
 def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: IssueSettings) -> None:
     """Write the signed status lists the awards point at, so they resolve from the first run on (and
-    reflect awards that `replace` just revoked)."""
-    from cc_cli.credentials.status_list import write_status_lists
+    reflect awards that `replace` just revoked). The ledger is read under the lock `cc revoke` takes too:
+    a revocation made while this run works is in the lists it writes, or written after them."""
+    from cc_cli.credentials.status_list import publish_status_lists
 
-    used = ledger.status_indexes()
-    if used:
-        stamp = utc_stamp(datetime.now(UTC))
-        write_status_lists(
-            settings.out,
-            catalog.info.base_url or "",
-            key,
-            stamp,
-            used,
-            ledger.revoked_indexes(),
-            catalog.info.status_list_valid_for,
-        )
+    if ledger.any_award() is None:
+        return  # no award points at a list yet (awards are never deleted, so this cannot go stale)
+
+    def facts() -> tuple[list[int], list[int]]:
+        found = ledger.status_facts()
+        pause_point("status-read")  # tests: the ledger is read, the lists are not yet written
+        return found
+
+    stamp = utc_stamp(datetime.now(UTC))
+    base_url = catalog.info.base_url or ""
+    publish_status_lists(settings.out, base_url, key, stamp, facts, catalog.info.status_list_valid_for)

@@ -8,9 +8,14 @@ Constraints, not code paths, make double issuing impossible, even for two `cc is
 - `status_index` is unique, so two awards never share a revocation bit.
 
 Awards are written in two steps for crash safety: the row is committed as `pending` first, then the file
-is written, then the row becomes `issued`. A run that finds `pending` rows (left by a crash, even
-`kill -9`) finishes them: the award document is rebuilt from the row (Ed25519 signatures are
-deterministic), so the file is exactly what it would have been.
+is written, then the row becomes `issued`. A run that finds unwritten rows of a batch whose run is over
+(crashed, even `kill -9`) finishes them and closes that batch: the award document is rebuilt from the row
+(Ed25519 signatures are deterministic), so the file is exactly what it would have been. A batch whose run
+is alive is left to it: each run holds the lease of its batch (`cc_cli.ledger.leases`), and only batches
+whose lease is free are taken over (`claim_unwritten`).
+
+An older ledger is upgraded in place, in one transaction, by the first `cc issue` that opens it
+(`MIGRATIONS`); every command reads it meanwhile. A newer one is refused.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
+from cc_cli.ledger.leases import Leases
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,7 +45,8 @@ CREATE TABLE IF NOT EXISTS batches (
     issued INTEGER NOT NULL DEFAULT 0,
     skipped INTEGER NOT NULL DEFAULT 0,
     rejected INTEGER NOT NULL DEFAULT 0,
-    replaced INTEGER NOT NULL DEFAULT 0
+    replaced INTEGER NOT NULL DEFAULT 0,
+    closed_by INTEGER REFERENCES batches(id)  -- the batch whose run completed this one, when its own died
 );
 CREATE TABLE IF NOT EXISTS awards (
     id TEXT PRIMARY KEY,                 -- urn:uuid:...
@@ -72,6 +79,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_live_award
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
 """
+
+# The statements that take a ledger of schema version N to N + 1 (run in one transaction, in order).
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE batches ADD COLUMN closed_by INTEGER REFERENCES batches(id)",),
+}
 
 
 @dataclass(slots=True)
@@ -145,10 +157,26 @@ def _version(db: sqlite3.Connection, tables: set[str]) -> str | None:
 
 
 def _require_version(version: str | None, what: str) -> None:
+    """UsageError unless `version` is one this cc reads: its own, or an older one it upgrades."""
     if version is None:
         raise UsageError(f"{what} is not a cc ledger (an SQLite database without cc's tables)")
-    if version != str(SCHEMA_VERSION):
-        raise UsageError(f"{what} has schema version {version}; this cc reads {SCHEMA_VERSION}")
+    if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
+        raise UsageError(
+            f"{what} has schema version {version}; this cc reads versions 1 to {SCHEMA_VERSION}: "
+            "a newer cc wrote it, so use that one (upgrade cc)"
+        )
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring the ledger to SCHEMA_VERSION (inside the caller's write transaction, so two runs cannot both
+    upgrade, and a failure leaves the ledger as it was)."""
+    version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+    if version >= SCHEMA_VERSION:
+        return
+    for step in range(version, SCHEMA_VERSION):
+        for statement in MIGRATIONS[step]:
+            db.execute(statement)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _table_names(db: sqlite3.Connection) -> set[str]:
@@ -197,15 +225,25 @@ def check_ledger_file(path: Path) -> None:
     _require_version(version, f"--ledger {path}")
 
 
+@dataclass(slots=True)
+class Claimed:
+    """Batches whose run died, now held by the run that claimed them, and their awards left unwritten."""
+
+    batches: list[int] = field(default_factory=list)
+    rows: list[AwardRow] = field(default_factory=list)
+
+
 class Ledger:
     """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
-        """Open the ledger at `path`; with `create`, make it (and its tables) if it is missing or empty.
+        """Open the ledger at `path`; with `create`, make it (and its tables) if it is missing or empty, and
+        upgrade a ledger of an older schema.
 
-        Refuses, with a UsageError, a file that is not a cc ledger (another SQLite database, a CSV, an
-        older schema): cc must never write its tables into someone else's database."""
+        Refuses, with a UsageError, a file that is not a cc ledger (another SQLite database, a CSV) or one of
+        a newer schema: cc must never write its tables into someone else's database."""
         self.path = path
+        self.leases = Leases(path)
         if not create and not path.is_file():
             raise UsageError(f"no ledger at {path} (give --ledger or --out)")
         if create:
@@ -253,8 +291,11 @@ class Ledger:
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            _upgrade(self.db)
 
     def close(self) -> None:
+        """Close the connection and give back every lease this ledger holds."""
+        self.leases.close()
         self.db.close()
 
     @contextlib.contextmanager
@@ -298,10 +339,6 @@ class Ledger:
         ):
             held.setdefault(email_lower, set()).add(credential_id)
         return held
-
-    def unwritten(self) -> list[AwardRow]:
-        """Awards whose file was never confirmed on disk: what a crashed run left to finish."""
-        return self._rows("WHERE file_sha256 IS NULL ORDER BY status_index")
 
     def recipient_awards(self, email_lower: str) -> list[AwardRow]:
         return self._rows("WHERE email_lower = ? ORDER BY issued_at, id", (email_lower,))
@@ -363,19 +400,104 @@ class Ledger:
         """Every status-list index in use (revoked or not): the status lists must cover them all."""
         return [row[0] for row in self.db.execute("SELECT status_index FROM awards")]
 
+    def status_facts(self) -> tuple[list[int], list[int]]:
+        """(every status index in use, the revoked ones), read in one snapshot: what the lists must say."""
+        self.db.execute("BEGIN")  # deferred: a read transaction, so both reads see the same ledger
+        try:
+            return self.status_indexes(), self.revoked_indexes()
+        finally:
+            self.db.execute("COMMIT")
+
     def next_status_index(self) -> int:
         found = self.db.execute("SELECT MAX(status_index) FROM awards").fetchone()[0]
         return 0 if found is None else int(found) + 1
 
     # Writes (call inside `transaction()`) --------------------------------------------------------
 
-    def start_batch(self, roster_path: str, roster_sha256: str, issuer_did: str, started_at: str) -> int:
+    def start_batch(
+        self,
+        roster_path: str,
+        roster_sha256: str,
+        issuer_did: str,
+        started_at: str,
+        planned: dict[str, int] | None = None,
+    ) -> int:
+        """Record a new batch (with the counts known before issuing: `planned` rows, rejected, skipped) and
+        hold its lease until `finish_batch` or `close`: while held, no other run takes over its awards."""
+        counts = planned or {}
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO batches (roster_path, roster_sha256, issuer_did, started_at) VALUES (?, ?, ?, ?)",
-                (roster_path, roster_sha256, issuer_did, started_at),
+                "INSERT INTO batches (roster_path, roster_sha256, issuer_did, started_at, rows_total, skipped, "
+                "rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    roster_path,
+                    roster_sha256,
+                    issuer_did,
+                    started_at,
+                    counts.get("rows", 0),
+                    counts.get("skipped", 0),
+                    counts.get("rejected", 0),
+                ),
             )
-        return int(cursor.lastrowid or 0)
+            batch_id = int(cursor.lastrowid or 0)
+            # Leased before the commit makes the batch visible: no run can see it unleased and take it over.
+            if not self.leases.take(batch_id):
+                raise UsageError(
+                    f"batch {batch_id} of the ledger {self.path} is held by another run; run cc issue again"
+                )
+        return batch_id
+
+    def claim_unwritten(self, batch_id: int) -> Claimed:
+        """Take over the batches whose run is over (their lease is free) but which are not closed, or left
+        awards unwritten: their leases are held for `batch_id` until `close_claimed`. Batches of live runs
+        are left alone, whatever they have pending."""
+        candidates = [
+            found
+            for (found,) in self.db.execute(
+                "SELECT id FROM batches WHERE id != ?1 AND finished_at IS NULL "
+                "UNION SELECT batch_id FROM awards WHERE file_sha256 IS NULL AND batch_id != ?1 ORDER BY 1",
+                (batch_id,),
+            )
+        ]
+        taken = [found for found in candidates if self.leases.take(found)]
+        if not taken:
+            return Claimed()
+        # Read again under the leases: a batch whose run finished (and let go) meanwhile is not ours to close.
+        marks = ",".join("?" * len(taken))
+        dead = [
+            found
+            for (found,) in self.db.execute(
+                f"SELECT id FROM batches WHERE id IN ({marks}) AND (finished_at IS NULL OR id IN "
+                f"(SELECT batch_id FROM awards WHERE file_sha256 IS NULL AND batch_id IN ({marks}))) ORDER BY id",
+                (*taken, *taken),
+            )
+        ]
+        for found in set(taken) - set(dead):
+            self.leases.release(found)
+        if not dead:
+            return Claimed()
+        rows = self._rows(
+            f"WHERE file_sha256 IS NULL AND batch_id IN ({','.join('?' * len(dead))}) ORDER BY status_index", dead
+        )
+        return Claimed(dead, rows)
+
+    def close_claimed(self, claimed: Claimed, by_batch: int, finished_at: str) -> None:
+        """Close the batches `claim_unwritten` took over, once their awards are written: `finished_at`,
+        `closed_by` and the counts their awards give (rows and rejects as recorded when they started)."""
+        if not claimed.batches:
+            return
+        with self.transaction() as db:
+            for batch_id in claimed.batches:
+                issued, replaced = db.execute(
+                    "SELECT COUNT(*), COUNT(replaces) FROM awards WHERE batch_id = ?", (batch_id,)
+                ).fetchone()
+                db.execute(
+                    "UPDATE batches SET finished_at = ?, closed_by = ?, issued = ?, replaced = ?, "
+                    "skipped = MAX(rows_total - rejected - ?, 0) WHERE id = ? AND finished_at IS NULL",
+                    (finished_at, by_batch, issued, replaced, issued, batch_id),
+                )
+        for batch_id in claimed.batches:
+            self.leases.release(batch_id)
 
     def finish_batch(self, batch_id: int, finished_at: str, counts: dict[str, int]) -> None:
         with self.transaction() as db:
@@ -392,6 +514,7 @@ class Ledger:
                     batch_id,
                 ),
             )
+        self.leases.release(batch_id)  # finished: there is nothing left to take over
 
     def insert_pending(self, db: sqlite3.Connection, row: AwardRow) -> None:
         marks = ", ".join("?" * len(COLUMNS))

@@ -5,16 +5,15 @@ unknown id and nothing is revoked, so a typo never leaves a half-done batch. Rev
 is revoked changes nothing and says so.
 
 Order of work: the key, the catalog's `base_url` and the issuer are checked first (a failure there must not
-leave the ledger ahead of the published lists); then one ledger transaction; then, under a file lock so two
-`cc revoke` runs cannot publish an older state last, every status list is rebuilt from the ledger and signed
-(`cc_cli.credentials.status_list.write_status_lists`). A no-op run still rewrites lists that do not match the ledger, which
+leave the ledger ahead of the published lists); then one ledger transaction; then, under the status folder's
+lock that `cc issue` takes too (so no run can publish an older state last), every status list is rebuilt from
+the ledger and signed (`cc_cli.credentials.status_list.publish_status_lists`). A no-op run still rewrites lists that do not match the ledger, which
 repairs a run interrupted between its commit and its lists.
 """
 
 from __future__ import annotations
 
 import csv
-import fcntl
 import importlib
 import json
 from dataclasses import dataclass, field
@@ -231,7 +230,7 @@ def _check_status_folder(folder: Path) -> None:
     """The lists are written to OUT/status/: find out now if that cannot happen, while nothing is revoked."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / ".lock", "a"):
+        with open(folder / status_list.LOCK_FILE, "a"):
             pass
     except OSError as exc:
         raise UsageError(
@@ -242,33 +241,5 @@ def _check_status_folder(folder: Path) -> None:
 def _publish(
     out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
 ) -> list[Path]:
-    folder = out / "status"
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # read the ledger and write the lists as one step
-        used = ledger.status_indexes()
-        revoked = ledger.revoked_indexes()
-        did = signing.did_key(key.public_key())
-        if not force and _current(folder, used, revoked, did):
-            return []
-        return status_list.write_status_lists(out, base_url, key, stamp, used, revoked, valid_for)
-
-
-def _current(folder: Path, used: list[int], revoked: list[int], did: str) -> bool:
-    """Whether every published list already says what the ledger says."""
-    size = ob3.STATUS_LIST_SIZE
-    by_list: dict[int, list[int]] = {index // size: [] for index in used}
-    for index in revoked:
-        by_list.setdefault(index // size, []).append(index % size)
-    for number, bits in by_list.items():
-        try:
-            published = json.loads((folder / f"{number}.json").read_bytes())
-            if published["issuer"] != did or published["credentialSubject"]["encodedList"] != status_list.encode_bits(
-                bits
-            ):
-                return False
-            if "validUntil" in published and status_list.expired(published["validUntil"]):
-                return False  # a no-op run renews a list that ran out
-        except (OSError, ValueError, KeyError, TypeError):
-            return False
-    return True
+    """Rebuild the lists from the ledger and sign them, under the status folder's lock (as `cc issue` does)."""
+    return status_list.publish_status_lists(out, base_url, key, stamp, ledger.status_facts, valid_for, force=force)
