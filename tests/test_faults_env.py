@@ -12,9 +12,12 @@ leaves no temporary file behind. The faults are real, made without mounting anyt
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import shutil
-from collections.abc import Callable
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,17 @@ def temporaries(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*.tmp"))
 
 
+def test_a_full_disk_under_the_ledger_names_the_ledger(catalog: Path, key: Path, tmp_path: Path) -> None:
+    out = tmp_path / "awards"
+    # 96 KB: enough to create the ledger and start the batch, not for the WAL of 60 awards.
+    ran = issue(catalog, key, roster(tmp_path / "r.csv", 60), out, preexec=file_size_limit(96_000))
+    assert_environment_error(ran, f"cannot write the ledger {out}/ledger.sqlite3", "Free some space")
+    assert temporaries(out) == []
+    rerun = issue(catalog, key, tmp_path / "r.csv", out)
+    assert rerun.returncode == 0, rerun.output
+    assert len(list(out.glob("base-foundational/*.json"))) == 60
+
+
 def test_a_full_disk_under_an_award_file_names_that_file(catalog: Path, key: Path, tmp_path: Path) -> None:
     # A long description makes the award JSON far larger than anything the ledger writes for two rows.
     credential = catalog / "credentials/base-foundational.yaml"
@@ -94,6 +108,119 @@ def test_a_full_disk_under_an_atomic_write_names_the_file_and_leaves_no_temporar
     )
     assert_environment_error(ran, f"{target}: the file is over the file-size limit")
     assert list(target.parent.iterdir()) == []
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A real full disk: a tmpfs of `size` mounted at `folder`, where mounting is permitted (root outside
+    an unprivileged container); skipped elsewhere, where the file-size limit tests above stand in."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def test_a_really_full_disk_names_the_file_that_did_not_fit(catalog: Path, key: Path, tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "160k") as disk:
+        out = disk / "awards"
+        ran = issue(catalog, key, roster(tmp_path / "r.csv", 60), out)
+        assert_environment_error(ran, str(out), "the disk is full: free some space and run again")
+        assert temporaries(disk) == []
+
+
+@contextlib.contextmanager
+def immutable(folder: Path) -> Iterator[None]:
+    """`folder` read-only even for root (chattr +i), or the test is skipped where chattr cannot do it."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i is not supported here: {made.stderr.decode().strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_read_only_output_folder_names_the_ledger(catalog: Path, key: Path, tmp_path: Path) -> None:
+    out = tmp_path / "awards"
+    out.mkdir()
+    with immutable(out):
+        ran = issue(catalog, key, roster(tmp_path / "r.csv", 1), out)
+    assert_environment_error(ran, f"cannot open or write the ledger {out}/ledger.sqlite3", "must be writable")
+    assert list(out.iterdir()) == []
+
+
+def issued_ledger(catalog: Path, key: Path, tmp_path: Path, rows: int = 1) -> Path:
+    out = tmp_path / "awards"
+    first = issue(catalog, key, roster(tmp_path / "first.csv", rows), out)
+    assert first.returncode == 0, first.output
+    return out
+
+
+@contextlib.contextmanager
+def write_lock(ledger: Path) -> Iterator[None]:
+    """Hold the ledger's write lock, as a long `cc issue` in another terminal would."""
+    db = sqlite3.connect(ledger, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+
+
+SHORT_WAIT = {"CC_LEDGER_LOCK_TIMEOUT": "0.5"}
+
+
+def test_a_ledger_locked_past_the_wait_names_it_when_issuing(catalog: Path, key: Path, tmp_path: Path) -> None:
+    out = issued_ledger(catalog, key, tmp_path)
+    with write_lock(out / "ledger.sqlite3"):
+        ran = issue(catalog, key, roster(tmp_path / "more.csv", 1, "base-intermediate"), out, env=SHORT_WAIT)
+    assert_environment_error(ran, f"the ledger {out}/ledger.sqlite3 is locked", "0.5 s", "CC_LEDGER_LOCK_TIMEOUT")
+    assert ran.seconds < 15
+
+
+def test_a_ledger_locked_past_the_wait_names_it_when_revoking(catalog: Path, key: Path, tmp_path: Path) -> None:
+    out = issued_ledger(catalog, key, tmp_path)
+    award = next(out.glob("base-foundational/*.json")).stem
+    with write_lock(out / "ledger.sqlite3"):
+        ran = run_cc(
+            "revoke", award, "--reason", "test", "--out", str(out), "--key", str(key), "--catalog", str(catalog),
+            env=SHORT_WAIT,
+        )  # fmt: skip
+    assert_environment_error(ran, f"the ledger {out}/ledger.sqlite3 is locked")
+    assert ran.seconds < 15
+
+
+def test_a_bad_lock_wait_setting_is_a_usage_error(catalog: Path, key: Path, tmp_path: Path) -> None:
+    ran = issue(
+        catalog, key, roster(tmp_path / "r.csv", 1), tmp_path / "awards", env={"CC_LEDGER_LOCK_TIMEOUT": "soon"}
+    )
+    assert_environment_error(ran, "CC_LEDGER_LOCK_TIMEOUT='soon'")
+
+
+def damage(ledger: Path) -> None:
+    """Garbage over the middle third of the file: pages of the awards table and its indexes."""
+    size = ledger.stat().st_size
+    with ledger.open("r+b") as stream:
+        stream.seek(size // 3)
+        stream.write(b"\xa5\x5a" * (size // 6))
+
+
+@pytest.mark.parametrize("command", ["issue", "transcript"])
+def test_a_damaged_ledger_is_named_not_a_bug(catalog: Path, key: Path, tmp_path: Path, command: str) -> None:
+    out = issued_ledger(catalog, key, tmp_path, rows=40)
+    damage(out / "ledger.sqlite3")
+    if command == "issue":
+        ran = issue(catalog, key, tmp_path / "first.csv", out)
+    else:
+        ran = run_cc("transcript", "learner7@example.org", "--out", str(out), "--catalog", str(catalog))
+    assert_environment_error(ran, f"the ledger {out}/ledger.sqlite3 is damaged", "restore it from a backup")
 
 
 def test_render_sheet_into_a_folder_that_does_not_exist_yet(catalog: Path, tmp_path: Path) -> None:
