@@ -101,7 +101,9 @@ def test_a_broken_symlink_is_reported_not_skipped(base_catalog: Path) -> None:
     assert [(p["code"], p["path"], p["line"]) for p in problems] == [
         ("CC001", f"{base_catalog}/credentials/moved.yaml", 1)
     ]
-    assert problems[0]["message"] == f"a link to {base_catalog}/elsewhere.yaml, which does not exist: fix or remove it"
+    assert problems[0]["message"] == (
+        f"file is a link to {base_catalog}/elsewhere.yaml, which does not exist: fix or remove it"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -125,3 +127,129 @@ def test_every_field_with_wrong_types_never_crashes(base_catalog: Path) -> None:
     assert exit_code == 1, output
     codes = {p["code"] for p in problems}
     assert "CC103" in codes, codes
+
+
+# Catalog files that are not what they seem (issue 12, point 8). Run in a child process with a deadline and
+# its memory measured: on the code before the fix, /dev/zero filled the memory and a FIFO hung for ever.
+SECRET = "Hunter2-Do-Not-Print-8812"
+PEAK_MB = 300
+
+
+def _special(base_catalog: Path, kind: str) -> Path:
+    """A file of `kind` for a catalog file to be or to link to: outside the catalog unless it says inside."""
+    outside = base_catalog.parent
+    if kind == "dev-zero":
+        return Path("/dev/zero")
+    if kind == "secret":
+        target = outside / "private.yaml"
+        target.write_text(f"id: {SECRET}\ntitle: {SECRET}\nclassification: {SECRET}\n", encoding="utf-8")
+        return target
+    folder = base_catalog / "assets" if kind == "fifo-inside" else outside
+    folder.mkdir(exist_ok=True)
+    os.mkfifo(folder / "pipe")
+    return folder / "pipe"
+
+
+def _validate_json(base_catalog: Path) -> tuple[int | None, list[dict[str, object]], str]:
+    from tests.run_cc import run_cc
+
+    ran = run_cc("validate", "--catalog", str(base_catalog), "--format", "json")
+    assert ran.returncode is not None, f"cc validate hung: killed after {ran.seconds:.0f} s"
+    assert ran.peak_mb < PEAK_MB, f"cc validate used {ran.peak_mb:.0f} MB"
+    problems = json.loads(ran.stdout)["problems"] if ran.stdout.startswith("{") else []
+    return ran.returncode, problems, ran.output
+
+
+LINKS = {
+    "dev-zero": "is a link to /dev/zero, outside the catalog folder",
+    "fifo-outside": "outside the catalog folder",
+    "fifo-inside": "is a FIFO (named pipe), not a regular file",
+    "secret": "outside the catalog folder",
+}
+
+
+@pytest.mark.parametrize("kind", list(LINKS))
+def test_a_credential_file_linking_out_or_to_a_special_file_is_refused_unread(base_catalog: Path, kind: str) -> None:
+    (base_catalog / "credentials/x.yaml").symlink_to(_special(base_catalog, kind))
+    code, problems, output = _validate_json(base_catalog)
+    assert code == 1, output
+    assert "Traceback" not in output and SECRET not in output
+    mine = [(p["code"], p["line"], p["column"]) for p in problems if p["path"] == f"{base_catalog}/credentials/x.yaml"]
+    assert mine == [("CC001", 1, 1)], problems
+    assert LINKS[kind] in output
+
+
+def test_a_fifo_in_the_credentials_folder_is_reported_not_skipped(base_catalog: Path) -> None:
+    os.mkfifo(base_catalog / "credentials/x.yaml")
+    code, problems, output = _validate_json(base_catalog)
+    assert code == 1, output
+    assert [(p["code"], p["path"]) for p in problems] == [("CC001", f"{base_catalog}/credentials/x.yaml")]
+    assert "is a FIFO (named pipe), not a regular file" in output
+
+
+def test_a_link_inside_the_catalog_to_a_catalog_file_is_read(base_catalog: Path) -> None:
+    """Allowed on purpose: what it reads is in the catalog, under review like the rest."""
+    (base_catalog / "shared").mkdir()
+    (base_catalog / "credentials/base-foundational.yaml").rename(base_catalog / "shared/base-foundational.yaml")
+    (base_catalog / "credentials/base-foundational.yaml").symlink_to("../shared/base-foundational.yaml")
+    code, problems, output = _validate_json(base_catalog)
+    assert (code, problems) == (0, []), output
+
+
+LEGACY = """id: old-badge
+title: Old Badge
+classification: skill
+type: foundational
+legacy: true
+description: Earned before the framework.
+skills: [Alpha, Beta, Gamma]
+criteria:
+  - kind: course
+    description: Complete the course.
+emblem:
+  artwork: assets/old.png
+"""
+
+
+@pytest.mark.parametrize("kind", ["fifo-inside", "dev-zero"])
+def test_legacy_artwork_that_is_a_fifo_or_a_device_is_cc402(base_catalog: Path, kind: str) -> None:
+    (base_catalog / "credentials/old-badge.yaml").write_text(LEGACY, encoding="utf-8")
+    (base_catalog / "assets").mkdir()
+    (base_catalog / "assets/old.png").symlink_to(_special(base_catalog, kind))
+    code, problems, output = _validate_json(base_catalog)
+    assert code == 1, output
+    mine = [(p["code"], p["line"]) for p in problems if p["path"] == f"{base_catalog}/credentials/old-badge.yaml"]
+    assert mine == [("CC402", 12)], problems
+    assert "Traceback" not in output
+    assert ("FIFO" if kind == "fifo-inside" else "outside the catalog") in output
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo-inside", "fifo-itself"])
+def test_an_issuer_logo_that_is_not_a_regular_file_fails_cc_render_quickly(
+    base_catalog: Path, tmp_path: Path, kind: str
+) -> None:
+    from tests.run_cc import run_cc
+
+    info = base_catalog / "catalog.yaml"
+    info.write_text(
+        info.read_text().replace(
+            "  url: https://example.org\n", "  url: https://example.org\n  logo: assets/logo.png\n"
+        )
+    )
+    (base_catalog / "assets").mkdir()
+    logo = base_catalog / "assets/logo.png"
+    if kind == "fifo-itself":
+        os.mkfifo(logo)
+    else:
+        logo.symlink_to(_special(base_catalog, kind))
+    ran = run_cc("render", "--catalog", str(base_catalog), "--out", str(tmp_path / "emblems"))
+    assert ran.returncode is not None, f"cc render hung: killed after {ran.seconds:.0f} s"
+    assert ran.peak_mb < PEAK_MB, f"cc render used {ran.peak_mb:.0f} MB"
+    assert ran.returncode == 1, ran.output
+    assert "Traceback" not in ran.output
+    why = (
+        "is a link to /dev/zero, outside the catalog folder"
+        if kind == "dev-zero"
+        else "is a FIFO (named pipe), not a regular file"
+    )
+    assert f"cc: error: catalog.yaml: issuer logo 'assets/logo.png' {why}" in ran.stderr

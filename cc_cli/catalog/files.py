@@ -1,8 +1,17 @@
-"""The catalog folder's layout: which files make a catalog, and which file owns an id."""
+"""The catalog folder's layout: which files make a catalog, which file owns an id, and how to read one.
+
+Every file cc reads out of a catalog (its YAML files, the artwork they name) goes through `read_inside`:
+a catalog is reviewed in pull requests, so cc reads only regular files that are really inside the folder.
+A link that leaves the catalog would read something no reviewer saw (and echo it in messages); a FIFO
+would hang `cc validate`, a device such as /dev/zero would fill the memory. A link from one place in the
+catalog to a regular file elsewhere in the catalog is allowed: what it reads is under review too. (A hard
+link cannot be told from the file itself; making one needs write access to both places anyway.)
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 CATALOG_FILE = "catalog.yaml"
@@ -11,18 +20,18 @@ PATHS_DIR = "paths"
 
 
 def catalog_files(root: Path) -> list[str]:
-    """catalog.yaml, then credentials/*.yaml and paths/*.yaml, as sorted catalog-relative paths."""
+    """catalog.yaml, then credentials/*.yaml and paths/*.yaml, as sorted catalog-relative paths.
+
+    Every entry but hidden ones is listed, whatever it is (a broken link, a FIFO, a device), so that
+    validation reports it instead of skipping it; folders end in "/"."""
     found = [CATALOG_FILE]
     for folder in (CREDENTIALS_DIR, PATHS_DIR):
         try:
             with os.scandir(root / folder) as entries:
                 names = sorted(
-                    entry.name + ("/" if entry.is_dir() else "")
-                    for entry in entries
-                    # a broken symlink is listed too, so that validation reports it instead of skipping it
-                    if not entry.name.startswith(".") and (entry.is_file() or entry.is_dir() or entry.is_symlink())
+                    entry.name + ("/" if entry.is_dir() else "") for entry in entries if not entry.name.startswith(".")
                 )
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
         found.extend(f"{folder}/{name}" for name in names)
     return found
@@ -31,3 +40,86 @@ def catalog_files(root: Path) -> list[str]:
 def owns(source: str, item_id: str) -> bool:
     """Whether the file at `source` is named after `item_id` (and so is its rightful owner)."""
     return source.rsplit("/", 1)[-1] == f"{item_id}.yaml"
+
+
+class CatalogFileError(Exception):
+    """A catalog file cc will not or cannot read. `reason` completes a sentence whose subject is the file
+    ("is a FIFO (named pipe), not a regular file: ...", "not found"); `missing`: nothing is there at all."""
+
+    def __init__(self, reason: str, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+# What each kind of non-regular file is called in a message.
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+# O_NONBLOCK: a FIFO swapped in after the checks opens at once instead of waiting for a writer.
+# O_NOFOLLOW: the path opened is already resolved, so a link swapped in since is refused (ELOOP).
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_inside(root: Path, relative: str, limit: int) -> bytes:
+    """The bytes of the regular file at `relative` (catalog-relative) inside the catalog `root`.
+
+    Raises CatalogFileError, before reading anything, for a path or link that leaves the catalog and for
+    anything but a regular file; reads at most `limit` bytes (a larger file is refused), so memory and
+    time stay bounded whatever the file is."""
+    base = Path(os.path.realpath(root))
+    path = Path(os.path.normpath(base / relative))
+    if not path.is_relative_to(base):
+        raise CatalogFileError("is outside the catalog folder")
+    real = Path(os.path.realpath(path))
+    if not real.is_relative_to(base):
+        raise CatalogFileError(f"is a link to {real}, outside the catalog folder: copy the file into the catalog")
+    try:
+        _require_regular(os.stat(real), limit)
+        handle = os.open(real, _OPEN_FLAGS)
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            reason = f"is a link to {os.readlink(path)}, which does not exist: fix or remove it"
+            raise CatalogFileError(reason) from None
+        raise CatalogFileError("not found", missing=True) from None
+    except OSError as exc:
+        raise CatalogFileError(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        _require_regular(os.fstat(handle), limit)  # the file opened is the one checked, not one swapped in
+        return _read_at_most(handle, limit)
+    except OSError as exc:
+        raise CatalogFileError(f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(handle)
+
+
+def _require_regular(info: os.stat_result, limit: int) -> None:
+    """CatalogFileError unless `info` is a regular file of at most `limit` bytes."""
+    for test, kind in _KINDS:
+        if test(info.st_mode):
+            raise CatalogFileError(f"is {kind}, not a regular file: put the file itself there")
+    if not stat.S_ISREG(info.st_mode):
+        raise CatalogFileError("is not a regular file: put the file itself there")
+    if info.st_size > limit:
+        raise CatalogFileError(_too_large(info.st_size, limit))
+
+
+def _read_at_most(handle: int, limit: int) -> bytes:
+    """Read to the end, refusing a file that grows past `limit` while it is read."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise CatalogFileError(_too_large(size, limit))
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"is {size:,} bytes, over the {limit:,}-byte limit: make it smaller"

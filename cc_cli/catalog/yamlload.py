@@ -78,7 +78,7 @@ def decode(raw: bytes) -> str:
     """UTF-8 (a BOM is tolerated) or YamlProblem CC001 naming the line and byte of the first bad byte."""
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem(
-            "CC001", 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; split or trim it"
+            "CC001", 1, 1, f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit: make it smaller"
         )
     for bom, name in ((b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"), (b"\x00\x00\xfe\xff", "UTF-32")):
         if raw.startswith(bom):

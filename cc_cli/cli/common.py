@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from cc_cli.core.oserrors import environment_message
 from cc_cli.core.problems import ExitCode, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,13 +46,8 @@ def handle_errors(func: F) -> F:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(1) from None
-        except FileExistsError as exc:  # mkdir where a file is
-            raise fail(f"{exc.filename} is a file, but cc needs a folder there: choose another path") from None
-        except NotADirectoryError as exc:  # a file used as a folder along the path
-            raise fail(f"{exc.filename}: a folder on this path is a file: choose another path") from None
-        except OSError as exc:
-            where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
-            raise fail(f"{exc.strerror or exc}{where}") from None
+        except OSError as exc:  # a full disk, a read-only folder, a file where a folder should be...
+            raise fail(environment_message(exc)) from None
         except (typer.Exit, typer.Abort, SystemExit, typer.TyperException):
             raise  # click prints a BadParameter with the usage line and exits 2
         except Exception as exc:

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from cc_cli.core.oserrors import named
 from cc_cli.core.problems import UsageError
 
 # Files no output of cc may replace: losing the issuer key or the ledger cannot be undone.
@@ -67,20 +68,31 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     if path.is_dir():
         raise UsageError(f"{path} is a folder, not a file: give a file name")
     refuse_precious(path)
+    replace_file(path, data, mode)
+
+
+def replace_file(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+    """Put `data` at `path` through a temporary file and a rename, so no reader ever sees half of it.
+
+    On any failure (a full disk, a file-size limit) the temporary file is removed and the OSError names
+    `path`. `durable` fsyncs before the rename; a caller that syncs many files at once passes False."""
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:  # name the user's file, not our temporary one
-        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+    except OSError as exc:
+        raise named(exc, path) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise named(exc, path) from None
         raise
 
 

@@ -3,7 +3,7 @@
 The tool never draws a company logo; it only places artwork the catalog owner supplies. Files are checked
 before anything is written so that a missing or broken file is a one-line error for that credential, never
 a half-drawn emblem: PNGs are walked chunk by chunk with their CRCs, SVGs must parse as XML with an <svg>
-root. Paths must stay inside the catalog folder.
+root. Paths must stay inside the catalog folder, and name regular files (see `read_inside`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
+from cc_cli.catalog.files import CatalogFileError, read_inside
 from cc_cli.emblem.spec import EmblemError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -91,26 +92,19 @@ def _active_content(data: bytes, root: ElementTree.Element) -> str | None:
 
 
 def read_artwork(root: Path, relative: str, what: str = "legacy artwork") -> tuple[str, bytes]:
-    """Read and check catalog-relative artwork: ("png" | "svg", bytes)."""
-    base = root.resolve()
-    path = (base / relative).resolve()
-    if not path.is_relative_to(base):
-        raise ArtworkError(f"{what} {relative!r} is outside the catalog folder")
+    """Read and check catalog-relative artwork: ("png" | "svg", bytes).
+
+    Read like every catalog file (`read_inside`): only a regular file inside the catalog, at most
+    MAX_ARTWORK_BYTES of it; a link out of the catalog, a FIFO or a device is refused unread."""
     try:
-        if path.stat().st_size > MAX_ARTWORK_BYTES:
-            raise ArtworkError(f"{what} {relative!r} is larger than {MAX_ARTWORK_BYTES // 1_000_000} MB")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArtworkError(f"{what} {relative!r} not found") from None
-    except IsADirectoryError:
-        raise ArtworkError(f"{what} {relative!r} is a folder, not a file") from None
-    except OSError as exc:
-        raise ArtworkError(f"{what} {relative!r} cannot be read: {exc.strerror or exc}") from None
+        data = read_inside(root, relative, MAX_ARTWORK_BYTES)
+    except CatalogFileError as exc:
+        raise ArtworkError(f"{what} {relative!r} {exc.reason}") from None
     try:
         if data.startswith(PNG_SIGNATURE):
             png_size(data)
             return "png", data
-        if path.suffix.lower() == ".svg" or b"<svg" in data[:4096]:
+        if relative.lower().endswith(".svg") or b"<svg" in data[:4096]:
             check_svg(data)
             return "svg", data
     except ArtworkError as exc:

@@ -108,9 +108,10 @@ def sheet_png(catalog: Catalog) -> bytes:
 
 
 def write_sheet(catalog: Catalog, path: Path) -> None:
-    """Write the contact sheet PNG to `path` atomically."""
+    """Write the contact sheet PNG to `path` atomically, making its folder if need be (as `--out` is)."""
     png = sheet_png(catalog)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         atomic.write_bytes(path, png)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cc_cli.core.atomic import replace_file
 from cc_cli.credentials import baking, ob3, signing
 
 Task = list[tuple[str, str, dict[str, Any], str]]  # award id, relative file, unsigned document, proof time
@@ -65,16 +64,7 @@ def _canonicalizer() -> Callable[[Any], str]:
 def write_file(path: Path, data: bytes) -> None:
     """Atomic replace without fsync: the batch calls `os.sync()` once per chunk before the ledger
     records the files as written (an fsync per file would cost more than signing)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    replace_file(path, data, durable=False)  # a full disk names `path` and leaves no temporary file
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
+from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
+from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
 
 SCHEMA_VERSION = 2
@@ -120,15 +122,12 @@ class AwardRow:
 COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
 
 
-LOCK_TIMEOUT = 60.0  # seconds a run waits for another run's write lock before giving up
-
-
 def _retry_while_locked(action: Callable[[], None]) -> None:
     """Run `action`, retrying while another process holds the lock.
 
     SQLite's busy timeout does not cover switching a brand-new file to WAL: two `cc issue` runs that
     create the same ledger at once would otherwise see "database is locked" straight away."""
-    deadline = time.monotonic() + LOCK_TIMEOUT
+    deadline = time.monotonic() + lock_timeout()
     delay = 0.01
     while True:
         try:
@@ -233,6 +232,11 @@ class Claimed:
     rows: list[AwardRow] = field(default_factory=list)
 
 
+def _open_problem(exc: sqlite3.Error, path: Path) -> UsageError:
+    return ledger_error(exc, path) or UsageError(f"cannot open the ledger {path}: {exc}")
+
+
+@maps_errors
 class Ledger:
     """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
 
@@ -250,7 +254,10 @@ class Ledger:
             path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we open transactions ourselves, so we choose IMMEDIATE (take the write
         # lock up front) and two processes never deadlock upgrading a read lock.
-        self.db = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)
+        try:
+            self.db = sqlite3.connect(path, timeout=lock_timeout(), isolation_level=None)
+        except sqlite3.Error as exc:  # a folder cc cannot write in
+            raise _open_problem(exc, path) from None
         try:
             # Decide before changing anything (not even the journal mode): a refused file stays byte-identical.
             tables = self._tables()
@@ -262,12 +269,9 @@ class Ledger:
                 _retry_while_locked(self._set_up)  # CREATE ... IF NOT EXISTS: changes nothing in a ledger
             else:
                 self.db.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.OperationalError as exc:  # locked past the timeout, read-only folder...
+        except sqlite3.DatabaseError as exc:  # locked past the timeout, read-only folder, not a database...
             self.db.close()
-            raise UsageError(f"cannot open the ledger {path}: {exc}") from None
-        except sqlite3.DatabaseError as exc:  # "file is not a database"
-            self.db.close()
-            raise UsageError(f"{path} is not a cc ledger ({exc})") from None
+            raise _open_problem(exc, path) from None
         except BaseException:
             self.db.close()
             raise
@@ -588,10 +592,12 @@ class Standing:
     issuer_did: str
 
 
+@maps_errors
 class LedgerReader:
     """A read-only look at a ledger file: verifying never writes to (or creates) a ledger."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
     def standing(self, award_id: object) -> Standing | None:

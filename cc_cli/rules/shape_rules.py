@@ -24,9 +24,13 @@ def file_unreadable(*_: Any) -> Iterator[Hit]:
     """A catalog is text that people review in pull requests; a file `cc` cannot read as UTF-8 text would
     be silently missing from the programme.
 
-    Passing: a UTF-8 text file (a BOM is tolerated).
+    Only regular files inside the catalog folder are read: a link that leaves the catalog would read what
+    no reviewer sees, a FIFO would hang `cc`, a device such as /dev/zero would fill the memory. A link to
+    another file inside the catalog is read like that file.
+
+    Passing: a UTF-8 text file (a BOM is tolerated); a link to a file elsewhere in the catalog.
     Failing: a file saved as Latin-1 or UTF-16, a binary file, a file over 1 MB, a file without read
-    permission.
+    permission, a broken link, a link to a file outside the catalog, a FIFO or device.
     """
     return iter(())
 

@@ -13,8 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import fields, model
-from cc_cli.catalog.files import CATALOG_FILE, CREDENTIALS_DIR, PATHS_DIR, catalog_files, owns
-from cc_cli.catalog.yamlload import Document, YamlProblem, load_yaml, parse_date
+from cc_cli.catalog.files import (
+    CATALOG_FILE,
+    CREDENTIALS_DIR,
+    PATHS_DIR,
+    CatalogFileError,
+    catalog_files,
+    owns,
+    read_inside,
+)
+from cc_cli.catalog.yamlload import MAX_FILE_BYTES, Document, YamlProblem, load_yaml, parse_date
 from cc_cli.core.problems import Hit, UsageError
 from cc_cli.validate.shape import ShapeChecker
 
@@ -52,16 +60,16 @@ def locate(hit: Hit, document: Document) -> tuple[int, int]:
 
 
 def read_document(root: Path, relative: str) -> Document:
-    """Read and parse one file, raising YamlProblem (CC001-CC003) for anything unreadable."""
+    """Read and parse one file, raising YamlProblem (CC001-CC003) for anything unreadable.
+
+    Reading goes through `read_inside`: a link out of the catalog, a FIFO or a device is refused before
+    it is read, and no more than MAX_FILE_BYTES is ever read."""
     try:
-        raw = (root / relative).read_bytes()
-    except FileNotFoundError:
-        if (root / relative).is_symlink():
-            target = os.readlink(root / relative)
-            raise YamlProblem("CC001", 1, 1, f"a link to {target}, which does not exist: fix or remove it") from None
-        raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
-    except OSError as exc:
-        raise YamlProblem("CC001", 1, 1, f"cannot read the file: {exc.strerror or exc}") from None
+        raw = read_inside(root, relative, MAX_FILE_BYTES)
+    except CatalogFileError as exc:
+        if exc.missing:
+            raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
+        raise YamlProblem("CC001", 1, 1, f"file {exc.reason}") from None
     return load_yaml(raw, relative)
 
 
