@@ -17,25 +17,13 @@ from datetime import UTC, date, datetime, time, tzinfo
 
 from cc_cli.catalog import model
 from cc_cli.catalog.formats import URL
+from cc_cli.catalog.roster_format import DEFAULT_LIMIT, LIMITS, MULTILINE, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Problem
 from cc_cli.core.text import suggest
-from cc_cli.issue.roster import Roster, RosterRow
 
-LIMITS = {
-    "email": 320,
-    "name": 200,
-    "credential": 200,
-    "issued_on": 40,
-    "expires_on": 40,
-    "evidence_url": 2048,
-    "evidence_narrative": 2000,
-    "external_id": 200,
-}
-REQUIRED_CELLS = ("email", "name", "credential")
 # C0 and C1 controls (tab and line breaks included), line/paragraph separators, and the bidirectional
 # embedding/override/isolate controls that make text display differently from what it says (Trojan Source).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-MULTILINE = frozenset({"evidence_narrative"})  # Markdown, where line breaks (LF) are meaningful
 THOUGHT_LEADER_EVIDENCE = ("evidence_url", "evidence_narrative")
 YEARS = range(1900, 3000)  # a date outside is a typo or a "never" placeholder such as 9999-12-31
 
@@ -238,11 +226,11 @@ def _check_cells(row: RosterRow, roster: Roster, found: _Findings) -> None:
             f'{roster.dialect_name} must be in double quotes, e.g. "Doe, Jane"'
         )
         found.add("CC509", extra + 1, message)
-    for name in REQUIRED_CELLS:
+    for name in REQUIRED:
         if not row.cells.get(name):
             found.add("CC509", name, f"empty {name}: fill it in")
     for name, value in row.cells.items():
-        limit = LIMITS.get(name, 2000)
+        limit = LIMITS.get(name, DEFAULT_LIMIT)
         if len(value) > limit:
             found.add("CC509", name, f"{name} is {len(value)} characters, over the {limit} allowed; shorten it")
         bad = _CONTROL.search(value.replace("\n", "") if name in MULTILINE else value)
