@@ -87,17 +87,12 @@ def locate(hit: Hit, row: RosterRow) -> tuple[int, int]:
     return row.line, row.columns.get(str(column), 1)
 
 
-def _issuable(credential: model.Credential | None, email: str) -> bool:
-    """Whether a row's prerequisites and evidence are worth checking: an active credential and an email."""
-    return credential is not None and credential.status == "active" and bool(email)
-
-
 @rule("CC501", ERROR, "roster unreadable: encoding, quoting, a missing or repeated column, no rows", "roster")
 def roster_unreadable(*_: Any) -> Iterator[Hit]:
-    """A roster is read whole before anything is issued: a file that is not text in the expected encoding, a
-    quote left open, a required column missing or two columns claiming one field would make which cell is whose
-    email a guess, and a wrong guess sends awards to the wrong people. Nothing is issued from such a file. The
-    reader (`cc_cli.issue.roster`) reports it at the line and column where reading stopped.
+    """A roster is read whole before anything is issued. When the file is not text in the expected encoding, a
+    quote is left open, a required column is missing or two columns claim one field, which cell holds whose
+    email is a guess, and a wrong guess sends awards to the wrong people: nothing is issued from such a file.
+    The reader (`cc_cli.issue.roster`) reports it at the line and column where reading stopped.
 
     Passing:
         email,name,credential
@@ -333,8 +328,8 @@ def missing_prerequisite(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
         ana@example.com,Ana Silva,cloud-essentials
     """
     credential, email = ctx.credential(row), row.cells.get("email", "")
-    if credential is None or not _issuable(credential, email):
-        return
+    if credential is None or credential.status != "active" or not email:
+        return  # CC503, CC504 or CC509 says what to fix first
     needed = [*credential.requires, *(credential.components if credential.classification == "certificate" else ())]
     if not needed:
         return
@@ -374,8 +369,8 @@ def thought_leader_evidence(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]
         ana@example.com,Ana Silva,enterprise-design-thinking-coach,
     """
     credential = ctx.credential(row)
-    if credential is None or not _issuable(credential, row.cells.get("email", "")):
-        return
+    if credential is None or credential.status != "active" or not row.cells.get("email"):
+        return  # CC503, CC504 or CC509 says what to fix first
     if credential.type == "thought-leader" and not any(row.cells.get(c) for c in THOUGHT_LEADER_EVIDENCE):
         column = next((c for c in THOUGHT_LEADER_EVIDENCE if c in row.columns), "credential")
         yield Hit(ctx.source, (column,), "Thought Leader awards need evidence: fill evidence_url or evidence_narrative")
