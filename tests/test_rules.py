@@ -1,4 +1,5 @@
-"""Data-driven rule tests: tests/rules/CCxxx.yaml holds passing and failing catalog snippets per code.
+"""Data-driven rule tests: tests/rules/CCxxx.yaml holds passing and failing catalog snippets per code (the
+roster rules' files, CC5xx, hold rosters instead: tests/test_roster_rules.py runs those).
 
 Each case adds (or replaces, or with null deletes) files in a copy of tests/rules/base/, a small catalog
 that validates clean. A passing case must leave the catalog with no problem at all; a failing case must
@@ -22,6 +23,7 @@ from cc_cli.validate.engine import all_rules, validate_catalog
 from tests.conftest import write_files
 
 CASE_DIR = Path(__file__).resolve().parent / "rules"
+ROSTER_CODES = {rule.code for rule in all_rules() if rule.scope == "roster"}  # cases: tests/test_roster_rules.py
 runner = CliRunner()
 
 
@@ -29,6 +31,8 @@ def _cases() -> list[Any]:
     params = []
     for case_file in sorted(CASE_DIR.glob("CC*.yaml")):
         code = case_file.stem
+        if code in ROSTER_CODES:
+            continue
         data = yaml.safe_load(case_file.read_text(encoding="utf-8"))
         for outcome in ("pass", "fail"):
             for index, case in enumerate(data.get(outcome) or []):

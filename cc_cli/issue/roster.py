@@ -5,7 +5,8 @@ Reading: UTF-8 with or without BOM (UTF-16 with a BOM too, as Excel's "Unicode t
 header), RFC 4180 quoting (a quoted cell may hold delimiters, doubled quotes and line breaks), CRLF or LF.
 Every record keeps the physical line it starts on, so problems name the line a person sees in an editor.
 Headers match case-insensitively with spaces, `-` and `_` alike, plus common aliases. A file that cannot be
-read as a roster raises RosterError carrying a CC501 problem: nothing can be issued from it.
+read as a roster raises RosterError carrying a CC501 problem: nothing can be issued from it. The columns and
+the `Roster` it returns are the roster format's (`cc_cli.catalog.roster_format`).
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ import difflib
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cc_cli.catalog.roster_format import DELIMITERS, OPTIONAL, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Problem, UsageError
 
 if TYPE_CHECKING:
     from _csv import Reader
 
-REQUIRED = ("email", "name", "credential")
-OPTIONAL = ("issued_on", "expires_on", "evidence_url", "evidence_narrative", "external_id")
 # Normalized aliases, most specific first: when two columns claim one field, the canonical name wins, then
 # the alias listed first ('Recipient Email' beats a 'Recipient' column that may hold names).
 ALIASES = {
@@ -40,7 +39,6 @@ ALIASES = {
 }
 FIRST_NAMES = ("first_name", "given_name", "firstname")
 LAST_NAMES = ("last_name", "family_name", "surname", "lastname")
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MAX_BYTES = 200_000_000
 # Leading/trailing characters no one means to type: Unicode whitespace (str.strip) plus invisible ones that
 # copy-paste from web pages and chat brings along.
@@ -60,29 +58,6 @@ def clean(value: str) -> str:
     """A cell as the checks see it: stripped of whitespace and invisible characters, line breaks as LF."""
     value = value.strip().strip(_INVISIBLE).strip()
     return value.replace("\r\n", "\n") if "\r" in value else value
-
-
-@dataclass(slots=True)
-class RosterRow:
-    line: int  # physical line the record starts on (the header is line 1)
-    cells: dict[str, str]  # canonical column -> value, cleaned
-    original: list[str]  # the record as read, for the rejects CSV
-    columns: dict[str, int] = field(default_factory=dict)  # canonical column -> 1-based column (shared)
-
-
-@dataclass(slots=True)
-class Roster:
-    path: Path
-    delimiter: str
-    header: list[str]
-    rows: list[RosterRow]
-    problems: list[Problem]
-    sha256: str
-
-    @property
-    def dialect_name(self) -> str:
-        """'comma', 'semicolon' or 'tab', for messages and the dry-run summary."""
-        return DELIMITERS.get(self.delimiter, repr(self.delimiter))
 
 
 class RosterError(UsageError):

@@ -14,7 +14,9 @@ from typing import Any
 
 from cc_cli.core.problems import ERROR, WARNING, Hit
 
-SCOPES = ("file", "credential", "path", "catalog")
+# What a rule is called with. `cc validate` runs the first four on the catalog; "roster" rules (CC5xx) check
+# the rows of a roster at `cc issue`.
+SCOPES = ("file", "credential", "path", "catalog", "roster")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ RULES: dict[str, Rule] = {}
 
 def rule(code: str, severity: str, summary: str, scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `check` as rule `code`. Scope says what it is called with: one file's data, one credential,
-    one path, or the whole catalog."""
+    one path, the whole catalog, or one roster row."""
     if severity not in (ERROR, WARNING) or scope not in SCOPES:
         raise ValueError(f"bad rule declaration {code}")
 

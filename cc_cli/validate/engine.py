@@ -79,6 +79,8 @@ def _draws_from(source: str, wanted: set[str]) -> bool:
 
 
 def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
+    """The hits of the credential, path and catalog rules ("file" rules run as the loader reads each file;
+    "roster" rules check roster rows at `cc issue`, never a catalog)."""
     catalog = load.catalog
     ctx = Context(catalog, catalog.root)
     ids = load.ids
@@ -94,7 +96,12 @@ def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
 
 
 def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str, Hit]]]:
-    """`rules:` in catalog.yaml: {code: off|warning|error}; unknown codes and words are problems."""
+    """`rules:` in catalog.yaml: {code: off|warning|error}; unknown codes and words are problems.
+
+    Only the rules `cc validate` runs can be named: a roster rule (CC5xx) is, to `rules:`, an unknown rule
+    (CC102), as it was before roster rules joined the registry; a row that fails one cannot be issued, so its
+    severity is not the catalog's to change."""
+    known = {code: found for code, found in RULES.items() if found.scope != "roster"}
     document = load.document(CATALOG_FILE)
     raw = document.data.get("rules") if document else None
     overrides: dict[str, str] = {}
@@ -106,12 +113,12 @@ def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str
         if code in UNREADABLE:
             message = f"{code} cannot be changed: a file cc cannot read would silently drop out of the catalog"
             hits.append(("CC103", Hit(CATALOG_FILE, ("rules", code), message)))
-        elif code not in RULES:
+        elif code not in known:
             hits.append(
                 (
                     "CC102",
                     Hit(
-                        CATALOG_FILE, ("rules", code), f"unknown rule '{code}'{suggest(str(code), RULES)}", on_key=True
+                        CATALOG_FILE, ("rules", code), f"unknown rule '{code}'{suggest(str(code), known)}", on_key=True
                     ),
                 )
             )
@@ -145,6 +152,13 @@ def to_problems(hits: Iterable[tuple[str, Hit]], load: LoadResult, overrides: di
 
 def all_rules() -> list[Rule]:
     """Every rule, sorted by code; importing the rule modules registers them."""
-    from cc_cli.rules import catalog_rules, credential_rules, emblem_rules, path_rules, shape_rules  # noqa: F401
+    from cc_cli.rules import (  # noqa: F401
+        catalog_rules,
+        credential_rules,
+        emblem_rules,
+        path_rules,
+        roster_rules,
+        shape_rules,
+    )
 
     return [RULES[code] for code in sorted(RULES)]
