@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cc_cli.catalog.roster import Roster, RosterError, read_roster, roster_sha256
 from cc_cli.core.csvfile import safe_cell, write_csv
 from cc_cli.core.problems import Problem, UsageError
-from cc_cli.issue.roster import Roster, RosterError, read_roster, roster_sha256
 from cc_cli.issue.row_checks import CheckResult, check_rows
 from cc_cli.rules.roster_rules import email_problem
 from cc_cli.validate.load import load_catalog

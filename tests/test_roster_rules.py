@@ -24,9 +24,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from cc_cli.catalog.roster import RosterError, read_roster
 from cc_cli.cli.app import app
 from cc_cli.core.problems import ERROR, Problem
-from cc_cli.issue.roster import RosterError, read_roster
 from cc_cli.issue.row_checks import ROW_ORDER, check_rows
 from cc_cli.rules import registry
 from cc_cli.rules.registry import Rule

@@ -2,7 +2,7 @@
 
 A roster is the CSV a programme issues from, one award per row, naming the catalog's credentials. How a file
 becomes a `Roster` (encodings, dialect sniffing, header aliases, CC501) is the reader's business
-(`cc_cli.issue.roster`); what a row must hold is the roster rules' (CC502-CC509, `cc_cli.rules.roster_rules`).
+(`cc_cli.catalog.roster`); what a row must hold is the roster rules' (CC502-CC509, `cc_cli.rules.roster_rules`).
 Both work on the values declared here, as the catalog's shape checks and schema work on `fields.py`.
 """
 

@@ -13,7 +13,7 @@ from cc_cli.issue.report import IssueReport, IssueSettings
 from cc_cli.ledger.sqlite import Ledger
 
 if TYPE_CHECKING:
-    from cc_cli.issue.roster import Roster
+    from cc_cli.catalog.roster import Roster
     from cc_cli.issue.writer import NotBaked
 
 

@@ -4,7 +4,7 @@ The checks are the roster rules of the registry (`cc_cli.rules.roster_rules`, `c
 this module runs them on each row in turn and turns their hits into Problems that carry the roster's line and
 the 1-based column of the offending cell, and say what to fix. Rows are checked in order so that
 prerequisites earned on earlier lines of the same roster count (CC507). CC501 (a roster that cannot be read)
-is the reader's (`cc_cli.issue.roster`). Every datetime that leaves this module is timezone-aware: a date alone
+is the reader's (`cc_cli.catalog.roster`). Every datetime that leaves this module is timezone-aware: a date alone
 is 00:00 in `tz`, a naive datetime is read in `tz`, an explicit offset is kept.
 """
 

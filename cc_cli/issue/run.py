@@ -31,7 +31,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     """Check the whole roster, then (unless dry-run or strict with rejects) issue what it asks for."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from cc_cli.issue.roster import RosterError, read_roster
+    from cc_cli.catalog.roster import RosterError, read_roster
     from cc_cli.issue.row_checks import check_rows
     from cc_cli.validate.engine import require_valid
 

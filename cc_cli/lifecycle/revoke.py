@@ -13,8 +13,6 @@ repairs a run interrupted between its commit and its lists.
 
 from __future__ import annotations
 
-import csv
-import importlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,13 +145,10 @@ def _republish(settings: RevokeSettings) -> RevokeReport:
 
 
 def _roster_ids(settings: RevokeSettings, ledger: Ledger, report: RevokeReport) -> list[str]:
-    """The awards of a roster's rows: each row's (email, credential) awards, through `cc_cli.issue.roster` when
-    it is available, else the award ids in the issue manifest OUT/<roster>.manifest.csv."""
+    """The awards of a roster's rows: each row's (email, credential) awards in the ledger."""
+    from cc_cli.catalog.roster import read_roster
+
     assert settings.roster is not None
-    try:
-        read_roster = importlib.import_module("cc_cli.issue.roster").read_roster
-    except (ImportError, AttributeError):
-        return _manifest_ids(settings, report)
     if not settings.roster.is_file():
         what = "is not a file" if settings.roster.exists() else "no such roster"
         raise UsageError(f"{settings.roster}: {what}")
@@ -165,21 +160,6 @@ def _roster_ids(settings: RevokeSettings, ledger: Ledger, report: RevokeReport) 
         if not held:
             report.unmatched.append(f"line {row.line}: {email} has no {credential or '(no credential)'} award")
         ids.extend(live or [r.id for r in held])
-    return ids
-
-
-def _manifest_ids(settings: RevokeSettings, report: RevokeReport) -> list[str]:
-    assert settings.roster is not None
-    manifest = settings.out / f"{settings.roster.stem}.manifest.csv"
-    if not manifest.is_file():
-        raise UsageError(f"no issue manifest {manifest} for the roster {settings.roster} (give --out)")
-    ids: list[str] = []
-    with manifest.open(encoding="utf-8-sig", newline="") as stream:
-        for row in csv.DictReader(stream):
-            if row.get("award_id"):
-                ids.append(normalize_id(row["award_id"]))
-            else:
-                report.unmatched.append(f"line {row.get('line')}: {row.get('action')}, no award ({row.get('reason')})")
     return ids
 
 

@@ -92,7 +92,7 @@ def roster_unreadable(*_: Any) -> Iterator[Hit]:
     """A roster is read whole before anything is issued. When the file is not text in the expected encoding, a
     quote is left open, a required column is missing or two columns claim one field, which cell holds whose
     email is a guess, and a wrong guess sends awards to the wrong people: nothing is issued from such a file.
-    The reader (`cc_cli.issue.roster`) reports it at the line and column where reading stopped.
+    The reader (`cc_cli.catalog.roster`) reports it at the line and column where reading stopped.
 
     Passing:
         email,name,credential
