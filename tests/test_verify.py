@@ -26,6 +26,7 @@ from cc_cli.ledger.sqlite import AwardRow, Ledger
 from cc_cli.validate.load import load_catalog
 from cc_cli.verify import checks
 from cc_cli.verify import schema as fastschema
+from cc_cli.verify.report import VerifyOptions
 from tests.conftest import SAMPLE_CATALOG
 
 runner = CliRunner()
@@ -469,7 +470,7 @@ def test_many_files_go_through_the_process_pool_in_order(
     for n, name in enumerate(names):
         paths.append(tmp_path / f"{n:03d}-{world.files[name].name}")
         shutil.copy(world.files[name], paths[-1])
-    options = checks.VerifyOptions(at=parse_moment(AT), workers=2)
+    options = VerifyOptions(at=parse_moment(AT), workers=2)
     reports = list(checks.verify_files(paths, options))
     assert [r.file for r in reports] == [str(p) for p in paths]
     assert [r.valid for r in reports] == [name in ("good", "baked-svg") for name in names]

@@ -80,7 +80,8 @@ def verify(
     from cc_cli.catalog.formats import DID_KEY
     from cc_cli.core.durations import parse_moment
     from cc_cli.core.problems import UsageError
-    from cc_cli.verify.checks import VerifyOptions, catalog_issuer, expand_paths, verify_files
+    from cc_cli.verify.checks import catalog_issuer, expand_paths, verify_files
+    from cc_cli.verify.report import VerifyOptions
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -181,7 +182,7 @@ def _print_table(reports: list[Any]) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from cc_cli.verify.checks import CHECKS
+    from cc_cli.verify.report import CHECKS
 
     styles = {"ok": "green", "fail": "bold red", "skip": "dim"}
     table = Table("file", "verdict", *CHECKS, "details", title="cc verify")

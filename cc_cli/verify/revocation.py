@@ -10,7 +10,7 @@ from cc_cli.credentials import signing
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
-    from cc_cli.verify.checks import VerifyOptions
+    from cc_cli.verify.report import VerifyOptions
 
 
 def issuer_id(document: dict[str, Any]) -> Any:
