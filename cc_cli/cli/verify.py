@@ -80,7 +80,8 @@ def verify(
     from cc_cli.catalog.formats import DID_KEY
     from cc_cli.core.durations import parse_moment
     from cc_cli.core.problems import UsageError
-    from cc_cli.verify.checks import catalog_issuer, expand_paths, verify_files
+    from cc_cli.verify.checks import catalog_issuer, verify_files
+    from cc_cli.verify.read import expand_paths
     from cc_cli.verify.report import VerifyOptions
 
     if output_format not in FORMATS:
