@@ -80,9 +80,10 @@ def verify(
     from cc_cli.catalog.formats import DID_KEY
     from cc_cli.core.durations import parse_moment
     from cc_cli.core.problems import UsageError
-    from cc_cli.verify.checks import catalog_issuer, verify_files
+    from cc_cli.verify.checks import catalog_issuer
     from cc_cli.verify.read import expand_paths
     from cc_cli.verify.report import VerifyOptions
+    from cc_cli.verify.run import verify_files
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")

@@ -1,26 +1,20 @@
-"""`cc verify` core: check award files and baked emblems, each check reported on its own.
+"""The checks of `cc verify`, each reported on its own, for one award file or baked emblem at a time.
 
 Checks: ``proof`` (eddsa-rdfc-2022 by the issuer's did:key, offline), ``schema`` (the bundled 1EdTech
 AchievementCredential JSON Schema), ``subject`` (an ``id`` or ``identifier``), ``dates`` (validFrom <= at <
 validUntil), ``status`` (revocation, from a signed status list file or the ledger) and ``recipient`` (with an
-email: the salted hash). A file is valid when no check fails; a skipped check (no status source, no email)
-does not fail it. The core never prints: it yields `FileReport`s in input order.
-
-Speed (100,000 files on 2 cores): files are verified in a forked process pool in chunks; each process keeps
-one `FastCanonicalizer` (awards of one issuer share a shape), one compiled schema validator, and every
-status list it has checked. The first file is verified before forking so the workers inherit warm caches.
+email: the salted hash); a CLR transcript adds ``awards``, the awards inside it. A file is valid when no check
+fails; a skipped check (no status source, no email) does not fail it. A `Worker` holds one process's caches
+(see verify/run.py for why they matter).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cc_cli.core.problems import UsageError
-from cc_cli.core.workers import workers_for
 from cc_cli.credentials import signing
 from cc_cli.credentials.ob3 import identity_hash
 from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_credential
@@ -30,7 +24,6 @@ from cc_cli.verify.schema import schema_check
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 MAX_EMBEDDED = 500  # awards in one CLR; a hostile 10,000-award CLR would take minutes to canonicalise
-POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
 
 def catalog_issuer(root: Path, *, required: bool) -> str | None:
@@ -58,7 +51,7 @@ def catalog_issuer(root: Path, *, required: bool) -> str | None:
 # --- checking ------------------------------------------------------------------------------------
 
 
-class _Worker:
+class Worker:
     """Per-process caches: canonicalizer templates, the schema validator, status sources."""
 
     def __init__(self, options: VerifyOptions) -> None:
@@ -262,61 +255,3 @@ def _date(document: dict[str, Any], name: str) -> tuple[datetime | None, str | N
 def _one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-# --- running -------------------------------------------------------------------------------------
-
-_worker: _Worker | None = None
-
-
-def _get_worker(options: VerifyOptions) -> _Worker:
-    global _worker
-    if _worker is None or _worker.options != options:
-        _worker = _Worker(options)
-    return _worker
-
-
-_inherited: list[Any] = []
-
-
-def _after_fork() -> None:
-    """Pool initializer: keep the warm caches, but not SQLite connections (never used across a fork)."""
-    if _worker is not None:
-        _inherited.append(_worker.sources.dbs)  # kept referenced: closing them here could disturb the parent
-        _worker.sources.dbs = {}
-
-
-def _chunk(paths: list[str], options: VerifyOptions) -> list[FileReport]:
-    worker = _get_worker(options)
-    return [worker.file(Path(p)) for p in paths]
-
-
-def verify_files(paths: Sequence[Path], options: VerifyOptions) -> Iterator[FileReport]:
-    """Verify every file (see the module docstring); reports come back in input order, as they finish."""
-    global _worker
-    if not paths:
-        return
-    _worker = worker = _Worker(options)  # fresh caches: lists and ledgers may have changed since a last run
-    try:
-        yield worker.file(paths[0])  # warms this process's caches, which forked workers inherit
-        yield from _verify_rest([str(p) for p in paths[1:]], options, worker)
-    finally:
-        for db in worker.sources.dbs.values():
-            db.close()
-
-
-def _verify_rest(rest: list[str], options: VerifyOptions, worker: _Worker) -> Iterator[FileReport]:
-    workers = workers_for(options.workers)
-    if workers <= 1 or len(rest) < POOL_FROM:
-        for path in rest:
-            yield worker.file(Path(path))
-        return
-    size = max(50, min(500, len(rest) // (workers * 8)))
-    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_after_fork) as pool:
-        for reports in pool.map(_chunk, chunks, [options] * len(chunks)):
-            yield from reports
