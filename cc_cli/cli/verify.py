@@ -77,18 +77,16 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
-    from cc_cli.catalog.formats import DID_KEY
     from cc_cli.core.durations import parse_moment
     from cc_cli.core.problems import UsageError
-    from cc_cli.verify.checks import catalog_issuer
     from cc_cli.verify.read import expand_paths
     from cc_cli.verify.report import VerifyOptions
     from cc_cli.verify.run import verify_files
+    from cc_cli.verify.trust import check_issuer_option, trusted_issuer
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
-    if issuer is not None and not DID_KEY.match(issuer):
-        raise UsageError(f"--issuer {issuer!r} is not an Ed25519 did:key: give the did that `cc keys show` prints")
+    check_issuer_option(issuer)
     if email is not None and "@" not in email.strip():
         raise UsageError(f"--email {email!r} is not an email address")
     if status_dir is not None and ledger is not None:
@@ -99,15 +97,7 @@ def verify(
         from cc_cli.ledger.sqlite import check_ledger_file
 
         check_ledger_file(ledger)
-    trust = "--issuer"
-    if issuer is not None and catalog is not None:
-        pinned = catalog_issuer(catalog, required=True)
-        if pinned and pinned != issuer:
-            raise UsageError(f"--issuer {issuer} is not the issuer.did {pinned} of {catalog / 'catalog.yaml'}")
-    if issuer is None:
-        root = catalog or default_catalog()
-        issuer = catalog_issuer(root, required=catalog is not None)
-        trust = f"issuer.did in {root / 'catalog.yaml'}"
+    issuer, trust = trusted_issuer(issuer, catalog, default_catalog())
     moment = parse_moment(at) if at else datetime.now(UTC)
     paths = expand_paths(files)
     if not paths:

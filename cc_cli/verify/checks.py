@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cc_cli.core.problems import UsageError
 from cc_cli.credentials import signing
 from cc_cli.credentials.ob3 import identity_hash
 from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_credential
@@ -24,31 +23,6 @@ from cc_cli.verify.schema import schema_check
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 MAX_EMBEDDED = 500  # awards in one CLR; a hostile 10,000-award CLR would take minutes to canonicalise
-
-
-def catalog_issuer(root: Path, *, required: bool) -> str | None:
-    """The did:key that catalog.yaml pins (`issuer.did`), read from that one file; None when the catalog
-    pins none, or is absent and was not asked for (awards are often verified far from any catalog)."""
-    from cc_cli.catalog.formats import DID_KEY
-    from cc_cli.catalog.yamlload import YamlProblem
-    from cc_cli.validate.load import read_document
-
-    if not (root / "catalog.yaml").is_file():
-        if required:
-            raise UsageError(f"--catalog {root}: no catalog.yaml there")
-        return None
-    try:
-        data = read_document(root, "catalog.yaml").data
-    except YamlProblem as exc:
-        raise UsageError(f"{root / 'catalog.yaml'}:{exc.line}:{exc.column}: {exc.message}; run `cc validate`") from None
-    issuer = data.get("issuer") if isinstance(data, dict) else None
-    did = issuer.get("did") if isinstance(issuer, dict) else None
-    if did is not None and not (isinstance(did, str) and DID_KEY.match(did)):
-        raise UsageError(f"{root / 'catalog.yaml'}: issuer.did is not a did:key; run `cc validate`")
-    return did
-
-
-# --- checking ------------------------------------------------------------------------------------
 
 
 class Worker:
