@@ -77,48 +77,30 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
-    from cc_cli.core.durations import parse_moment
-    from cc_cli.core.problems import UsageError
-    from cc_cli.verify.read import expand_paths
-    from cc_cli.verify.report import VerifyOptions
-    from cc_cli.verify.run import verify_files
-    from cc_cli.verify.trust import check_issuer_option, trusted_issuer
+    from cc_cli.verify.run import VerifySettings, run_verify
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
-    check_issuer_option(issuer)
-    if email is not None and "@" not in email.strip():
-        raise UsageError(f"--email {email!r} is not an email address")
-    if status_dir is not None and ledger is not None:
-        raise UsageError("give --status-dir or --ledger, not both")
-    if status_dir is not None and not status_dir.is_dir():
-        raise UsageError(f"--status-dir {status_dir}: no such folder")
-    if ledger is not None:
-        from cc_cli.ledger.sqlite import check_ledger_file
-
-        check_ledger_file(ledger)
-    issuer, trust = trusted_issuer(issuer, catalog, default_catalog())
-    moment = parse_moment(at) if at else datetime.now(UTC)
-    paths = expand_paths(files)
-    if not paths:
-        raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
-    options = VerifyOptions(
-        at=moment,
+    settings = VerifySettings(
+        files=files,
+        now=datetime.now(UTC),
+        at=at,
         status_dir=status_dir,
         ledger=ledger,
         email=email,
         require_status=require_status,
         issuer=issuer,
-        trust=trust,
+        catalog=catalog,
+        default_catalog=default_catalog(),
         workers=workers,
     )
-    reports = verify_files(paths, options)
+    run = run_verify(settings)
     if output_format == "json":
-        invalid = _print_json(reports, moment)
-    elif stdout_is_terminal() and not quiet and len(paths) <= TABLE_UP_TO:
-        invalid = _print_table(list(reports))
+        invalid = _print_json(run.reports, run.at)
+    elif stdout_is_terminal() and not quiet and run.files <= TABLE_UP_TO:
+        invalid = _print_table(list(run.reports))
     else:
-        invalid = _print_text(reports, quiet)
+        invalid = _print_text(run.reports, quiet)
     raise typer.Exit(1 if invalid else 0)
 
 
