@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from cc_cli.cli.common import default_catalog, handle_errors, stdout_is_terminal
+
+if TYPE_CHECKING:
+    from cc_cli.verify.report import FileReport
 
 FORMATS = ("text", "json")
 TABLE_UP_TO = 500  # files; beyond that a table is unreadable and plain lines stream as they come
@@ -111,13 +114,13 @@ def _summary(total: int, invalid: int, unchecked: int) -> str:
     return line
 
 
-def _verdict(report: Any) -> str:
+def _verdict(report: FileReport) -> str:
     if not report.valid:
         return "INVALID"
     return "valid (revocation not checked)" if report.revocation_unchecked else "valid"
 
 
-def _print_json(reports: Iterable[Any], moment: datetime) -> int:
+def _print_json(reports: Iterable[FileReport], moment: datetime) -> int:
     """Streamed, so 100,000 files never sit in memory as one document."""
     out = sys.stdout
     at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -133,7 +136,7 @@ def _print_json(reports: Iterable[Any], moment: datetime) -> int:
     return invalid
 
 
-def _print_text(reports: Iterable[Any], quiet: bool) -> int:
+def _print_text(reports: Iterable[FileReport], quiet: bool) -> int:
     out = sys.stdout
     total = invalid = unchecked = 0
     for report in reports:
@@ -151,7 +154,7 @@ def _print_text(reports: Iterable[Any], quiet: bool) -> int:
     return invalid
 
 
-def _print_table(reports: list[Any]) -> int:
+def _print_table(reports: list[FileReport]) -> int:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text

@@ -10,9 +10,10 @@ fails; a skipped check (no status source, no email) does not fail it. A `Worker`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from cc_cli.credentials import signing
 from cc_cli.credentials.ob3 import identity_hash
@@ -20,8 +21,9 @@ from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_crede
 from cc_cli.verify.report import Check, FileReport, VerifyOptions
 from cc_cli.verify.revocation import StatusSources, issuer_id
 from cc_cli.verify.schema import schema_check
-from cc_cli.verify.verdicts import FAIL, OK, SKIP
+from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
+CheckFunction: TypeAlias = Callable[[dict[str, Any]], Verdict]  # one check of a credential document
 MAX_EMBEDDED = 500  # awards in one CLR; a hostile 10,000-award CLR would take minutes to canonicalise
 
 
@@ -67,7 +69,7 @@ class Worker:
         )
 
     @staticmethod
-    def _run(document: dict[str, Any], plan: list[tuple[str, Any]]) -> list[Check]:
+    def _run(document: dict[str, Any], plan: list[tuple[str, CheckFunction]]) -> list[Check]:
         found = []
         for name, check in plan:
             try:
@@ -128,13 +130,13 @@ class Worker:
             awards = Check("awards", OK, f"{len(held)} award(s) inside, each signed by the CLR's issuer{note}")
         return [*found[:4], status, found[4], awards]
 
-    def _status(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
+    def _status(self, document: dict[str, Any], path: Path) -> Verdict:
         status, reason = self.sources.check(document, path)
         if status == SKIP and self.options.require_status:
             return FAIL, f"revocation not checked (--require-status): {reason}"
         return status, reason
 
-    def _proof(self, document: dict[str, Any]) -> tuple[str, str]:
+    def _proof(self, document: dict[str, Any]) -> Verdict:
         signer = issuer_id(document)
         if not isinstance(signer, str):
             return FAIL, "no issuer id: the signing key cannot be tied to an issuer"
@@ -146,7 +148,7 @@ class Worker:
             )
         return (OK if result.ok else FAIL), result.reason
 
-    def _dates(self, document: dict[str, Any]) -> tuple[str, str]:
+    def _dates(self, document: dict[str, Any]) -> Verdict:
         at = self.options.at
         start, problem = _date(document, "validFrom")
         if problem or start is None:
@@ -162,7 +164,7 @@ class Worker:
         until = f" until {document['validUntil']}" if end else ", no end date"
         return OK, f"valid from {document['validFrom']}{until}"
 
-    def _recipient(self, document: dict[str, Any]) -> tuple[str, str]:
+    def _recipient(self, document: dict[str, Any]) -> Verdict:
         email = self.options.email
         if email is None:
             return SKIP, "no --email given"
@@ -190,7 +192,7 @@ def _combined_status(per_award: list[Check]) -> Check:
     return Check("status", OK, f"none of the {len(per_award)} award(s) inside is revoked")
 
 
-def _clr_schema(document: dict[str, Any]) -> tuple[str, str]:
+def _clr_schema(document: dict[str, Any]) -> Verdict:
     from cc_cli.verify.clr_schema import schema_errors
 
     errors = schema_errors(document)
@@ -200,7 +202,7 @@ def _clr_schema(document: dict[str, Any]) -> tuple[str, str]:
     return FAIL, f"{errors[0]}{more}"
 
 
-def _subject(document: dict[str, Any]) -> tuple[str, str]:
+def _subject(document: dict[str, Any]) -> Verdict:
     subject = document.get("credentialSubject")
     if not isinstance(subject, dict):
         return FAIL, "credentialSubject is missing or not an object"

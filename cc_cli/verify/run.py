@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cc_cli.core.problems import UsageError
 from cc_cli.core.workers import workers_for
@@ -21,6 +21,9 @@ from cc_cli.verify import trust
 from cc_cli.verify.checks import Worker
 from cc_cli.verify.read import expand_paths
 from cc_cli.verify.report import FileReport, VerifyOptions
+
+if TYPE_CHECKING:
+    import sqlite3
 
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
@@ -97,7 +100,7 @@ def _get_worker(options: VerifyOptions) -> Worker:
     return _worker
 
 
-_inherited: list[Any] = []
+_inherited: list[dict[Path, sqlite3.Connection]] = []  # the ledger connections of the parent, per fork
 
 
 def _after_fork() -> None:
