@@ -24,8 +24,9 @@ from cc_cli.credentials import baking, signing, status_list
 from cc_cli.issue.plan import document_for
 from cc_cli.ledger.sqlite import AwardRow, Ledger
 from cc_cli.validate.load import load_catalog
-from cc_cli.verify import checks
+from cc_cli.verify import run as verify_run
 from cc_cli.verify import schema as fastschema
+from cc_cli.verify.report import VerifyOptions
 from tests.conftest import SAMPLE_CATALOG
 
 runner = CliRunner()
@@ -449,7 +450,7 @@ def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypa
         ledger.revoke(db, rows[1].id, "exam result withdrawn", "2026-02-01T00:00:00Z")
     ledger.close()
     stranger = write_json(out / CREDENTIAL / "stranger.json", signed_award(issuer, award_row(9)))
-    monkeypatch.setattr(checks, "POOL_FROM", 2)  # forked workers open their own ledger connections
+    monkeypatch.setattr(verify_run, "POOL_FROM", 2)  # forked workers open their own ledger connections
     code, payload, _ = run(str(out), "--at", AT)
     assert code == 1
     found = {Path(e["file"]).name: e["checks"]["status"] for e in payload["files"]}
@@ -463,14 +464,14 @@ def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypa
 def test_many_files_go_through_the_process_pool_in_order(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(checks, "POOL_FROM", 8)
+    monkeypatch.setattr(verify_run, "POOL_FROM", 8)
     names = ["good", "expired", "truncated", "baked-svg"] * 10
     paths = []
     for n, name in enumerate(names):
         paths.append(tmp_path / f"{n:03d}-{world.files[name].name}")
         shutil.copy(world.files[name], paths[-1])
-    options = checks.VerifyOptions(at=parse_moment(AT), workers=2)
-    reports = list(checks.verify_files(paths, options))
+    options = VerifyOptions(at=parse_moment(AT), workers=2)
+    reports = list(verify_run.verify_files(paths, options))
     assert [r.file for r in reports] == [str(p) for p in paths]
     assert [r.valid for r in reports] == [name in ("good", "baked-svg") for name in names]
 

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from cc_cli.cli.common import default_catalog, handle_errors, stdout_is_terminal
+
+if TYPE_CHECKING:
+    from cc_cli.verify.report import FileReport
 
 FORMATS = ("text", "json")
 TABLE_UP_TO = 500  # files; beyond that a table is unreadable and plain lines stream as they come
@@ -77,55 +80,30 @@ def verify(
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
     """
-    from cc_cli.catalog.formats import DID_KEY
-    from cc_cli.core.durations import parse_moment
-    from cc_cli.core.problems import UsageError
-    from cc_cli.verify.checks import VerifyOptions, catalog_issuer, expand_paths, verify_files
+    from cc_cli.verify.run import VerifySettings, run_verify
 
     if output_format not in FORMATS:
         raise typer.BadParameter(f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
-    if issuer is not None and not DID_KEY.match(issuer):
-        raise UsageError(f"--issuer {issuer!r} is not an Ed25519 did:key: give the did that `cc keys show` prints")
-    if email is not None and "@" not in email.strip():
-        raise UsageError(f"--email {email!r} is not an email address")
-    if status_dir is not None and ledger is not None:
-        raise UsageError("give --status-dir or --ledger, not both")
-    if status_dir is not None and not status_dir.is_dir():
-        raise UsageError(f"--status-dir {status_dir}: no such folder")
-    if ledger is not None:
-        from cc_cli.ledger.sqlite import check_ledger_file
-
-        check_ledger_file(ledger)
-    trust = "--issuer"
-    if issuer is not None and catalog is not None:
-        pinned = catalog_issuer(catalog, required=True)
-        if pinned and pinned != issuer:
-            raise UsageError(f"--issuer {issuer} is not the issuer.did {pinned} of {catalog / 'catalog.yaml'}")
-    if issuer is None:
-        root = catalog or default_catalog()
-        issuer = catalog_issuer(root, required=catalog is not None)
-        trust = f"issuer.did in {root / 'catalog.yaml'}"
-    moment = parse_moment(at) if at else datetime.now(UTC)
-    paths = expand_paths(files)
-    if not paths:
-        raise UsageError("no award files (.json, .png, .svg) found in " + ", ".join(map(str, files)))
-    options = VerifyOptions(
-        at=moment,
+    settings = VerifySettings(
+        files=files,
+        now=datetime.now(UTC),
+        at=at,
         status_dir=status_dir,
         ledger=ledger,
         email=email,
         require_status=require_status,
         issuer=issuer,
-        trust=trust,
+        catalog=catalog,
+        default_catalog=default_catalog(),
         workers=workers,
     )
-    reports = verify_files(paths, options)
+    run = run_verify(settings)
     if output_format == "json":
-        invalid = _print_json(reports, moment)
-    elif stdout_is_terminal() and not quiet and len(paths) <= TABLE_UP_TO:
-        invalid = _print_table(list(reports))
+        invalid = _print_json(run.reports, run.at)
+    elif stdout_is_terminal() and not quiet and run.files <= TABLE_UP_TO:
+        invalid = _print_table(list(run.reports))
     else:
-        invalid = _print_text(reports, quiet)
+        invalid = _print_text(run.reports, quiet)
     raise typer.Exit(1 if invalid else 0)
 
 
@@ -136,13 +114,13 @@ def _summary(total: int, invalid: int, unchecked: int) -> str:
     return line
 
 
-def _verdict(report: Any) -> str:
+def _verdict(report: FileReport) -> str:
     if not report.valid:
         return "INVALID"
     return "valid (revocation not checked)" if report.revocation_unchecked else "valid"
 
 
-def _print_json(reports: Iterable[Any], moment: datetime) -> int:
+def _print_json(reports: Iterable[FileReport], moment: datetime) -> int:
     """Streamed, so 100,000 files never sit in memory as one document."""
     out = sys.stdout
     at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -158,7 +136,7 @@ def _print_json(reports: Iterable[Any], moment: datetime) -> int:
     return invalid
 
 
-def _print_text(reports: Iterable[Any], quiet: bool) -> int:
+def _print_text(reports: Iterable[FileReport], quiet: bool) -> int:
     out = sys.stdout
     total = invalid = unchecked = 0
     for report in reports:
@@ -176,12 +154,12 @@ def _print_text(reports: Iterable[Any], quiet: bool) -> int:
     return invalid
 
 
-def _print_table(reports: list[Any]) -> int:
+def _print_table(reports: list[FileReport]) -> int:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from cc_cli.verify.checks import CHECKS
+    from cc_cli.verify.report import CHECKS
 
     styles = {"ok": "green", "fail": "bold red", "skip": "dim"}
     table = Table("file", "verdict", *CHECKS, "details", title="cc verify")

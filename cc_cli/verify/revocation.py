@@ -11,7 +11,7 @@ from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
     from cc_cli.ledger.sqlite import LedgerReader
-    from cc_cli.verify.checks import VerifyOptions
+    from cc_cli.verify.report import VerifyOptions
 
 
 def issuer_id(document: dict[str, Any]) -> Any:

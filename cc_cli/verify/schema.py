@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-from cc_cli.verify.verdicts import FAIL, OK, SKIP
+from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "ob_v3p0_achievementcredential.json"
-SchemaError = tuple[tuple[str, ...], str]  # (path in the document, message)
-SchemaCheck = Callable[[Any], SchemaError | None]
+SchemaError: TypeAlias = tuple[tuple[str, ...], str]  # (path in the document, message)
+SchemaCheck: TypeAlias = Callable[[Any], SchemaError | None]  # a compiled (sub)schema, applied to a JSON value
+Build: TypeAlias = Callable[[Any], SchemaCheck]  # compiles a subschema
+Ref: TypeAlias = Callable[[str], SchemaCheck]  # the compiled target of a `$ref` pointer
 _IGNORED = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "format", "examples", "default"})
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda x: isinstance(x, str),
@@ -88,7 +90,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kw_type(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_type(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     names = value if isinstance(value, list) else [value]
     tests = [_TYPES[name] for name in names]
     if len(tests) == 1:
@@ -97,7 +99,7 @@ def _kw_type(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> Schema
     return lambda x: None if any(t(x) for t in tests) else ((), f"{_short(x)} is not of type {', '.join(names)}")
 
 
-def _kw_enum(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_enum(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     allowed = value if isinstance(value, list) else [value]  # `const` too
     if not all(isinstance(v, str) for v in allowed):
         raise UnsupportedSchema("non-string enum")  # jsonschema's equality rules for numbers and booleans
@@ -107,7 +109,7 @@ def _kw_enum(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> Schema
     )
 
 
-def _kw_properties(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_properties(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     checks = [(name, build(sub)) for name, sub in value.items()]
 
     def test(x: Any) -> SchemaError | None:
@@ -120,7 +122,7 @@ def _kw_properties(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> 
     return test
 
 
-def _kw_additional_properties(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_additional_properties(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     if "patternProperties" in schema:
         raise UnsupportedSchema("patternProperties")
     known, check = frozenset(schema.get("properties", {})), build(value)
@@ -135,7 +137,7 @@ def _kw_additional_properties(value: Any, schema: dict[str, Any], build: Any, re
     return test
 
 
-def _kw_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     if isinstance(value, list):  # tuple form: `additionalItems` covers the rest
         checks = [build(sub) for sub in value]
         return lambda x: _each(zip(x, checks, strict=False), 0) if isinstance(x, list) else None
@@ -143,37 +145,37 @@ def _kw_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> Schem
     return lambda x: _each(((item, check) for item in x), 0) if isinstance(x, list) else None
 
 
-def _kw_additional_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_additional_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     if not isinstance(schema.get("items"), list):
         return lambda x: None  # without tuple-form `items`, `additionalItems` does nothing
     start, check = len(schema["items"]), build(value)
     return lambda x: _each(((item, check) for item in x[start:]), start) if isinstance(x, list) else None
 
 
-def _each(pairs: Any, start: int) -> SchemaError | None:
+def _each(pairs: Iterable[tuple[Any, SchemaCheck]], start: int) -> SchemaError | None:
     for index, (item, check) in enumerate(pairs, start):
         if (error := check(item)) is not None:
             return ((str(index), *error[0]), error[1])
     return None
 
 
-def _kw_min_items(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_min_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     return lambda x: ((), f"fewer than {value} items") if isinstance(x, list) and len(x) < value else None
 
 
-def _kw_contains(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_contains(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     check = build(value)
     return lambda x: ((), "no item matches `contains`") if isinstance(x, list) and all(check(i) for i in x) else None
 
 
-def _kw_pattern(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_pattern(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     regex = re.compile(value)  # jsonschema also uses Python's re.search
     return lambda x: (
         ((), f"{_short(x)} does not match {value!r}") if isinstance(x, str) and not regex.search(x) else None
     )
 
 
-def _kw_required(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> SchemaCheck:
+def _kw_required(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
     def test(x: Any) -> SchemaError | None:
         if isinstance(x, dict):
             for name in value:
@@ -184,7 +186,7 @@ def _kw_required(value: Any, schema: dict[str, Any], build: Any, ref: Any) -> Sc
     return test
 
 
-def _kw_of(value: Any, schema: dict[str, Any], build: Any, ref: Any, *, need: str) -> SchemaCheck:
+def _kw_of(value: Any, schema: dict[str, Any], build: Build, ref: Ref, *, need: str) -> SchemaCheck:
     checks = [build(sub) for sub in value]
 
     def test(x: Any) -> SchemaError | None:
@@ -233,7 +235,7 @@ def _schema_validators() -> tuple[SchemaCheck | None, Any]:
     return _validators
 
 
-def schema_check(document: dict[str, Any]) -> tuple[str, str]:
+def schema_check(document: dict[str, Any]) -> Verdict:
     fast, slow = _schema_validators()
     error = fast(document) if fast is not None else None
     if fast is not None and error is None:

@@ -1,0 +1,122 @@
+"""Reading what `cc verify` is given: folders expanded to award files, and each file's bytes turned into a
+credential document, whether plain JSON or baked into a PNG or SVG emblem. Detected by content, not by name;
+anything that is no credential raises `NotACredential` with a reason fit to print (hostile input included)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cc_cli.core.problems import UsageError
+from cc_cli.credentials import baking
+
+AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
+CLR_TYPE = "ClrCredential"  # a transcript (`cc transcript --clr`): checked, and so is every award inside it
+AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
+
+
+class NotACredential(ValueError):
+    """The file holds no credential: not JSON, truncated, an image without a baked award..."""
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.format = kind
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders searched for .json/.png/.svg (skipping `status/` lists). Missing: UsageError."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in AWARD_SUFFIXES
+                    and "status" not in p.relative_to(path).parts[:-1]
+                    and p.is_file()
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        elif path.exists():
+            raise UsageError(f"{path}: not a regular file (a device or pipe?): give award files or folders")
+        else:
+            raise UsageError(f"{path}: no such file")
+    return found
+
+
+def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
+    """(format, document) of a JSON award or a baked PNG/SVG, detected by content, not by name."""
+    kind = detect_format(data)
+    if not data.strip():
+        raise NotACredential("not a credential: the file is empty")
+    if kind is None:
+        raise NotACredential("not a credential: neither JSON nor a PNG or SVG image")
+    try:
+        text = _decode(data) if kind == "json" else _unbake(kind, data)
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotACredential(
+            f"not valid JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})", kind
+        ) from None
+    except NotACredential:
+        raise
+    except RecursionError:
+        # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
+        raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None
+    except ValueError:  # an integer longer than Python's digit limit: no credential has one
+        raise NotACredential("not a credential: the JSON holds a number too long to read", kind) from None
+    if not isinstance(document, dict):
+        raise NotACredential(f"not a credential: the JSON top level is {_json_type(document)}, not an object", kind)
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiableCredential" not in types:
+        raise NotACredential("not a credential: its type does not include VerifiableCredential", kind)
+    if not (AWARD_TYPES | {CLR_TYPE}) & {t for t in types if isinstance(t, str)}:
+        other = ", ".join(str(t) for t in types if t != "VerifiableCredential") or "VerifiableCredential only"
+        raise NotACredential(f"not an Open Badges award or CLR transcript: its type is {other}", kind)
+    return kind, document
+
+
+def _json_type(value: Any) -> str:
+    """JSON's own name for a parsed value's type, as users see it in the file."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "a number"
+
+
+def detect_format(data: bytes) -> str | None:
+    """json, png or svg by the bytes themselves; None for anything else."""
+    if data.startswith(baking.PNG_SIGNATURE):
+        return "png"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[", b'"', b"null", b"true", b"false")) or (
+        head[:1] != b"" and head[:1] in b"-0123456789"
+    ):
+        return "json"  # any JSON value, so that `null` is reported as JSON that is not an object
+    if head.startswith(b"<") and b"<svg" in data[:65536]:
+        return "svg"
+    return None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotACredential(f"not UTF-8 text (byte {exc.start})", "json") from None
+
+
+def _unbake(kind: str, data: bytes) -> str:
+    try:
+        return baking.unbake_png(data) if kind == "png" else baking.unbake_svg(data)
+    except baking.BakingError as exc:
+        raise NotACredential(str(exc), kind) from None
+    except (UnicodeDecodeError, ValueError, IndexError) as exc:  # a damaged chunk or zlib stream
+        raise NotACredential(f"the baked credential cannot be read ({type(exc).__name__})", kind) from None

@@ -1,0 +1,68 @@
+"""What `cc verify` reports and what it checks against: one `Check` per check, one `FileReport` per file,
+and the `VerifyOptions` of a run. Plain data, shared by the checks, the run and the CLI's printers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cc_cli.verify.verdicts import FAIL, SKIP
+
+CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient", "awards")  # awards: a CLR's embedded ones
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check's verdict (`ok`, `fail` or `skip`) and a one-line reason fit to print."""
+
+    name: str
+    status: str
+    reason: str
+
+
+@dataclass(slots=True)
+class FileReport:
+    """Everything `cc verify` found about one file. `error` says why it is not a credential at all."""
+
+    file: str
+    format: str | None = None  # json | png | svg
+    award_id: str | None = None
+    error: str | None = None
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None and all(check.status != FAIL for check in self.checks)
+
+    @property
+    def revocation_unchecked(self) -> bool:
+        """Valid as far as we know, but nobody asked the issuer whether it was revoked."""
+        return self.valid and any(c.name == "status" and c.status == SKIP for c in self.checks)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--format json` shape of one file (documented in `cc verify --help`)."""
+        return {
+            "file": self.file,
+            "valid": self.valid,
+            "format": self.format,
+            "id": self.award_id,
+            "error": self.error,
+            "checks": {c.name: {"status": c.status, "reason": c.reason} for c in self.checks},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyOptions:
+    """What to check against. `status_dir` and `ledger` are explicit status sources; without them a
+    `ledger.sqlite3` or `status/` beside the award's output folder is used when present."""
+
+    at: datetime
+    status_dir: Path | None = None
+    ledger: Path | None = None
+    email: str | None = None
+    require_status: bool = False  # an award whose revocation cannot be checked is invalid
+    issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)
+    trust: str = "--issuer"  # where `issuer` came from, for the message: --issuer, or the catalog's issuer.did
+    workers: int = 0  # 0: one per core
