@@ -11,13 +11,13 @@ Core module: no typer, no rich. It never raises for a bad catalog (an unknown id
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
 from cc_cli.catalog.model import CLASSIFICATION_WORDS, LEVEL_WORDS, TYPE_WORDS, Catalog, Credential, LearningPath
 from cc_cli.core.durations import describe
 from cc_cli.core.problems import UsageError
+from cc_cli.core.text import closest
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +152,8 @@ def find_path(catalog: Catalog, path_id: str) -> LearningPath:
     """The path `path_id`, or a UsageError that names the closest id."""
     if path_id in catalog.paths:
         return catalog.paths[path_id]
-    close = difflib.get_close_matches(path_id, sorted(catalog.paths), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(path_id, sorted(catalog.paths))
+    hint = f" (did you mean {close!r}?)" if close else ""  # quoted as cc paths quotes ids
     known = ", ".join(sorted(catalog.paths)) or "none"
     raise UsageError(f"no learning path {path_id!r} in the catalog{hint}; paths: {known}")
 

@@ -12,7 +12,6 @@ the `Roster` it returns are the roster format's (`cc_cli.catalog.roster_format`)
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import re
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from cc_cli.catalog.roster_format import DELIMITERS, OPTIONAL, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Problem, UsageError
+from cc_cli.core.text import closest
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -276,11 +276,11 @@ def _require(columns: dict[str, list[int]], header: list[str], path: Path, delim
     spare = {normalize_header(title): (i, title) for i, title in enumerate(header) if i not in used and title}
     hints: list[tuple[int, str]] = []
     for name in missing:
-        close = difflib.get_close_matches(name, spare, n=1, cutoff=0.6)
+        close = closest(name, spare)
         for alias in ALIASES[name]:
-            close = close or difflib.get_close_matches(alias, spare, n=1, cutoff=0.75)
+            close = close or closest(alias, spare, cutoff=0.75)
         if close:
-            index, title = spare.pop(close[0])
+            index, title = spare.pop(close)
             hints.append((index + 1, f"'{title}' looks like {name}: rename it to {name}"))
     if hints:
         message += "; " + "; ".join(hint for _, hint in hints)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cc_cli.cli.common import default_catalog, handle_errors, stdout_is_terminal
+from cc_cli.core.stamps import utc_stamp
 
 if TYPE_CHECKING:
     from cc_cli.verify.report import FileReport
@@ -123,7 +124,7 @@ def _verdict(report: FileReport) -> str:
 def _print_json(reports: Iterable[FileReport], moment: datetime) -> int:
     """Streamed, so 100,000 files never sit in memory as one document."""
     out = sys.stdout
-    at = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = utc_stamp(moment)
     out.write('{"at": "' + at + '", "files": [')
     total = invalid = unchecked = 0
     for report in reports:

@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache, partial
 from typing import Any
 
@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from cc_cli.core.problems import UsageError
+from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import jsonld
 
 ED25519_PUB_MULTICODEC = b"\xed\x01"  # multicodec "ed25519-pub", varint 0xed
@@ -162,7 +163,7 @@ def _normalize_created(created: datetime | str) -> str:
     if isinstance(created, datetime):
         if created.tzinfo is None:
             raise SigningError("proof `created` must be timezone-aware")
-        return created.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_stamp(created)
     if not _DATE_TIME_STAMP.match(created):
         raise SigningError(f"proof `created` {created!r} is not an XML Schema dateTimeStamp")
     return created

@@ -75,12 +75,10 @@ def status_list_document(
         },
     }
     if valid_for:
-        from datetime import datetime
-
         from cc_cli.core.durations import add_to
+        from cc_cli.core.stamps import parse_stamp, utc_stamp
 
-        start = datetime.fromisoformat(valid_from.replace("Z", "+00:00"))
-        document["validUntil"] = add_to(start, valid_for).strftime("%Y-%m-%dT%H:%M:%SZ")
+        document["validUntil"] = utc_stamp(add_to(parse_stamp(valid_from), valid_for))
     return document
 
 

@@ -10,7 +10,6 @@ emblems are still drawn.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,6 +19,8 @@ from pathlib import Path
 from cc_cli.catalog.model import Catalog, Credential
 from cc_cli.core import atomic
 from cc_cli.core.problems import UsageError
+from cc_cli.core.text import closest
+from cc_cli.core.workers import workers_for
 from cc_cli.emblem.draw import lettering_problem
 from cc_cli.emblem.jobs import Job, make_job, produce, read_logo
 from cc_cli.emblem.spec import EmblemError
@@ -85,8 +86,8 @@ def _select(catalog: Catalog, only: Iterable[str]) -> list[str]:
     known = sorted(catalog.credentials)
     for key in wanted:
         if key not in catalog.credentials:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            close = closest(key, known)
+            hint = f" (did you mean {close!r}?)" if close else ""  # quoted as the message quotes the id
             raise UsageError(f"--only: no credential {key!r} in the catalog{hint}")
     return sorted(wanted) if wanted else known
 
@@ -182,7 +183,7 @@ def _run(
     On a write failure (full disk...) the remaining jobs are cancelled, what completed is kept in the
     manifest so the next run does not redo it, and the error becomes a one-line UsageError.
     """
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    workers = max(1, min(workers_for(jobs or 0), len(todo)))
     outcomes: list[_Outcome] = []
     by_id = {job.id: job for job in todo}
     try:

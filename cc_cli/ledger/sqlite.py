@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
+from cc_cli.core.text import closest
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
@@ -358,7 +359,6 @@ class Ledger:
     def closest_id(self, award_id: str) -> str | None:
         """The award id a mistyped or shortened one most likely meant: the only id it is a prefix of,
         else the closest of the ids sharing its first 8 characters (an index scan, not a table scan)."""
-        import difflib
 
         def starting(prefix: str, limit: int) -> list[str]:
             upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -371,16 +371,13 @@ class Ledger:
         if len(prefixed) == 1:
             return prefixed[0]
         near = starting(award_id[: len("urn:uuid:") + 8], 50)
-        close = difflib.get_close_matches(award_id, near, n=1, cutoff=0.9)
-        return close[0] if close else None
+        return closest(award_id, near, cutoff=0.9)
 
     def closest_email(self, email_lower: str) -> str | None:
         """The recipient address a mistyped one most likely meant (as written in the roster), or None."""
-        import difflib
-
         known = {low: written for low, written in self.db.execute("SELECT email_lower, email FROM awards")}
-        close = difflib.get_close_matches(email_lower, list(known), n=1, cutoff=0.9)  # one typo, not a stranger
-        return known[close[0]] if close else None
+        close = closest(email_lower, known, cutoff=0.9)  # one typo, not a stranger
+        return known[close] if close is not None else None
 
     def issuers(self) -> set[str]:
         """The did:key of every batch that issued an award: one ledger, one issuer key."""

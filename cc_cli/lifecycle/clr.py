@@ -32,6 +32,7 @@ from typing import Any
 from cc_cli.catalog import model
 from cc_cli.core.atomic import write_bytes
 from cc_cli.core.problems import UsageError
+from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3, signing
 from cc_cli.lifecycle.transcript import PathProgress, Transcript
 
@@ -123,17 +124,13 @@ def build_clr(
         "id": f"urn:uuid:{uuid.uuid4()}",
         "type": ["VerifiableCredential", "ClrCredential"],
         "issuer": issuer,
-        "validFrom": awards_stamp(issued),
+        "validFrom": utc_stamp(issued),
         "name": f"{programme} transcript of {transcript.name}",
         "description": f"Every award {transcript.name} had earned on {day}, with the learning paths they are on.",
         "partial": False,
         "credentialSubject": subject,
         "credentialSchema": [{"id": CLR_SCHEMA, "type": ob3.SCHEMA_TYPE}],
     }
-
-
-def awards_stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def embedded_awards(transcript: Transcript, out: Path, did: str) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ unless the example says that someone "already holds" a credential (tests/test_ro
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -24,7 +23,7 @@ from cc_cli.catalog import model
 from cc_cli.catalog.formats import URL
 from cc_cli.catalog.roster_format import DEFAULT_LIMIT, LIMITS, MULTILINE, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Hit
-from cc_cli.core.text import suggest
+from cc_cli.core.text import closest, did_you_mean, suggest
 from cc_cli.rules.registry import rule
 
 # C0 and C1 controls (tab and line breaks included), line/paragraph separators, and the bidirectional
@@ -174,8 +173,8 @@ def _closest(text: str, catalog: model.Catalog, by_title: dict[str, str]) -> str
     hint = suggest(text.lower(), catalog.credentials)
     if hint:
         return hint
-    title = difflib.get_close_matches(text.casefold(), list(by_title), n=1, cutoff=0.6)
-    return f' (did you mean "{by_title[title[0]]}"?)' if title else ""
+    title = closest(text.casefold(), by_title)
+    return did_you_mean(by_title[title] if title is not None else None)
 
 
 @rule("CC503", ERROR, "unknown credential (suggest the closest id or title)", "roster")

@@ -15,7 +15,6 @@ chunks while the main process writes the index and the path pages. Prints nothin
 
 from __future__ import annotations
 
-import os
 import shutil
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 from cc_cli.catalog.model import Catalog
 from cc_cli.catalog.roadmap import relations_of, roadmap
+from cc_cli.core.workers import workers_for
 from cc_cli.site import publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name
@@ -92,7 +92,7 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> Si
     shutil.copyfile(TEMPLATES / "placeholder.svg", folder / "emblems" / "_none.svg")
     ids = sorted(site.credentials)
     result = SiteResult(out=folder, credentials=len(ids), paths=len(site.paths))
-    workers = max(1, min(jobs or os.cpu_count() or 1, 8))
+    workers = max(1, min(workers_for(jobs or 0), 8))
     if workers == 1 or len(ids) < PARALLEL_FROM:
         _write_others(site, folder)
         result.undrawn = _write_credentials(site, folder, ids)

@@ -7,7 +7,6 @@ folder is a usage error.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from cc_cli.catalog.files import (
 )
 from cc_cli.catalog.yamlload import MAX_FILE_BYTES, Document, YamlProblem, load_yaml, parse_date
 from cc_cli.core.problems import Hit, UsageError
+from cc_cli.core.workers import workers_for
 from cc_cli.validate.shape import ShapeChecker
 
 
@@ -93,7 +93,7 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
     result = LoadResult(catalog=model.Catalog(root=root, info=model.CatalogInfo()))
     files = catalog_files(root)
     result.files = files
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = workers_for(workers or 0)
     if workers > 1 and len(files) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
