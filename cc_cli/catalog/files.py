@@ -11,8 +11,9 @@ link cannot be told from the file itself; making one needs write access to both 
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
+
+from cc_cli.core.regular import MISSING, SPECIAL, TOO_LARGE, RefusedFile, read_regular
 
 CATALOG_FILE = "catalog.yaml"
 CREDENTIALS_DIR = "credentials"
@@ -52,17 +53,8 @@ class CatalogFileError(Exception):
         self.missing = missing
 
 
-# What each kind of non-regular file is called in a message.
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-# O_NONBLOCK: a FIFO swapped in after the checks opens at once instead of waiting for a writer.
-# O_NOFOLLOW: the path opened is already resolved, so a link swapped in since is refused (ELOOP).
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+# What to do about each kind of refusal, after the fact `read_regular` states.
+_ADVICE = {SPECIAL: "put the file itself there", TOO_LARGE: "make it smaller"}
 
 
 def read_inside(root: Path, relative: str, limit: int) -> bytes:
@@ -79,47 +71,13 @@ def read_inside(root: Path, relative: str, limit: int) -> bytes:
     if not real.is_relative_to(base):
         raise CatalogFileError(f"is a link to {real}, outside the catalog folder: copy the file into the catalog")
     try:
-        _require_regular(os.stat(real), limit)
-        handle = os.open(real, _OPEN_FLAGS)
-    except FileNotFoundError:
+        return read_regular(real, limit, follow_links=False)  # resolved already: a link swapped in is refused
+    except RefusedFile as exc:
+        if exc.kind != MISSING:
+            raise CatalogFileError(f"{exc.reason}: {_ADVICE[exc.kind]}") from None
         if os.path.lexists(path):
             reason = f"is a link to {os.readlink(path)}, which does not exist: fix or remove it"
             raise CatalogFileError(reason) from None
         raise CatalogFileError("not found", missing=True) from None
     except OSError as exc:
         raise CatalogFileError(f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        _require_regular(os.fstat(handle), limit)  # the file opened is the one checked, not one swapped in
-        return _read_at_most(handle, limit)
-    except OSError as exc:
-        raise CatalogFileError(f"cannot be read: {exc.strerror or exc}") from None
-    finally:
-        os.close(handle)
-
-
-def _require_regular(info: os.stat_result, limit: int) -> None:
-    """CatalogFileError unless `info` is a regular file of at most `limit` bytes."""
-    for test, kind in _KINDS:
-        if test(info.st_mode):
-            raise CatalogFileError(f"is {kind}, not a regular file: put the file itself there")
-    if not stat.S_ISREG(info.st_mode):
-        raise CatalogFileError("is not a regular file: put the file itself there")
-    if info.st_size > limit:
-        raise CatalogFileError(_too_large(info.st_size, limit))
-
-
-def _read_at_most(handle: int, limit: int) -> bytes:
-    """Read to the end, refusing a file that grows past `limit` while it is read."""
-    chunks: list[bytes] = []
-    size = 0
-    while size <= limit:
-        chunk = os.read(handle, min(1 << 20, limit + 1 - size))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-    raise CatalogFileError(_too_large(size, limit))
-
-
-def _too_large(size: int, limit: int) -> str:
-    return f"is {size:,} bytes, over the {limit:,}-byte limit: make it smaller"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from cc_cli.catalog.roster_format import DELIMITERS, OPTIONAL, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Problem, UsageError
+from cc_cli.core.regular import MISSING, SPECIAL, TOO_LARGE, RefusedFile, read_regular
 from cc_cli.core.text import closest
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ ALIASES = {
 FIRST_NAMES = ("first_name", "given_name", "firstname")
 LAST_NAMES = ("last_name", "family_name", "surname", "lastname")
 MAX_BYTES = 200_000_000
+# What to do when the roster path cannot be read, after what `read_regular` found there.
+_ADVICE = {
+    MISSING: "check the path",
+    SPECIAL: "give the roster's CSV file itself (from a pipe or a device, save it to a file first)",
+    TOO_LARGE: "split it into smaller rosters",
+}
 # Leading/trailing characters no one means to type: Unicode whitespace (str.strip) plus invisible ones that
 # copy-paste from web pages and chat brings along.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -79,6 +86,15 @@ def roster_sha256(path: Path) -> str:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The roster's bytes; a usage error (exit 2), before reading anything, for a path that is not a roster
+    file (a FIFO would hang the run, /dev/zero fill the memory) or one over MAX_BYTES."""
+    try:
+        return read_regular(path, MAX_BYTES)
+    except RefusedFile as exc:
+        raise UsageError(f"roster {path} {exc.reason}: {_ADVICE[exc.kind]}") from None
 
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> str:
@@ -151,16 +167,10 @@ def _delimiter(text: str) -> str:
 
 
 def read_roster(path: Path, encoding: str | None = None) -> Roster:
-    """Read the roster at `path`; RosterError (CC501) when it cannot be read or lacks a required column."""
+    """Read the roster at `path`; RosterError (CC501) when its content cannot be read as a roster or lacks a
+    required column, UsageError when the path is not a roster file cc will read (see `_read_bytes`)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"roster {path} not found") from None
-    except IsADirectoryError:
-        raise UsageError(f"roster {path} is a folder, not a CSV file") from None
-    if len(raw) > MAX_BYTES:
-        raise UsageError(f"roster {path} is over {MAX_BYTES // 1_000_000} MB; split it")
+    raw = _read_bytes(path)
     text = _decode(raw, path, encoding)
     delimiter = _delimiter(text)
     reader = _reader(text, delimiter)
