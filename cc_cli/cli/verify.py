@@ -32,8 +32,12 @@ def verify(
     status_dir: Path = typer.Option(
         None, "--status-dir", help="Folder of status lists (<n>.json, as `cc revoke` writes them).", show_default=False
     ),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Check revocation in this ledger instead of status lists.", show_default=False
+    ledger: str = typer.Option(
+        None,
+        "--ledger",
+        help="Check revocation in this ledger (an SQLite file or a postgresql:// URL) instead of status lists. "
+        "Default: $CC_LEDGER when set.",
+        show_default=False,
     ),
     email: str = typer.Option(
         None, "--email", help="Also check that the award was issued to this email address.", show_default=False
@@ -92,10 +96,7 @@ def verify(
         raise UsageError("give --status-dir or --ledger, not both")
     if status_dir is not None and not status_dir.is_dir():
         raise UsageError(f"--status-dir {status_dir}: no such folder")
-    if ledger is not None:
-        from cc_cli.ledger.sqlite import check_ledger_file
-
-        check_ledger_file(ledger)
+    location = _ledger_location(ledger, status_dir)
     trust = "--issuer"
     if issuer is not None and catalog is not None:
         pinned = catalog_issuer(catalog, required=True)
@@ -112,7 +113,7 @@ def verify(
     options = VerifyOptions(
         at=moment,
         status_dir=status_dir,
-        ledger=ledger,
+        ledger=location,
         email=email,
         require_status=require_status,
         issuer=issuer,
@@ -127,6 +128,16 @@ def verify(
     else:
         invalid = _print_text(reports, quiet)
     raise typer.Exit(1 if invalid else 0)
+
+
+def _ledger_location(ledger: str | None, status_dir: Path | None) -> Path | str | None:
+    """--ledger, else $CC_LEDGER unless --status-dir is given; checked to be a cc ledger (read-only)."""
+    from cc_cli.ledger.locate import check_ledger_at, env_ledger, resolve
+
+    location = resolve(ledger, Path(".")) if ledger is not None else None if status_dir is not None else env_ledger()
+    if location is not None:
+        check_ledger_at(location)
+    return location
 
 
 def _summary(total: int, invalid: int, unchecked: int) -> str:

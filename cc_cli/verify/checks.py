@@ -84,7 +84,7 @@ class VerifyOptions:
 
     at: datetime
     status_dir: Path | None = None
-    ledger: Path | None = None
+    ledger: Path | str | None = None  # an SQLite path or a postgresql:// URL
     email: str | None = None
     require_status: bool = False  # an award whose revocation cannot be checked is invalid
     issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)
@@ -447,7 +447,7 @@ _inherited: list[Any] = []
 
 
 def _after_fork() -> None:
-    """Pool initializer: keep the warm caches, but not SQLite connections (never used across a fork)."""
+    """Pool initializer: keep the warm caches, but not ledger connections (never used across a fork)."""
     if _worker is not None:
         _inherited.append(_worker.sources.dbs)  # kept referenced: closing them here could disturb the parent
         _worker.sources.dbs = {}
