@@ -25,7 +25,9 @@ next run completes them (exit 2 now, exactly once later). psycopg is imported on
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -164,6 +166,22 @@ def _connect(url: str) -> Any:
     return db
 
 
+_SOCKETS: set[int] = set()  # the sockets of this process's open ledger connections
+
+
+def _drop_sockets_in_child() -> None:
+    """In a forked process (`cc issue`'s signing workers, `cc verify`'s), close the parent's connections'
+    sockets without a word to the server: a worker still signing after its run was killed must not keep the
+    run's session, and so its leases, alive. The parent's connections are untouched."""
+    for fd in list(_SOCKETS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _SOCKETS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_sockets_in_child)
+
+
 def _tables(db: Any) -> set[str]:
     query = "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
     return {str(name) for (name,) in db.execute(query).fetchall()}
@@ -219,10 +237,12 @@ class PostgresLedger(AwardLedger):
         self.held: set[int] = set()  # batches whose lease this connection holds
         self.created_from: int | None = None  # the version found before `create` changed it (0: none)
         self.db = _connect(url)
+        self._socket = int(self.db.fileno())
+        _SOCKETS.add(self._socket)
         try:
             self._open(create, read_only)
         except BaseException:
-            self.db.close()
+            self.close()
             raise
 
     @_guarded
@@ -267,6 +287,7 @@ class PostgresLedger(AwardLedger):
     def close(self) -> None:
         """Close the connection: PostgreSQL frees every lease it held."""
         self.held.clear()
+        _SOCKETS.discard(self._socket)
         self.db.close()
 
     # Leases --------------------------------------------------------------------------------------
