@@ -151,8 +151,9 @@ def _table_names(db: sqlite3.Connection) -> set[str]:
     return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def check_ledger_file(path: Path) -> None:
-    """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
+def check_ledger_file(path: Path) -> int:
+    """The schema version of the cc ledger at `path`, or a UsageError; opens it read-only, so checking never
+    changes it."""
     if not path.is_file():
         raise UsageError(f"--ledger {path}: no such file" if not path.exists() else f"--ledger {path}: not a file")
     try:
@@ -169,6 +170,7 @@ def check_ledger_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
     _require_version(version, f"--ledger {path}")
+    return int(str(version))
 
 
 class Ledger(AwardLedger):
