@@ -198,3 +198,24 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path, pg_server: Server) ->
     result = runner.invoke(app, ["transcript", "ana@example.com", "--ledger", url, "--out", str(tmp_path)])
     assert result.exit_code == 2 and result.stderr.startswith(f"cc: error: cannot connect to the ledger {url}: ")
     assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_the_catalog_names_the_shared_ledger(
+    tmp_path: Path, key_file: Path, base_catalog: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CC_LEDGER", raising=False)
+    settings = base_catalog / "catalog.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"ledger: {pg_url}\n", encoding="utf-8")
+    roster, out = write_roster(tmp_path / "cohort.csv", range(2)), tmp_path / "awards"
+    common = ["--catalog", str(base_catalog), "--out", str(out)]
+    result = runner.invoke(app, ["issue", str(roster), *common, "--key", str(key_file), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert pg_query(pg_url, "SELECT COUNT(*) FROM awards") == [(2,)] and not (out / "ledger.sqlite3").exists()
+    result = runner.invoke(app, ["ledger", "status", *common, "--format", "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["ledger"] == pg_url, result.output
+    # A password there would be committed with the catalog: cc validate says CC108, and no command uses it.
+    settings.write_text(settings.read_text(encoding="utf-8").replace("postgres@", "postgres:pw@"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--catalog", str(base_catalog)])
+    assert result.exit_code == 1 and "CC108" in result.stdout, result.output
+    result = runner.invoke(app, ["ledger", "status", *common])
+    assert result.exit_code == 2 and "carries a password (CC108)" in result.stderr and "pw" not in result.stderr
