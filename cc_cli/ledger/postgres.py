@@ -16,7 +16,8 @@ Leases are session advisory locks (`pg_try_advisory_lock(LEASE_CLASS, batch id)`
 connection. PostgreSQL drops them when that session ends, however it ends: a client killed with `kill -9`
 or whose machine went away (TCP keepalives, set per session below) loses its leases with its connection,
 and no clock or heartbeat has to guess whether a run that has been quiet for a while is dead. A live run
-holds them; nobody else can take them, so nobody takes over its work.
+holds them; nobody else can take them, so nobody takes over its work. Forked workers do not keep the
+session alive after their run: each forked child closes the parent's sockets (`_drop_sockets_in_child`).
 
 Connection problems (server unreachable, wrong password, the server stopped mid-batch) become one
 UsageError line, the URL's password masked: the awards committed so far stay pending in the ledger and the
