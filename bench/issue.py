@@ -2,6 +2,8 @@
 and written, end to end through the CLI, with peak memory.
 
     .venv/bin/python bench/issue.py [--rows 100000] [--credentials 20]
+    .venv/bin/python bench/issue.py --ledger postgresql://user@host:port/dbname   # an empty database
+    .venv/bin/python bench/issue.py --postgres        # a throw-away local server (tests/pg.py), fsync on
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / "_data" / "issue"
 KINDS = [
     ("skill", "type: foundational"),
@@ -98,7 +101,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--credentials", type=int, default=20)
+    parser.add_argument("--ledger", help="a PostgreSQL URL (an empty database): the ledger of the run")
+    parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL server for the ledger")
     args = parser.parse_args()
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(ROOT))
+        from tests.pg import Server
+
+        server = Server(durable=True)  # fsync on, as the SQLite ledger's synchronous=FULL
+        args.ledger = server.new_database("bench")
+    try:
+        run(args)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace) -> None:
     catalog, roster = generate(args.rows, args.credentials)
     key = WORK / "issuer.key"
     subprocess.run([str(BIN / "cc"), "keys", "init", str(key)], check=True, capture_output=True)
@@ -115,6 +135,7 @@ def main() -> None:
         str(key),
         "--format",
         "json",
+        *(["--ledger", args.ledger] if args.ledger else []),
     ]
     start = time.perf_counter()
     log = (WORK / "issue-output.json").open("w")  # a file, not a pipe: 100,000 rows of JSON would fill a pipe
@@ -132,7 +153,7 @@ def main() -> None:
         raise SystemExit(f"cc issue exited {process.returncode}")
     files = sum(1 for p in out.glob("*/*.json") if p.parent.name != "status")
     print(
-        f"cc issue: {args.rows:,} rows -> {files:,} award files in {seconds:.1f} s ({args.rows / seconds:,.0f} awards/s); "
+        f"cc issue ({'PostgreSQL' if args.ledger else 'SQLite'} ledger): {args.rows:,} rows -> {files:,} award files in {seconds:.1f} s ({args.rows / seconds:,.0f} awards/s); "
         f"peak RSS: largest process {peak:.0f} MB, all processes together {peak_tree:.0f} MB (sampled)"
     )
     start = time.perf_counter()

@@ -51,8 +51,11 @@ demo() {
 run_tests() {
   install "[dev]"
   command -v node >/dev/null || apt_install nodejs npm
-  # The independent Digital Bazaar verifier must run here, not be skipped.
+  # The ledger tests start a throw-away PostgreSQL server (tests/pg.py) from the machine's own packages.
+  { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null; } || apt_install postgresql
+  # The independent Digital Bazaar verifier and the PostgreSQL ledger tests must run here, not be skipped.
   export CC_REQUIRE_JS_VERIFIER=${CC_REQUIRE_JS_VERIFIER:-1}
+  export CC_REQUIRE_POSTGRES=${CC_REQUIRE_POSTGRES:-1}
   "$BIN/python" -m pytest -q -n "${PYTEST_WORKERS:-2}" "$@"
 }
 

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
 from cc_cli.credentials import status_list
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Backend
+from tests.pg import query as pg_query
 
 CC = str(Path(sys.executable).with_name("cc"))
 ROWS = 12
@@ -100,12 +101,9 @@ def issue_args(roster: Path, catalog: Path, out: Path, key: Path, *extra: str) -
     ]  # fmt: skip
 
 
-def query(ledger: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    db = sqlite3.connect(ledger)
-    try:
-        return db.execute(sql, params).fetchall()
-    finally:
-        db.close()
+def query(ledger: Path | str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Rows from the ledger, SQLite or PostgreSQL (a URL)."""
+    return pg_query(ledger, sql, params)
 
 
 def manifest_rows(manifest: Path) -> list[dict[str, str]]:
@@ -117,10 +115,10 @@ def manifest_rows(manifest: Path) -> list[dict[str, str]]:
 
 
 def test_a_revocation_made_while_an_issue_run_publishes_stays_published(
-    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path
+    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path, backend: Backend
 ) -> None:
     out = tmp_path / "awards"
-    ledger = out / "ledger.sqlite3"
+    ledger = backend.ledger(out)
     issuing = Run(issue_args(roster, base_catalog, out, key_file), tmp_path / "issue", ("status-read",))
     issuing.paused("status-read")  # it has read the ledger for its status lists, and not written them yet
     award_id, index, file = query(ledger, "SELECT id, status_index, file FROM awards ORDER BY status_index")[3]
@@ -169,7 +167,7 @@ def overlapping_runs(tmp_path: Path, first: list[str], second: list[str]) -> tup
     return early_report, late_report, manifest
 
 
-def check_manifest(rows: list[dict[str, str]], ledger: Path, out: Path) -> None:
+def check_manifest(rows: list[dict[str, str]], ledger: Path | str, out: Path) -> None:
     """Every line maps to an award of the ledger whose file exists in `out`."""
     known = dict(query(ledger, "SELECT id, file FROM awards"))
     assert len(rows) == ROWS
@@ -178,7 +176,7 @@ def check_manifest(rows: list[dict[str, str]], ledger: Path, out: Path) -> None:
         assert row["file"] == known[row["award_id"]] and (out / row["file"]).is_file(), row
 
 
-def check_ledger(ledger: Path) -> None:
+def check_ledger(ledger: Path | str) -> None:
     """Each roster row is one award, issued (its file written and recorded), and every batch is closed."""
     assert query(ledger, "SELECT COUNT(*), COUNT(DISTINCT row_key) FROM awards") == [(ROWS, ROWS)]
     assert query(ledger, "SELECT COUNT(*) FROM awards WHERE state != 'issued' OR file_sha256 IS NULL") == [(0,)]
@@ -186,23 +184,23 @@ def check_ledger(ledger: Path) -> None:
 
 
 def test_two_runs_of_one_roster_into_one_folder_leave_each_other_alone(
-    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path
+    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path, backend: Backend
 ) -> None:
     out = tmp_path / "awards"
     args = issue_args(roster, base_catalog, out, key_file)
     early, late, late_manifest = overlapping_runs(tmp_path, args, args)
     assert [early["summary"]["recovered"], late["summary"]["recovered"]] == [0, 0], "a live run was taken over"
     assert [early["summary"]["issued"], late["summary"]["issued"]] == [ROWS, 0]
-    ledger = out / "ledger.sqlite3"
+    ledger = backend.ledger(out)
     check_manifest(late_manifest, ledger, out)  # "issued meanwhile by another run": still mapped to its award
     check_manifest(manifest_rows(out / "cohort.manifest.csv"), ledger, out)
     check_ledger(ledger)
 
 
 def test_two_runs_sharing_a_ledger_into_two_folders_leave_each_other_alone(
-    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path
+    tmp_path: Path, key_file: Path, base_catalog: Path, roster: Path, backend: Backend
 ) -> None:
-    ledger = tmp_path / "shared.sqlite3"
+    ledger = backend.url or tmp_path / "shared.sqlite3"
     first, second = tmp_path / "first-awards", tmp_path / "second-awards"
     early, late, late_manifest = overlapping_runs(
         tmp_path,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
+from cc_cli.ledger.locate import resolve
 from cc_cli.lifecycle.expiring import CSV_HEADER
+from tests.conftest import Backend
+from tests.pg import query as pg_query
 
 runner = CliRunner()
 AT = "2026-12-01"
@@ -43,8 +45,8 @@ def write_roster(path: Path, rows: list[str]) -> Path:
 
 
 @pytest.fixture
-def issued(tmp_path: Path, base_catalog: Path) -> tuple[Path, Path, Path]:
-    """(catalog, out, key) with ROSTER issued and Fay's badge revoked."""
+def issued(tmp_path: Path, base_catalog: Path, backend: Backend) -> tuple[Path, Path, Path]:
+    """(catalog, out, key) with ROSTER issued and Fay's badge revoked (in SQLite, or in PostgreSQL)."""
     for name, extra in (("base-associate", "duplicates: replace\n"), ("base-foundational", "expires_after: P1Y\n")):
         path = base_catalog / f"credentials/{name}.yaml"
         path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
@@ -68,8 +70,7 @@ def issue(catalog: Path, out: Path, key: Path, roster: Path) -> tuple[int, str, 
 
 
 def ledger(out: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(out / "ledger.sqlite3") as db:
-        return db.execute(query).fetchall()
+    return pg_query(resolve(None, out), query)  # OUT/ledger.sqlite3, or $CC_LEDGER (the `backend` fixture)
 
 
 def expiring(catalog: Path, out: Path, *args: str) -> tuple[int, str, str]:

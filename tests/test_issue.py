@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
 from cc_cli.credentials import signing
-from tests.conftest import ROOT, SAMPLE_CATALOG
+from cc_cli.ledger.locate import resolve
+from tests.conftest import ROOT, SAMPLE_CATALOG, Backend
+from tests.pg import query as pg_query
 
 runner = CliRunner()
 CC = str(Path(sys.executable).with_name("cc"))
@@ -48,11 +50,10 @@ def award_files(out: Path) -> list[Path]:
 
 
 def ledger_rows(out: Path, query: str = "SELECT COUNT(*) FROM awards") -> list[tuple[object, ...]]:
-    with sqlite3.connect(out / "ledger.sqlite3") as db:
-        return db.execute(query).fetchall()
+    return pg_query(resolve(None, out), query)  # OUT/ledger.sqlite3, or $CC_LEDGER (the `backend` fixture)
 
 
-def test_sample_roster_issues_valid_signed_awards_once(tmp_path: Path, key_file: Path) -> None:
+def test_sample_roster_issues_valid_signed_awards_once(tmp_path: Path, key_file: Path, backend: Backend) -> None:
     from jsonschema import Draft201909Validator, Draft202012Validator
 
     out = tmp_path / "awards"
@@ -194,7 +195,7 @@ def _policy_catalog(base_catalog: Path, policy: str) -> Path:
     ("policy", "second_action", "live"), [("deny", "skip", 1), ("replace", "replace", 1), ("allow", "issue", 2)]
 )
 def test_duplicate_policies(
-    tmp_path: Path, key_file: Path, base_catalog: Path, policy: str, second_action: str, live: int
+    tmp_path: Path, key_file: Path, base_catalog: Path, policy: str, second_action: str, live: int, backend: Backend
 ) -> None:
     catalog = _policy_catalog(base_catalog, policy)
     out = tmp_path / "awards"
@@ -333,7 +334,7 @@ def _check_consistent(out: Path, rows: int) -> None:
 
 
 def test_kill_9_mid_batch_then_rerun_completes_without_duplicates(
-    tmp_path: Path, key_file: Path, base_catalog: Path
+    tmp_path: Path, key_file: Path, base_catalog: Path, backend: Backend
 ) -> None:
     rows = 4000
     roster = _big_roster(tmp_path, rows)
@@ -354,7 +355,7 @@ def test_kill_9_mid_batch_then_rerun_completes_without_duplicates(
 
 
 def test_two_concurrent_runs_of_the_same_roster_issue_each_row_once(
-    tmp_path: Path, key_file: Path, base_catalog: Path
+    tmp_path: Path, key_file: Path, base_catalog: Path, backend: Backend
 ) -> None:
     rows = 2000
     roster = _big_roster(tmp_path, rows)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
 from cc_cli.credentials import keys
-from tests.conftest import ROOT, SAMPLE_CATALOG
+from tests.conftest import ROOT, SAMPLE_CATALOG, Backend
 from tests.test_verify import AT, award_row, issue_into, make_issuer, signed_award, write_json
 
 runner = CliRunner()
@@ -71,19 +71,18 @@ def test_verify_refuses_a_ledger_that_is_not_one(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "is not a cc ledger" in result.stderr
 
 
-def test_a_forged_award_does_not_pass_through_the_ledger(tmp_path: Path) -> None:
+def test_a_forged_award_does_not_pass_through_the_ledger(tmp_path: Path, backend: Backend) -> None:
     issuer, forger = make_issuer(), make_issuer()
     out = tmp_path / "awards"
     row = award_row(1)
     issue_into(out, issuer, [row]).close()
     forged = write_json(tmp_path / "forged.json", signed_award(forger, row))  # same id and index, other key
-    result = runner.invoke(
-        app, ["verify", str(forged), "--at", AT, "--ledger", str(out / "ledger.sqlite3"), "--format", "json"]
-    )
+    ledger = str(backend.ledger(out))
+    result = runner.invoke(app, ["verify", str(forged), "--at", AT, "--ledger", ledger, "--format", "json"])
     status = json.loads(result.stdout)["files"][0]["checks"]["status"]
     assert result.exit_code == 1 and status["status"] == "fail"
     assert status["reason"] == (f"signed by {forger.did}, but the ledger's award was issued by {issuer.did}: a forgery")
-    genuine = runner.invoke(app, ["verify", str(out / row.file), "--at", AT, "--ledger", str(out / "ledger.sqlite3")])
+    genuine = runner.invoke(app, ["verify", str(out / row.file), "--at", AT, "--ledger", ledger])
     assert genuine.exit_code == 0, genuine.output
 
 

@@ -8,7 +8,6 @@ import csv
 import gzip
 import json
 import shutil
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,15 +16,17 @@ from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
 from cc_cli.credentials import keys, ob3, signing, status_list
-from tests.conftest import SAMPLE_CATALOG
+from cc_cli.ledger.locate import resolve
+from tests.conftest import SAMPLE_CATALOG, Backend
+from tests.pg import query as pg_query
 from tests.test_verify import AT, CREDENTIAL, EMAIL, Issuer, award_row, issue_into, make_issuer
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def issued(tmp_path: Path) -> tuple[Path, Path, Issuer, list[str]]:
-    """OUT with 12 awards and their ledger, and the issuer's key file."""
+def issued(tmp_path: Path, backend: Backend) -> tuple[Path, Path, Issuer, list[str]]:
+    """OUT with 12 awards and their ledger (SQLite in OUT, or PostgreSQL), and the issuer's key file."""
     issuer = make_issuer()
     out = tmp_path / "awards"
     rows = [award_row(i, email=f"learner{i}@example.com") for i in range(12)]
@@ -43,8 +44,7 @@ def revoke(out: Path, key_file: Path, *args: str) -> tuple[int, str, str]:
 
 
 def states(out: Path) -> dict[str, str]:
-    with sqlite3.connect(out / "ledger.sqlite3") as db:
-        return dict(db.execute("SELECT id, state FROM awards").fetchall())
+    return dict(pg_query(resolve(None, out), "SELECT id, state FROM awards"))  # type: ignore[arg-type]
 
 
 def published_bits(out: Path) -> tuple[dict[str, object], bytes]:
@@ -70,10 +70,8 @@ def test_revoke_flips_the_right_bit_in_a_signed_list(issued: tuple[Path, Path, I
     assert document["issuer"] == issuer.did and document["id"] == "https://credentials.example.com/status/0.json"
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert signing.verify(document).ok
-    ledger_reason = sqlite3.connect(out / "ledger.sqlite3").execute(
-        "SELECT revoked_reason FROM awards WHERE id = ?", (ids[10],)
-    )
-    assert ledger_reason.fetchone()[0] == "exam result withdrawn"
+    ledger_reason = pg_query(resolve(None, out), "SELECT revoked_reason FROM awards WHERE id = ?", (ids[10],))
+    assert ledger_reason == [("exam result withdrawn",)]
     revoked_file = out / CREDENTIAL / f"{bare}.json"
     result = runner.invoke(
         app,
@@ -176,6 +174,7 @@ def test_roster_revokes_the_awards_of_its_rows(issued: tuple[Path, Path, Issuer,
     assert {i for i, s in states(out).items() if s == "revoked"} == {ids[4], ids[7]}
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the list is the same whichever ledger made it
 def test_the_digital_bazaar_verifier_reads_the_published_list(issued: tuple[Path, Path, Issuer, list[str]]) -> None:
     from js_verifier import ensure_or_skip, js_verify
 

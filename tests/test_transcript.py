@@ -7,8 +7,10 @@ certification renewed once (the first award superseded), and a cloud badge revok
 
 from __future__ import annotations
 
+import itertools
 import json
-import sqlite3
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
+from cc_cli.ledger.locate import resolve
 from tests.conftest import SAMPLE_CATALOG
+from tests.pg import query as pg_query
 
 runner = CliRunner()
 AT = "2026-11-01"
@@ -41,6 +45,7 @@ class History:
     ids: dict[str, str]  # credential id -> Ana's live (or last) award id
     old_cert: str
     revoked: str
+    ledger: str | Path = ""  # where the history's ledger is (OUT/ledger.sqlite3, or a PostgreSQL URL)
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -61,10 +66,11 @@ def make_history(root: Path) -> History:
     for name, roster in (("history.csv", HISTORY), ("renew.csv", [f"ana@example.com,Ana Lima,{CERT},2026-04-01"])):
         code, stdout, stderr = invoke("issue", str(write_roster(root / name, roster)), *common)
         assert code == 0, stdout + stderr
-    with sqlite3.connect(out / "ledger.sqlite3") as db:
-        rows = db.execute(
-            "SELECT credential_id, id, state FROM awards WHERE email_lower = 'ana@example.com' ORDER BY status_index"
-        ).fetchall()
+    ledger = resolve(None, out)  # $CC_LEDGER when the `history` fixture runs against PostgreSQL
+    rows = pg_query(
+        ledger,
+        "SELECT credential_id, id, state FROM awards WHERE email_lower = 'ana@example.com' ORDER BY status_index",
+    )
     ids = {credential: award_id for credential, award_id, _ in rows}
     old_cert = next(award_id for credential, award_id, state in rows if credential == CERT and state == "revoked")
     revoked = ids["cloud-essentials"]
@@ -73,12 +79,22 @@ def make_history(root: Path) -> History:
         str(SAMPLE_CATALOG),
     )  # fmt: skip
     assert code == 0, stdout + stderr
-    return History(out=out, key=key, ids=ids, old_cert=old_cert, revoked=revoked)
+    return History(out=out, key=key, ids=ids, old_cert=old_cert, revoked=revoked, ledger=ledger)  # type: ignore[arg-type]
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> History:
-    return make_history(tmp_path_factory.mktemp("history"))
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def history(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
+    """The history in an SQLite ledger, then in a PostgreSQL one ($CC_LEDGER, for every test of the module)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "postgresql":
+            server = request.getfixturevalue("pg_server")
+            patch.setenv("CC_LEDGER", server.new_database(f"history_{os.getpid()}_{next(_databases)}"))
+        else:
+            patch.delenv("CC_LEDGER", raising=False)
+        yield make_history(tmp_path_factory.mktemp("history"))
 
 
 def transcript_json(history: History, email: str = "ana@example.com", *extra: str) -> Any:
@@ -177,12 +193,15 @@ def test_plain_text_when_piped(history: History) -> None:
     assert lines[-1] == "8 award(s): 4 active, 2 expired, 2 revoked (1 superseded); 0 of 2 path(s) complete"
 
 
-def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(history: History, tmp_path: Path) -> None:
+def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(
+    history: History, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, stdout, stderr = invoke("transcript", "nobody@example.com", "--out", str(history.out))
     assert code == 1 and stdout == ""
-    assert stderr == f"cc: error: no awards for nobody@example.com in {history.out / 'ledger.sqlite3'}\n"
+    assert stderr == f"cc: error: no awards for nobody@example.com in {history.ledger}\n"
     code, _, stderr = invoke("transcript", "ana@exmaple.com", "--out", str(history.out))
     assert code == 1 and stderr.endswith("(did you mean ana@example.com?)\n")
+    monkeypatch.delenv("CC_LEDGER", raising=False)  # the default ledger, in OUT
     code, _, stderr = invoke("transcript", "ana@example.com", "--out", str(tmp_path / "none"))
     assert code == 2 and stderr.startswith("cc: error: no ledger at") and stderr.count("\n") == 1
     assert not (tmp_path / "none").exists(), "a read-only command never creates a ledger"

@@ -22,7 +22,8 @@ from cc_cli.cli.app import app
 from cc_cli.core.durations import parse_moment
 from cc_cli.credentials import baking, signing, status_list
 from cc_cli.issue.plan import document_for
-from cc_cli.ledger.sqlite import AwardRow, Ledger
+from cc_cli.ledger.base import AwardLedger, AwardRow
+from cc_cli.ledger.locate import open_ledger_at, resolve
 from cc_cli.validate.load import load_catalog
 from cc_cli.verify import run as verify_run
 from cc_cli.verify import schema as fastschema
@@ -83,15 +84,16 @@ def write_json(path: Path, document: Any) -> Path:
     return path
 
 
-def issue_into(out: Path, issuer: Issuer, rows: list[AwardRow]) -> Ledger:
-    """Award files under OUT/<credential>/ and their ledger rows in OUT/ledger.sqlite3, like `cc issue`."""
-    ledger = Ledger(out / "ledger.sqlite3")
+def issue_into(out: Path, issuer: Issuer, rows: list[AwardRow]) -> AwardLedger:
+    """Award files under OUT/<credential>/ and their ledger rows in OUT/ledger.sqlite3 (or the ledger
+    $CC_LEDGER names: the `backend` fixture), like `cc issue`: ids and status indexes as given."""
+    out.mkdir(parents=True, exist_ok=True)
+    ledger = open_ledger_at(resolve(None, out), create=True)
     batch = ledger.start_batch("roster.csv", "0" * 64, issuer.did, "2025-01-15T00:00:00Z")
-    with ledger.transaction() as db:
-        for row in rows:
-            row.batch_id = batch
-            ledger.insert_pending(db, row)
-            write_json(out / row.file, signed_award(issuer, row))
+    for row in rows:
+        row.batch_id = batch
+        write_json(out / row.file, signed_award(issuer, row))
+    ledger.import_rows([], rows)
     return ledger
 
 
@@ -446,8 +448,7 @@ def test_ledger_beside_the_awards_is_used_automatically(tmp_path: Path, monkeypa
     out = tmp_path / "awards"
     rows = [award_row(i) for i in range(3)]
     ledger = issue_into(out, issuer, rows)
-    with ledger.transaction() as db:
-        ledger.revoke(db, rows[1].id, "exam result withdrawn", "2026-02-01T00:00:00Z")
+    ledger.revoke_awards([rows[1].id], "exam result withdrawn", "2026-02-01T00:00:00Z")
     ledger.close()
     stranger = write_json(out / CREDENTIAL / "stranger.json", signed_award(issuer, award_row(9)))
     monkeypatch.setattr(verify_run, "POOL_FROM", 2)  # forked workers open their own ledger connections

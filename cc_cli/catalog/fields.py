@@ -175,5 +175,11 @@ CATALOG: dict[str, Field] = {
         "Optional: how long a published status list stays valid (e.g. P7D). Verifiers then refuse a stale copy "
         "that predates a revocation; republish in time with `cc revoke --republish` (daily, from cron or CI).",
     ),
+    "ledger": Field(
+        "ledger",
+        "Optional: the shared PostgreSQL ledger every cc command of this catalog uses, e.g. "
+        "postgresql://issuer@db.example.org:5432/credentials; never its password (CC108): that goes in "
+        "PGPASSWORD or ~/.pgpass. --ledger and $CC_LEDGER come first.",
+    ),
     "rules": Field("object", "Per-rule severity overrides, e.g. {CC211: off}."),
 }

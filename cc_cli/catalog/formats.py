@@ -26,6 +26,11 @@ URL = re.compile(r'https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s<>"]*)?\Z')
 EMAIL = re.compile(r'[^@\s<>"]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\Z')
 
 
+# A shared ledger: a PostgreSQL URL, and whether it carries a password (user:password@, or ?password=).
+LEDGER_URL = re.compile(r"postgres(?:ql)?://[^\s]+\Z", re.IGNORECASE)
+LEDGER_PASSWORD = re.compile(r"\A[^:/]+://[^/@:?#]*:[^/@?#]*@|[?&]password=", re.IGNORECASE)
+
+
 # Control characters (but tab and line breaks): terminal escapes and NULs that would reach the site, the
 # awards and `cc paths` output from a pasted title.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -45,6 +50,7 @@ KIND_WORDS = {
     "url": "a URL (https://...)",
     "email": "an email address",
     "did": "an Ed25519 did:key (as `cc keys show` prints it)",
+    "ledger": "a PostgreSQL URL (postgresql://user@host:port/dbname)",
     "id": "a kebab-case id",
     "ref": "an id",
     "enum": "one of the allowed words",
@@ -99,4 +105,6 @@ def format_ok(value: Any, kind: str) -> bool:
         return bool(EMAIL.match(value))
     if kind == "did":
         return bool(DID_KEY.match(value))
+    if kind == "ledger":
+        return bool(LEDGER_URL.match(value))
     return True

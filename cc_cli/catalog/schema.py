@@ -11,7 +11,7 @@ from typing import Any
 
 from cc_cli.catalog import fields
 from cc_cli.catalog.fields import Field
-from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, URL
+from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, LEDGER_URL, URL
 from cc_cli.core.durations import _PARTS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,7 +53,15 @@ def field_schema(spec: Field) -> dict[str, Any]:
         out["type"] = ["string", "integer"]
     else:
         out["type"] = "string"
-        pattern = {"id": KEBAB, "ref": KEBAB, "url": URL, "email": EMAIL, "duration": _PARTS, "did": DID_KEY}.get(kind)
+        pattern = {
+            "id": KEBAB,
+            "ref": KEBAB,
+            "url": URL,
+            "email": EMAIL,
+            "duration": _PARTS,
+            "did": DID_KEY,
+            "ledger": LEDGER_URL,
+        }.get(kind)
         if pattern is not None:
             out["pattern"] = _pattern(pattern)
         if kind == "date":

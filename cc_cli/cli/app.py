@@ -55,6 +55,7 @@ def _register() -> None:
         export,
         issue,
         keys,
+        ledger,
         paths,
         render,
         revoke,
@@ -76,6 +77,7 @@ def _register() -> None:
     revoke.register(app)
     expiring.register(app)
     transcript.register(app)
+    ledger.register(app)
     keys.register(app)
     rules.register(app)
     schema.register(app)

@@ -17,6 +17,10 @@ from cc_cli.core.problems import ExitCode, UsageError
 F = TypeVar("F", bound=Callable[..., Any])
 
 CATALOG_HELP = "Catalog folder (catalog.yaml, credentials/, paths/). Default: ./catalog"
+LEDGER_HELP = (
+    "Ledger: an SQLite file, or postgresql://user@host:port/dbname (its password in PGPASSWORD or ~/.pgpass). "
+    "Default: $CC_LEDGER, else `ledger` in catalog.yaml, else OUT/ledger.sqlite3."
+)
 
 
 def default_catalog() -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stdout_is_terminal
+from cc_cli.cli.common import CATALOG_HELP, LEDGER_HELP, default_catalog, handle_errors, stdout_is_terminal
 
 FORMATS = ("table", "csv", "json")
 
@@ -24,9 +24,7 @@ def register(app: typer.Typer) -> None:
 def expiring(
     within: str = typer.Option("P60D", "--within", "-w", help="Window from now (or --at): ISO 8601, e.g. P60D, P3M."),
     out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder of `cc issue` (holds the ledger)."),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
-    ),
+    ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     at: str = typer.Option(
         None, "--at", help="Start the window at this day or instant instead of now (YYYY-MM-DD).", show_default=False

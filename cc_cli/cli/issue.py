@@ -10,7 +10,14 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stderr_is_terminal, stdout_is_terminal
+from cc_cli.cli.common import (
+    CATALOG_HELP,
+    LEDGER_HELP,
+    default_catalog,
+    handle_errors,
+    stderr_is_terminal,
+    stdout_is_terminal,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -30,9 +37,7 @@ def issue(
     key: Path = typer.Option(
         None, "--key", "-k", help="Issuer key file (from `cc keys init`). Default: $CC_ISSUER_KEY.", show_default=False
     ),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
-    ),
+    ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and show the plan; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Issue nothing if any row is rejected."),
     bake: str = typer.Option("", "--bake", help="Also write the award baked into its emblem: png, svg or png,svg."),

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors
+from cc_cli.cli.common import CATALOG_HELP, LEDGER_HELP, default_catalog, handle_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -36,9 +36,7 @@ def revoke(
     out: Path = typer.Option(
         Path("awards"), "--out", "-o", help="Output folder of `cc issue`: status lists go to OUT/status/."
     ),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
-    ),
+    ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     key: Path = typer.Option(
         None,
         "--key",

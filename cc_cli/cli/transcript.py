@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import CATALOG_HELP, default_catalog, fail, handle_errors, stdout_is_terminal
+from cc_cli.cli.common import CATALOG_HELP, LEDGER_HELP, default_catalog, fail, handle_errors, stdout_is_terminal
 
 FORMATS = ("text", "json")
 STYLES = {"active": "green", "expired": "yellow", "revoked": "red", "pending": "dim", "not-yet-valid": "dim"}
@@ -26,9 +26,7 @@ def transcript(
         ..., metavar="EMAIL", help="The learner's email address (any case).", show_default=False
     ),
     out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder of `cc issue` (ledger, awards)."),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
-    ),
+    ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     at: str = typer.Option(
         None, "--at", help="Judge validity at this day or instant instead of now (YYYY-MM-DD).", show_default=False
@@ -72,7 +70,9 @@ def transcript(
     record, catalog_model = build_transcript(settings)
     if not record.awards:
         hint = f" (did you mean {record.did_you_mean}?)" if record.did_you_mean else ""
-        raise fail(f"no awards for {email.strip()} in {settings.ledger_file}{hint}", 1)
+        from cc_cli.ledger.locate import masked
+
+        raise fail(f"no awards for {email.strip()} in {masked(settings.ledger_at)}{hint}", 1)
     result = None
     if clr is not None:
         from cc_cli.lifecycle.clr import write_clr

@@ -36,8 +36,12 @@ def verify(
     status_dir: Path = typer.Option(
         None, "--status-dir", help="Folder of status lists (<n>.json, as `cc revoke` writes them).", show_default=False
     ),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Check revocation in this ledger instead of status lists.", show_default=False
+    ledger: str = typer.Option(
+        None,
+        "--ledger",
+        help="Check revocation in this ledger (an SQLite file or a postgresql:// URL) instead of status lists. "
+        "Default: $CC_LEDGER when set.",
+        show_default=False,
     ),
     email: str = typer.Option(
         None, "--email", help="Also check that the award was issued to this email address.", show_default=False

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 from cc_cli.catalog import model
 from cc_cli.core.problems import ERROR, Problem
 from cc_cli.issue.report import IssueReport, IssueSettings
-from cc_cli.ledger.sqlite import Ledger
+from cc_cli.ledger.base import AwardLedger
 
 if TYPE_CHECKING:
     from cc_cli.catalog.roster import Roster
     from cc_cli.issue.writer import NotBaked
 
 
-def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: Ledger) -> int:
+def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSettings, ledger: AwardLedger) -> int:
     """`--bake` on a re-run: bake the awards an earlier run issued (skipped now) that have no baked copy in
     a requested format yet, from their signed JSON as written. Only live awards whose file is still the
     one the ledger recorded: a revoked or superseded award is skipped, and a file changed since issuing
@@ -78,7 +78,9 @@ def emblems_for(catalog: model.Catalog, settings: IssueSettings, needed: set[str
     return {cid: emblem_bytes(catalog, catalog.credentials[cid], settings.bake) for cid in sorted(needed)}
 
 
-def write_outputs(report: IssueReport, roster: Roster, settings: IssueSettings, ledger: Ledger | None) -> IssueReport:
+def write_outputs(
+    report: IssueReport, roster: Roster, settings: IssueSettings, ledger: AwardLedger | None
+) -> IssueReport:
     """Sort outcomes by roster line; write the manifest and the rejects CSV (not in a dry run)."""
     from cc_cli.core.csvfile import write_csv
 

@@ -25,7 +25,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3
 from cc_cli.issue.report import IssueReport, Outcome
-from cc_cli.ledger.sqlite import AwardRow, Ledger
+from cc_cli.ledger.base import AwardLedger, AwardRow
 
 if TYPE_CHECKING:
     from cc_cli.issue.row_checks import PlannedAward
@@ -119,7 +119,7 @@ class Planned:
     replaces: AwardRow | None = None  # the live award a renewal supersedes
 
 
-def live_awards(ledger: Ledger | None) -> dict[tuple[str, str], AwardRow]:
+def live_awards(ledger: AwardLedger | None) -> dict[tuple[str, str], AwardRow]:
     if ledger is None:
         return {}
     return {(row.email_lower, row.credential_id): row for row in ledger.all_awards() if row.state != "revoked"}
@@ -129,7 +129,7 @@ def plan_rows(
     valid: list[PlannedAward],
     catalog: model.Catalog,
     cells: dict[int, dict[str, str]],
-    ledger: Ledger | None,
+    ledger: AwardLedger | None,
     live: dict[tuple[str, str], AwardRow],
     now: datetime,
     report: IssueReport,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cc_cli.core.problems import Problem
-from cc_cli.ledger.sqlite import UsesLedger
+from cc_cli.ledger.locate import Location, UsesLedger
 
 Progress = Callable[[int, int | None], None]  # (awards just finished, new total or None)
 
@@ -23,7 +23,7 @@ class IssueSettings(UsesLedger):
     catalog_root: Path
     out: Path
     key_path: Path | None = None
-    ledger_path: Path | None = None
+    ledger_path: Location | None = None  # --ledger: a path or a postgresql:// URL
     encoding: str | None = None
     timezone: str = "UTC"
     dry_run: bool = False

@@ -24,7 +24,8 @@ from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, wr
 from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, writer_pool
-from cc_cli.ledger.sqlite import AwardRow, Ledger
+from cc_cli.ledger.base import AwardLedger, AwardRow
+from cc_cli.ledger.locate import ledger_exists, open_ledger_at
 
 
 def run_issue(settings: IssueSettings, progress: Progress | None = None) -> IssueReport:
@@ -120,18 +121,18 @@ def _did(key: Any) -> str:
     return signing.did_key(key.public_key())
 
 
-def _open_ledger(settings: IssueSettings) -> Ledger | None:
-    path = settings.ledger_file
-    if settings.dry_run and not path.exists():
+def _open_ledger(settings: IssueSettings) -> AwardLedger | None:
+    location = settings.ledger_at
+    if settings.dry_run and not ledger_exists(location):
         return None
-    ledger = Ledger(path, create=not settings.dry_run)  # a dry run writes nothing, not even tables
+    ledger = open_ledger_at(location, create=not settings.dry_run)  # a dry run writes nothing, not even tables
     if not settings.dry_run:
         settings.out.mkdir(parents=True, exist_ok=True)  # only once the ledger is known to be good
     return ledger
 
 
 def _insert_chunk(
-    chunk: list[Planned], ledger: Ledger, batch_id: int, signed_at: str, now: str
+    chunk: list[Planned], ledger: AwardLedger, batch_id: int, signed_at: str, now: str
 ) -> list[tuple[Planned, AwardRow | None]]:
     """Commit a chunk's awards as pending in one transaction; None where another run got there first."""
     rows: list[tuple[AwardRow, AwardRow | None]] = []
@@ -148,7 +149,7 @@ def _insert_chunk(
 
 def _issue(
     plan: list[Planned],
-    ledger: Ledger,
+    ledger: AwardLedger,
     catalog: model.Catalog,
     did: str,
     batch_id: int,
@@ -183,7 +184,7 @@ def _issue(
         _collect(in_flight.popleft(), ledger, progress, not_baked)
 
 
-def _winners(lost: list[Planned], ledger: Ledger) -> dict[str, AwardRow]:
+def _winners(lost: list[Planned], ledger: AwardLedger) -> dict[str, AwardRow]:
     """Row key -> the award another run issued for each row this run lost: the award of that very row, else
     the recipient's live award of that credential (which a deny or replace policy allows only one of)."""
     if not lost:
@@ -208,7 +209,7 @@ def _lost_outcome(item: Planned, winner: AwardRow | None) -> Outcome:
 
 def _collect(
     item: tuple[Future[Written], int],
-    ledger: Ledger,
+    ledger: AwardLedger,
     progress: Progress | None,
     not_baked: Callable[[list[NotBaked]], None],
 ) -> None:
@@ -224,7 +225,7 @@ def _collect(
 
 def _finish_unwritten(
     rows: list[AwardRow],
-    ledger: Ledger,
+    ledger: AwardLedger,
     catalog: model.Catalog,
     did: str,
     pool: Executor,
@@ -246,7 +247,7 @@ def _finish_unwritten(
     return len(rows)
 
 
-def _publish_status(ledger: Ledger, catalog: model.Catalog, key: Any, settings: IssueSettings) -> None:
+def _publish_status(ledger: AwardLedger, catalog: model.Catalog, key: Any, settings: IssueSettings) -> None:
     """Write the signed status lists the awards point at, so they resolve from the first run on (and
     reflect awards that `replace` just revoked). The ledger is read under the lock `cc revoke` takes too:
     a revocation made while this run works is in the lists it writes, or written after them."""

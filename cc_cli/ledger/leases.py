@@ -3,9 +3,8 @@
 A run holds the lease of its batch (and of any dead batch it is completing) for as long as it works on it.
 A lease is a POSIX record lock on one byte of `<ledger>-leases` beside the ledger: byte N for batch N. The
 kernel drops the lock when the process ends, however it ends (`kill -9` included), and forked signing
-workers do not inherit it; so a batch whose lease can be taken is one whose run is over. A database
-backend with no shared file system implements the same `Ledger` methods with a lease row instead (holder,
-heartbeat renewed while the run works, expiry).
+workers do not inherit it; so a batch whose lease can be taken is one whose run is over. The PostgreSQL
+ledger (`cc_cli.ledger.postgres`) keeps the same promise with advisory locks of the run's own session.
 
 POSIX locks belong to the process and a process never conflicts with itself; closing any descriptor of the
 file drops all of the process's locks on it. So each process opens the file once, shared by all its

@@ -24,14 +24,15 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
-from cc_cli.core.text import closest
+from cc_cli.ledger.base import BATCH_COLUMNS, COLUMNS, STATES, AwardLedger, AwardRow, Claimed, Standing
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
+
+__all__ = ["COLUMNS", "SCHEMA_VERSION", "AwardRow", "Claimed", "Ledger", "LedgerReader", "Standing"]
 
 SCHEMA_VERSION = 2
 
@@ -87,40 +88,6 @@ CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_s
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE batches ADD COLUMN closed_by INTEGER REFERENCES batches(id)",),
 }
-
-
-@dataclass(slots=True)
-class AwardRow:
-    id: str
-    row_key: str
-    credential_id: str
-    email: str
-    email_lower: str
-    name: str
-    salt: str
-    policy: str
-    batch_id: int
-    roster_line: int
-    external_id: str | None
-    issued_at: str
-    awarded_at: str
-    valid_until: str | None
-    evidence_url: str | None
-    evidence_narrative: str | None
-    status_index: int
-    signed_at: str
-    state: str
-    revoked_at: str | None
-    revoked_reason: str | None
-    replaces: str | None
-    file: str
-    file_sha256: str | None
-
-    def values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in COLUMNS)
-
-
-COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
 
 
 def _retry_while_locked(action: Callable[[], None]) -> None:
@@ -183,30 +150,9 @@ def _table_names(db: sqlite3.Connection) -> set[str]:
     return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-LEDGER_FILE = "ledger.sqlite3"
-
-
-def ledger_location(ledger_path: Path | None, out: Path) -> Path:
-    """The ledger a command uses: `--ledger` when given, else `ledger.sqlite3` in the awards folder (`--out`),
-    where `cc issue` keeps it beside the awards it records."""
-    return ledger_path or out / LEDGER_FILE
-
-
-class UsesLedger:
-    """A mixin for the settings of a command that reads or writes the ledger (`ledger_path` from --ledger,
-    `out` from --out): `ledger_file` is where that ledger is, by the one rule of `ledger_location`."""
-
-    __slots__ = ()
-    ledger_path: Path | None
-    out: Path
-
-    @property
-    def ledger_file(self) -> Path:
-        return ledger_location(self.ledger_path, self.out)
-
-
-def check_ledger_file(path: Path) -> None:
-    """UsageError unless `path` is a cc ledger; opens it read-only, so checking never changes it."""
+def check_ledger_file(path: Path) -> int:
+    """The schema version of the cc ledger at `path`, or a UsageError; opens it read-only, so checking never
+    changes it."""
     if not path.is_file():
         raise UsageError(f"--ledger {path}: no such file" if not path.exists() else f"--ledger {path}: not a file")
     try:
@@ -223,14 +169,7 @@ def check_ledger_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"--ledger {path} is not a cc ledger ({exc})") from None
     _require_version(version, f"--ledger {path}")
-
-
-@dataclass(slots=True)
-class Claimed:
-    """Batches whose run died, now held by the run that claimed them, and their awards left unwritten."""
-
-    batches: list[int] = field(default_factory=list)
-    rows: list[AwardRow] = field(default_factory=list)
+    return int(str(version))
 
 
 def _open_problem(exc: sqlite3.Error, path: Path) -> UsageError:
@@ -238,8 +177,10 @@ def _open_problem(exc: sqlite3.Error, path: Path) -> UsageError:
 
 
 @maps_errors
-class Ledger:
+class Ledger(AwardLedger):
     """A connection to one ledger file. Writes go through short `BEGIN IMMEDIATE` transactions."""
+
+    backend = "sqlite"
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
         """Open the ledger at `path`; with `create`, make it (and its tables) if it is missing or empty, and
@@ -313,6 +254,45 @@ class Ledger:
             raise
         self.db.execute("COMMIT")
 
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+    def state_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATES, 0)
+        counts.update(self.db.execute("SELECT state, COUNT(*) FROM awards GROUP BY state").fetchall())
+        return counts
+
+    def lease_is_free(self, batch_id: int) -> bool:
+        if not self.leases.take(batch_id):
+            return False
+        self.leases.release(batch_id)
+        return True
+
+    def standing(self, award_id: object) -> Standing | None:
+        return _standing(self.db, award_id)
+
+    def import_rows(self, batches: list[tuple[object, ...]], awards: list[AwardRow]) -> None:
+        closing = BATCH_COLUMNS.index("closed_by")
+        with self.transaction() as db:
+            # The links (closed_by, replaces) point at rows written later: set once every row is there.
+            marks = ", ".join("?" * len(BATCH_COLUMNS))
+            unlinked = [(*batch[:closing], None, *batch[closing + 1 :]) for batch in batches]
+            db.executemany(f"INSERT INTO batches ({', '.join(BATCH_COLUMNS)}) VALUES ({marks})", unlinked)
+            db.executemany(
+                "UPDATE batches SET closed_by = ? WHERE id = ?",
+                [(batch[closing], batch[0]) for batch in batches if batch[closing] is not None],
+            )
+            marks = ", ".join("?" * len(COLUMNS))
+            rows = [(*award.values()[:-3], None, *award.values()[-2:]) for award in awards]
+            db.executemany(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+            db.executemany(
+                "UPDATE awards SET replaces = ? WHERE id = ?", [(a.replaces, a.id) for a in awards if a.replaces]
+            )
+
     # Reads ---------------------------------------------------------------------------------------
 
     def _rows(self, where: str, params: Iterable[object] = ()) -> list[AwardRow]:
@@ -356,43 +336,18 @@ class Ledger:
         found = self._rows("ORDER BY status_index LIMIT 1")
         return found[0] if found else None
 
-    def closest_id(self, award_id: str) -> str | None:
-        """The award id a mistyped or shortened one most likely meant: the only id it is a prefix of,
-        else the closest of the ids sharing its first 8 characters (an index scan, not a table scan)."""
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        query = "SELECT id FROM awards WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
+        return [found for (found,) in self.db.execute(query, (prefix, upper, limit))]
 
-        def starting(prefix: str, limit: int) -> list[str]:
-            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            query = "SELECT id FROM awards WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"
-            return [found for (found,) in self.db.execute(query, (prefix, upper, limit))]
-
-        if len(award_id) <= len("urn:uuid:"):
-            return None
-        prefixed = starting(award_id, 2)
-        if len(prefixed) == 1:
-            return prefixed[0]
-        near = starting(award_id[: len("urn:uuid:") + 8], 50)
-        return closest(award_id, near, cutoff=0.9)
-
-    def closest_email(self, email_lower: str) -> str | None:
-        """The recipient address a mistyped one most likely meant (as written in the roster), or None."""
-        known = {low: written for low, written in self.db.execute("SELECT email_lower, email FROM awards")}
-        close = closest(email_lower, known, cutoff=0.9)  # one typo, not a stranger
-        return known[close] if close is not None else None
+    def recipient_emails(self) -> dict[str, str]:
+        return {low: written for low, written in self.db.execute("SELECT email_lower, email FROM awards")}
 
     def issuers(self) -> set[str]:
         """The did:key of every batch that issued an award: one ledger, one issuer key."""
         query = "SELECT DISTINCT b.issuer_did FROM awards a JOIN batches b ON a.batch_id = b.id"
         return {issuer for (issuer,) in self.db.execute(query)}
-
-    def check_issuer(self, did: str) -> None:
-        """UsageError when `did` is not the key the ledger's awards were issued with: awards re-signed
-        (a crash recovery) or status lists signed with another key would fail every verifier."""
-        others = sorted(self.issuers() - {did})
-        if others:
-            raise UsageError(
-                f"the key is {did}, but the awards in the ledger {self.path} were issued by {others[0]}: use that "
-                "key (--key); a new issuer key needs a new ledger (another --out or --ledger)"
-            )
 
     def revoked_indexes(self) -> list[int]:
         return [row[0] for row in self.db.execute("SELECT status_index FROM awards WHERE state = 'revoked'")]
@@ -570,23 +525,21 @@ class Ledger:
         return cursor.rowcount == 1
 
     def batches(self) -> list[tuple[object, ...]]:
-        return self.db.execute("SELECT * FROM batches ORDER BY id").fetchall()
+        return self.db.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches ORDER BY id").fetchall()
+
+
+def _standing(db: sqlite3.Connection, award_id: object) -> Standing | None:
+    row = db.execute(
+        "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
+        " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
+        (award_id,),
+    ).fetchone()
+    return Standing(*row) if row is not None else None
 
 
 def open_ledger(ledger_file: Path) -> Ledger:
     """Open an existing ledger; never create an empty one where the user mistyped a path."""
     return Ledger(ledger_file, create=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """What the ledger says of one award, for `cc verify`: its state and who issued it."""
-
-    state: str
-    revoked_at: str | None
-    revoked_reason: str | None
-    status_index: int
-    issuer_did: str
 
 
 @maps_errors
@@ -598,12 +551,7 @@ class LedgerReader:
         self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
     def standing(self, award_id: object) -> Standing | None:
-        row = self.db.execute(
-            "SELECT a.state, a.revoked_at, a.revoked_reason, a.status_index, b.issuer_did FROM awards a"
-            " JOIN batches b ON b.id = a.batch_id WHERE a.id = ?",
-            (award_id,),
-        ).fetchone()
-        return Standing(*row) if row is not None else None
+        return _standing(self.db, award_id)
 
     def close(self) -> None:
         self.db.close()

@@ -29,7 +29,8 @@ from cc_cli.core.csvfile import safe_cell, write_csv
 from cc_cli.core.durations import add_to, parts
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.sqlite import AwardRow, UsesLedger, open_ledger
+from cc_cli.ledger.base import AwardRow
+from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
 from cc_cli.validate.load import load_catalog_model
 
 CSV_HEADER = [
@@ -52,7 +53,7 @@ class ExpiringSettings(UsesLedger):
     within: str
     out: Path
     catalog_root: Path
-    ledger_path: Path | None = None
+    ledger_path: Location | None = None  # --ledger: a path or a postgresql:// URL
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -151,7 +152,7 @@ def find_expiring(settings: ExpiringSettings) -> ExpiringReport:
         until = add_to(at, within)
     except durations.DurationRangeError as exc:
         raise UsageError(f"--within: {exc}") from None
-    ledger = open_ledger(settings.ledger_file)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
         rows = [row for row in ledger.all_awards() if row.state == "issued"]
     finally:

@@ -23,7 +23,8 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3, signing, status_list
 from cc_cli.credentials.keys import check_catalog_key
-from cc_cli.ledger.sqlite import Ledger, UsesLedger
+from cc_cli.ledger.base import AwardLedger
+from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
 
 
 @dataclass(slots=True)
@@ -35,7 +36,7 @@ class RevokeSettings(UsesLedger):
     out: Path
     catalog_root: Path
     roster: Path | None = None
-    ledger_path: Path | None = None
+    ledger_path: Location | None = None  # --ledger: a path or a postgresql:// URL
     key_path: Path | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     republish: bool = False  # revoke nothing; sign the lists afresh (a new validUntil)
@@ -76,7 +77,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
     if not settings.reason.strip():
         raise UsageError("--reason must say why the award is revoked (it is kept in the ledger)")
     report = RevokeReport()
-    ledger = Ledger(settings.ledger_file, create=False)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
         ids = list(dict.fromkeys(normalize_id(i) for i in settings.ids))
         if settings.roster is not None:
@@ -108,7 +109,7 @@ def run_revoke(settings: RevokeSettings) -> RevokeReport:
         ledger.close()
 
 
-def _ready_to_publish(settings: RevokeSettings, ledger: Ledger, rows: list[Any]) -> tuple[Any, Any, str]:
+def _ready_to_publish(settings: RevokeSettings, ledger: AwardLedger, rows: list[Any]) -> tuple[Any, Any, str]:
     """The key, the catalog info and the base URL, all checked before the ledger or a list changes: the
     key is the pinned issuer's and the ledger's, and OUT/status/ can be written."""
     from cc_cli.credentials.keys import load_issuer_key
@@ -129,11 +130,11 @@ def _republish(settings: RevokeSettings) -> RevokeReport:
     if settings.ids or settings.roster is not None or settings.reason.strip():
         raise UsageError("--republish revokes nothing: give it no award ids, no --roster and no --reason")
     report = RevokeReport(republished=True)
-    ledger = Ledger(settings.ledger_file, create=False)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
         sample = ledger.any_award()
         if sample is None:
-            raise UsageError(f"the ledger {settings.ledger_file} holds no awards: there is no status list to publish")
+            raise UsageError(f"the ledger {ledger.where} holds no awards: there is no status list to publish")
         key, info, base_url = _ready_to_publish(settings, ledger, [sample])  # checks base_url against an award
         stamp = utc_stamp(settings.now)
         report.status_files = _publish(
@@ -144,7 +145,7 @@ def _republish(settings: RevokeSettings) -> RevokeReport:
         ledger.close()
 
 
-def _roster_ids(settings: RevokeSettings, ledger: Ledger, report: RevokeReport) -> list[str]:
+def _roster_ids(settings: RevokeSettings, ledger: AwardLedger, report: RevokeReport) -> list[str]:
     """The awards of a roster's rows: each row's (email, credential) awards in the ledger."""
     from cc_cli.catalog.roster import read_roster
 
@@ -216,7 +217,7 @@ def _check_status_folder(folder: Path) -> None:
 
 
 def _publish(
-    out: Path, ledger: Ledger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
+    out: Path, ledger: AwardLedger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
 ) -> list[Path]:
     """Rebuild the lists from the ledger and sign them, under the status folder's lock (as `cc issue` does)."""
     return status_list.publish_status_lists(out, base_url, key, stamp, ledger.status_facts, valid_for, force=force)

@@ -26,7 +26,8 @@ from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.sqlite import AwardRow, UsesLedger, open_ledger
+from cc_cli.ledger.base import AwardRow
+from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
 from cc_cli.validate.load import load_catalog_model
 
 EARNED = ("active", "expired")
@@ -39,7 +40,7 @@ class TranscriptSettings(UsesLedger):
     email: str
     out: Path
     catalog_root: Path
-    ledger_path: Path | None = None
+    ledger_path: Location | None = None  # --ledger: a path or a postgresql:// URL
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     all_paths: bool = False  # also the paths the learner has not started
 
@@ -176,7 +177,7 @@ def build_transcript(settings: TranscriptSettings) -> tuple[Transcript, model.Ca
     """The learner's transcript and the catalog it was judged against (the CLR needs both)."""
     email_lower = settings.email.strip().lower()
     at = settings.now.astimezone(UTC)
-    ledger = open_ledger(settings.ledger_file)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
         rows = ledger.recipient_awards(email_lower)
         suggestion = None if rows else ledger.closest_email(email_lower)

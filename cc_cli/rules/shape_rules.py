@@ -1,4 +1,4 @@
-"""File and shape rules (CC001-CC106): can the file be read, and does it have the declared fields?
+"""File and shape rules (CC001-CC108): can the file be read, and does it have the declared fields?
 
 CC001-CC003 are raised by the YAML loader (`cc_cli.catalog.yamlload`); their functions here only carry the
 documentation. CC101-CC103 and CC106 are called by the one-pass shape checker (`cc_cli.validate.shape`).
@@ -12,7 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from cc_cli.catalog.fields import Field
-from cc_cli.catalog.formats import CONTROL, DATE, KEBAB, KIND_WORDS, Where, format_ok, has_type, type_name
+from cc_cli.catalog.formats import (
+    CONTROL,
+    DATE,
+    KEBAB,
+    KIND_WORDS,
+    LEDGER_PASSWORD,
+    Where,
+    format_ok,
+    has_type,
+    type_name,
+)
 from cc_cli.core.durations import is_zero, too_long
 from cc_cli.core.problems import ERROR, Hit
 from cc_cli.core.text import suggest
@@ -188,7 +198,7 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
     if control:
         code_point = f"U+{ord(control.group()):04X}"
         yield Hit(source, where, f"'{name}' contains a control character ({code_point}): remove it")
-    if spec.kind not in ("date", "duration", "url", "email", "did"):
+    if spec.kind not in ("date", "duration", "url", "email", "did", "ledger"):
         return
     if not format_ok(value, spec.kind):
         if spec.kind == "date" and DATE.match(value):
@@ -199,3 +209,24 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
         yield Hit(source, where, f"'{name}' is '{value}', longer than 100 years: a typo? (P3Y is three years)")
     elif spec.kind == "duration" and is_zero(value):
         yield Hit(source, where, f"'{name}' is '{value}', a duration of zero: give its real length (P7D, P3Y)")
+
+
+@rule("CC108", ERROR, "`ledger` in catalog.yaml carries a password", "file")
+def ledger_password(source: str, value: Any, spec: Field, where: Where) -> Iterator[Hit]:
+    """catalog.yaml is committed and read by everyone who reviews the catalog: the shared ledger's URL may
+    name the server, the database and the user, never the password, which every cc command reads from
+    PGPASSWORD or ~/.pgpass (or a whole URL in $CC_LEDGER, kept in the CI's secrets).
+
+    Passing:
+        ledger: postgresql://issuer@db.example.org:5432/credentials
+    Failing:
+        ledger: postgresql://issuer:s3cret@db.example.org:5432/credentials
+        ledger: postgresql://issuer@db.example.org/credentials?password=s3cret
+    """
+    if spec.kind == "ledger" and isinstance(value, str) and LEDGER_PASSWORD.search(value):
+        yield Hit(
+            source,
+            where,
+            "'ledger' carries a password, which would be committed with the catalog: remove it and give it in "
+            "PGPASSWORD or ~/.pgpass (or the whole URL in $CC_LEDGER)",
+        )

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cc_cli.catalog.fields import Field
-from cc_cli.catalog.formats import CONTROL, Where, format_ok, has_type
+from cc_cli.catalog.formats import CONTROL, LEDGER_PASSWORD, Where, format_ok, has_type
 from cc_cli.core.durations import is_zero, too_long
 from cc_cli.core.problems import Hit
 
 Check = Callable[..., Iterable[Hit]]
-_FORMATTED = frozenset(("date", "duration", "url", "email", "did"))
+_FORMATTED = frozenset(("date", "duration", "url", "email", "did", "ledger"))
 
 
 def plainly_valid(value: Any, spec: Field) -> bool:
@@ -29,6 +29,8 @@ def plainly_valid(value: Any, spec: Field) -> bool:
         return value in spec.choices
     if spec.kind == "duration":
         return format_ok(value, "duration") and not too_long(value) and not is_zero(value)
+    if spec.kind == "ledger":
+        return format_ok(value, "ledger") and not LEDGER_PASSWORD.search(value)
     return spec.kind not in _FORMATTED or format_ok(value, spec.kind)
 
 
@@ -47,6 +49,7 @@ class ShapeChecker:
         self._value_checks: list[tuple[str, Check]] = [
             ("CC103", shape_rules.wrong_type_or_value),
             ("CC106", shape_rules.malformed_value),
+            ("CC108", shape_rules.ledger_password),
         ]
 
     def _run(self, code: str, hits: Iterable[Hit]) -> bool:

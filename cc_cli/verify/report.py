@@ -60,7 +60,7 @@ class VerifyOptions:
 
     at: datetime
     status_dir: Path | None = None
-    ledger: Path | None = None
+    ledger: Path | str | None = None  # an SQLite path or a postgresql:// URL
     email: str | None = None
     require_status: bool = False  # an award whose revocation cannot be checked is invalid
     issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)

@@ -10,7 +10,8 @@ from cc_cli.credentials import signing
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
-    from cc_cli.ledger.sqlite import LedgerReader
+    from cc_cli.ledger.base import StandingSource
+    from cc_cli.ledger.locate import Location
     from cc_cli.verify.report import VerifyOptions
 
 
@@ -30,8 +31,8 @@ class StatusSources:
         self.now = datetime.now(UTC)
         self.canon = canon
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
-        self.dbs: dict[Path, LedgerReader] = {}
-        self.beside: dict[Path, tuple[str, Path] | None] = {}
+        self.dbs: dict[Location, StandingSource] = {}
+        self.beside: dict[Path, tuple[str, Location] | None] = {}
 
     def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
         entries = document.get("credentialStatus")
@@ -46,7 +47,7 @@ class StatusSources:
         except (TypeError, ValueError):
             return FAIL, f"statusListIndex {entry.get('statusListIndex')!r} is not an integer"
         options = self.options
-        source: tuple[str, Path] | None
+        source: tuple[str, Location] | None
         if options.status_dir or options.ledger:
             source = ("dir", options.status_dir) if options.status_dir else ("ledger", options.ledger)  # type: ignore[assignment]
         elif options.require_status:
@@ -62,9 +63,9 @@ class StatusSources:
             return SKIP, "no status source: pass --status-dir or --ledger to check revocation"
         if source[0] == "ledger":
             return self._ledger(document, index, source[1])
-        return self._list(document, entry, index, source[1])
+        return self._list(document, entry, index, Path(source[1]))
 
-    def _beside(self, folder: Path) -> tuple[str, Path] | None:
+    def _beside(self, folder: Path) -> tuple[str, Location] | None:
         if folder not in self.beside:
             found = None
             for level in (folder, folder.parent):
@@ -77,12 +78,13 @@ class StatusSources:
             self.beside[folder] = found
         return self.beside[folder]
 
-    def _ledger(self, document: dict[str, Any], index: int, where: Path) -> tuple[str, str]:
-        from cc_cli.ledger.sqlite import LedgerReader
+    def _ledger(self, document: dict[str, Any], index: int, location: Location) -> tuple[str, str]:
+        from cc_cli.ledger.locate import masked, open_reader_at
 
-        if where not in self.dbs:
-            self.dbs[where] = LedgerReader(where)
-        standing = self.dbs[where].standing(document.get("id"))
+        if location not in self.dbs:
+            self.dbs[location] = open_reader_at(location)
+        where = masked(location)
+        standing = self.dbs[location].standing(document.get("id"))
         if standing is None:
             return FAIL, f"not in the ledger {where}: the issuer has no record of this award"
         state, revoked_at, reason = standing.state, standing.revoked_at, standing.revoked_reason

@@ -23,7 +23,8 @@ from cc_cli.verify.read import expand_paths
 from cc_cli.verify.report import FileReport, VerifyOptions
 
 if TYPE_CHECKING:
-    from cc_cli.ledger.sqlite import LedgerReader
+    from cc_cli.ledger.base import StandingSource
+    from cc_cli.ledger.locate import Location
 
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
@@ -36,7 +37,7 @@ class VerifySettings:
     now: datetime
     at: str | None = None  # --at: the day or instant to check dates at, instead of `now`
     status_dir: Path | None = None
-    ledger: Path | None = None
+    ledger: str | None = None  # --ledger as given: an SQLite path or a postgresql:// URL
     email: str | None = None
     require_status: bool = False
     issuer: str | None = None  # --issuer
@@ -68,10 +69,7 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
         raise UsageError("give --status-dir or --ledger, not both")
     if status_dir is not None and not status_dir.is_dir():
         raise UsageError(f"--status-dir {status_dir}: no such folder")
-    if ledger is not None:
-        from cc_cli.ledger.sqlite import check_ledger_file
-
-        check_ledger_file(ledger)
+    location = _ledger_location(ledger, status_dir)
     pinned = trust.trusted_issuer(settings.issuer, settings.catalog, settings.default_catalog)
     moment = parse_moment(settings.at) if settings.at else settings.now
     paths = expand_paths(settings.files)
@@ -80,7 +78,7 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
     options = VerifyOptions(
         at=moment,
         status_dir=status_dir,
-        ledger=ledger,
+        ledger=location,
         email=email,
         require_status=settings.require_status,
         issuer=pinned.issuer,
@@ -88,6 +86,16 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
         workers=settings.workers,
     )
     return VerifyRun(moment, len(paths), verify_files(paths, options))
+
+
+def _ledger_location(ledger: str | None, status_dir: Path | None) -> Path | str | None:
+    """--ledger, else $CC_LEDGER unless --status-dir is given; checked to be a cc ledger (read-only)."""
+    from cc_cli.ledger.locate import check_ledger_at, env_ledger, resolve
+
+    location = resolve(ledger, Path(".")) if ledger is not None else None if status_dir is not None else env_ledger()
+    if location is not None:
+        check_ledger_at(location)
+    return location
 
 
 _worker: Worker | None = None
@@ -100,11 +108,11 @@ def _get_worker(options: VerifyOptions) -> Worker:
     return _worker
 
 
-_inherited: list[dict[Path, LedgerReader]] = []  # the ledger connections of the parent, per fork
+_inherited: list[dict[Location, StandingSource]] = []  # the ledger connections of the parent, per fork
 
 
 def _after_fork() -> None:
-    """Pool initializer: keep the warm caches, but not SQLite connections (never used across a fork)."""
+    """Pool initializer: keep the warm caches, but not ledger connections (never used across a fork)."""
     if _worker is not None:
         _inherited.append(_worker.sources.dbs)  # kept referenced: closing them here could disturb the parent
         _worker.sources.dbs = {}
