@@ -145,6 +145,13 @@ def to_problems(hits: Iterable[tuple[str, Hit]], load: LoadResult, overrides: di
 
 def all_rules() -> list[Rule]:
     """Every rule, sorted by code; importing the rule modules registers them."""
-    from cc_cli.rules import catalog_rules, credential_rules, emblem_rules, path_rules, shape_rules  # noqa: F401
+    from cc_cli.rules import (  # noqa: F401
+        catalog_rules,
+        credential_rules,
+        emblem_rules,
+        notify_rules,
+        path_rules,
+        shape_rules,
+    )
 
     return [RULES[code] for code in sorted(RULES)]
