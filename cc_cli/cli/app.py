@@ -55,6 +55,7 @@ def _register() -> None:
         export,
         issue,
         keys,
+        notify,
         paths,
         render,
         revoke,
@@ -73,6 +74,7 @@ def _register() -> None:
     export.register(app)
     issue.register(app)
     verify.register(app)
+    notify.register(app)
     revoke.register(app)
     expiring.register(app)
     transcript.register(app)
