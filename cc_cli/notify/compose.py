@@ -9,11 +9,15 @@ name or title from the roster or the catalog is only ever text. The emblem is dr
 
 from __future__ import annotations
 
+import email.policy
+import functools
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import base64mime, quoprimime
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,52 @@ from cc_cli.notify.wording import framework_words, linkedin_url, renewal_words, 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 CATALOG_TEMPLATES = Path("templates") / "email"  # inside the catalog folder
 KINDS = ("award", "renewal", "revoked")
-EMBLEM_SIZE = 240  # px: the emblem as the message shows it (the baked PNG attachment is the full one)
+EMBLEM_SIZE = 160  # px: the emblem as the message shows it (the baked PNG attachment is the full one)
+
+
+POLICY = email.policy.SMTP  # CRLF line ends; non-ASCII headers as RFC 2047 (SMTPUTF8 is chosen when sending)
+
+
+# One random token per run: `=_` never occurs in base64 or quoted-printable text, and the token keeps
+# anything a roster says out of the boundaries, so no message body needs to be scanned for them.
+_RUN_TOKEN = secrets.token_hex(12)
+
+
+@functools.cache
+def _header(name: str, value: str) -> Any:
+    """A parsed header, made once and shared: header objects are immutable, and the generator reuses a
+    parsed one as it is (parsing headers is most of the cost of composing and writing a message)."""
+    return POLICY.header_factory(name, value)
+
+
+def _multipart(subtype: str, parts: list[MIMEPart], into: MIMEPart | None = None) -> MIMEPart:
+    """A multipart/<subtype> of `parts` (into an existing message's headers, for the outermost one)."""
+    container = into if into is not None else MIMEPart(policy=POLICY)
+    boundary = f"=_cc_{_RUN_TOKEN}_{subtype}"  # distinct per nesting level
+    container["Content-Type"] = _header("Content-Type", f'multipart/{subtype}; boundary="{boundary}"')
+    container.set_payload(list(parts))
+    return container
+
+
+def _text_part(text: str, subtype: str) -> MIMEPart:
+    """A text part in UTF-8, quoted-printable: what `set_content(text, subtype, cte="quoted-printable")`
+    makes, with the stdlib's own encoder, and the constant headers parsed once per run."""
+    part = MIMEPart(policy=POLICY)
+    part["Content-Type"] = _header("Content-Type", f'text/{subtype}; charset="utf-8"')
+    part["Content-Transfer-Encoding"] = _header("Content-Transfer-Encoding", "quoted-printable")
+    body = "\n".join(text.splitlines()) + "\n"  # one line-end convention; the generator writes CRLF
+    part.set_payload(quoprimime.body_encode(body.encode("utf-8").decode("latin-1"), 76))
+    return part
+
+
+def _file_part(data: bytes, content_type: str, filename: str, disposition: str = "attachment") -> MIMEPart:
+    """A base64 file part (`filename` is a credential id: kebab-case ASCII, safe to quote as it is)."""
+    part = MIMEPart(policy=POLICY)
+    part["Content-Type"] = _header("Content-Type", content_type)
+    part["Content-Transfer-Encoding"] = _header("Content-Transfer-Encoding", "base64")
+    part["Content-Disposition"] = _header("Content-Disposition", f'{disposition}; filename="{filename}"')
+    part.set_payload(base64mime.body_encode(data))
+    return part
 
 
 class ComposeError(Exception):
@@ -97,10 +146,14 @@ class Composer:
         self.env = environment(catalog.root)
         self._templates: dict[str, Any] = {}
         self._emblems: dict[str, bytes | None] = {}
+        self._emblem_parts: dict[str, MIMEPart] = {}
         try:
-            self.sender = Address(display_name=catalog.info.issuer.name, addr_spec=notify.sender)
+            sender = Address(display_name=catalog.info.issuer.name, addr_spec=notify.sender)
         except (ValueError, IndexError) as exc:
             raise UsageError(f"catalog.yaml notify.from '{notify.sender}' is not a usable address ({exc})") from None
+        # Parsed once per run: a header object is stored as it is, never parsed again for each message.
+        self._from = POLICY.header_factory("From", str(sender))
+        self._reply_to = POLICY.header_factory("Reply-To", notify.reply_to) if notify.reply_to else None
 
     def template(self, name: str) -> Any:
         """A compiled template; a broken override is a usage error naming its file and line."""
@@ -175,26 +228,34 @@ class Composer:
         context["attachments"] = [name for name, _, _ in attachments]
         emblem = self.emblem(credential)
         context["emblem_cid"] = f"emblem.{credential.id}@{self.domain}" if emblem else None
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["Subject"] = " ".join(self.render(f"{job.kind}.subject.j2", context).split())
-        message["From"] = self.sender
+        message["From"] = self._from
         message["To"] = self._recipient(row, to)
-        if self.notify.reply_to:
-            message["Reply-To"] = self.notify.reply_to
-        message["Date"] = format_datetime(now)
-        message["Message-ID"] = message_id(job, self.domain) if to is None else self._test_id(job, now)
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(self.render(f"{job.kind}.txt.j2", context))
-        message.add_alternative(self.render(f"{job.kind}.html.j2", context), subtype="html")
+        if self._reply_to is not None:
+            message["Reply-To"] = self._reply_to
+        message.set_raw("Date", format_datetime(now))
+        message.set_raw("Message-ID", message_id(job, self.domain) if to is None else self._test_id(job, now))
+        message["Auto-Submitted"] = _header("Auto-Submitted", "auto-generated")
+        message["MIME-Version"] = _header("MIME-Version", "1.0")
+        text = _text_part(self.render(f"{job.kind}.txt.j2", context), "plain")
+        html = _text_part(self.render(f"{job.kind}.html.j2", context), "html")
         if emblem:
-            html = message.get_body(("html",))  # the HTML part: the emblem is related to it
-            assert isinstance(html, EmailMessage)
-            html.add_related(
-                emblem, "image", "png", cid=f"<{context['emblem_cid']}>", filename=f"{credential.id}-emblem.png"
-            )
-        for name, (maintype, subtype), data in attachments:
-            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+            html = _multipart("related", [html, self._emblem_part(credential, emblem, context["emblem_cid"])])
+        files = [_file_part(data, f"{maintype}/{subtype}", name) for name, (maintype, subtype), data in attachments]
+        if files:
+            _multipart("mixed", [_multipart("alternative", [text, html]), *files], message)
+        else:
+            _multipart("alternative", [text, html], message)
         return message
+
+    def _emblem_part(self, credential: model.Credential, emblem: bytes, cid: str) -> MIMEPart:
+        """The inline emblem, encoded once per credential and shared by its messages (never modified)."""
+        if credential.id not in self._emblem_parts:
+            part = _file_part(emblem, "image/png", f"{credential.id}-emblem.png", "inline")
+            part["Content-ID"] = f"<{cid}>"
+            self._emblem_parts[credential.id] = part
+        return self._emblem_parts[credential.id]
 
     def _recipient(self, row: AwardRow, to: str | None) -> Address:
         try:

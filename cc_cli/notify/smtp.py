@@ -12,10 +12,13 @@ The password is only ever passed to `login`; it is never part of a message, a re
 from __future__ import annotations
 
 import contextlib
+import io
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.generator import BytesGenerator
 from email.message import EmailMessage
+from typing import Any
 
 from cc_cli.core.problems import UsageError
 
@@ -119,7 +122,8 @@ class Mailer:
         if self.connection is None:
             self.connection = self._open()
         try:
-            self.connection.send_message(message, from_addr=sender, to_addrs=[recipient])
+            data, options = self._flatten(self.connection, message, sender, recipient)
+            self.connection.sendmail(sender, [recipient], data, options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise _classify(code, reply) from None
@@ -140,6 +144,22 @@ class Mailer:
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:
             self._drop()
             raise Temporary(f"connection to {self.config.where} lost ({exc or type(exc).__name__})") from None
+
+    @staticmethod
+    def _flatten(
+        connection: smtplib.SMTP, message: EmailMessage, sender: str, recipient: str
+    ) -> tuple[bytes, list[str]]:
+        """The message as bytes, as `SMTP.send_message` makes them: with SMTPUTF8 (and UTF-8 headers) when an
+        address is not ASCII and the server offers it, else ASCII with RFC 2047 headers."""
+        policy: Any = message.policy  # an EmailPolicy (typeshed types `.policy` as the base class)
+        options: list[str] = []
+        if not (sender + recipient).isascii():
+            if not connection.has_extn("smtputf8"):
+                raise smtplib.SMTPNotSupportedError("the address needs SMTPUTF8, which the server does not offer")
+            policy, options = policy.clone(utf8=True), ["SMTPUTF8", "BODY=8BITMIME"]
+        buffer = io.BytesIO()
+        BytesGenerator(buffer, policy=policy).flatten(message, linesep="\r\n")
+        return buffer.getvalue(), options
 
     def _drop(self) -> None:
         """Forget a connection that is gone; the next message opens a new one."""
