@@ -425,3 +425,96 @@ def test_kill_9_mid_batch_then_a_rerun_delivers_every_award(tmp_path: Path, base
         assert ids.index(twice[0]) == before - 1, "the repeated one is the last accepted before the kill"
     states = [state for _, state, *_ in outbox(out)]
     assert len(states) == 2000 and set(states) == {"sent"}
+
+
+def with_port(catalog: Path, port: int) -> None:
+    """Commands that email as they go (`--notify`) take the port from catalog.yaml."""
+    path = catalog / "catalog.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("security: none}", f"security: none, port: {port}}}"))
+
+
+def test_issue_notify_emails_the_new_batch(tmp_path: Path, base_catalog: Path) -> None:
+    catalog = setup_catalog(base_catalog)
+    out = issue(tmp_path, catalog, ROSTER[:1])
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        with_port(catalog, port)
+        out = issue(tmp_path, catalog, ROSTER[1:], "--notify")
+    assert sorted(r.rcpt_tos[0] for r in mailbox.messages) == ["mal@example.com", "zoe@example.com"]  # not ana's
+    assert [email for email, state, *_ in outbox(out)] == ["mal@example.com", "zoe@example.com"]
+
+
+def test_issue_notify_without_settings_issues_nothing(tmp_path: Path, base_catalog: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", ROSTER)
+    key = tmp_path / "issuer.key"
+    assert invoke("keys", "init", str(key))[0] == 0
+    out = tmp_path / "awards"
+    code, _, stderr = invoke(
+        "issue", str(roster), "--catalog", str(base_catalog), "--out", str(out), "--key", str(key), "--notify"
+    )
+    assert code == 2 and "no notify settings" in stderr
+    assert not out.exists(), "checked before anything was issued"
+
+
+def test_suppressed_addresses_get_no_mail(issued: tuple[Path, Path]) -> None:
+    catalog, out = issued
+    (catalog / "suppressed.txt").write_text("# asked on 2024-05-01\nZOE@example.com\n", encoding="utf-8")
+    path = catalog / "catalog.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  reply_to:", "  suppress: suppressed.txt\n  reply_to:"))
+    code, stdout, stderr = invoke(
+        "notify", "--catalog", str(catalog), "--out", str(out), "--suppress", "Mal@Example.com"
+    )
+    assert code == 0 and "suppressed Mal@Example.com" in stdout, stdout + stderr
+    code, stdout, _ = invoke("notify", "--catalog", str(catalog), "--out", str(out), "--suppress", "not-an-address")
+    assert code == 2
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        code, stdout, stderr = notify(catalog, out, port, "--format", "json")
+    assert code == 0, stdout + stderr
+    assert json.loads(stdout)["summary"]["suppressed"] == 2
+    assert [r.rcpt_tos[0] for r in mailbox.messages] == ["ana@example.com"]
+
+
+def test_expiring_notify_reminds_each_holder_once_per_window(issued: tuple[Path, Path]) -> None:
+    catalog, out = issued  # ana's certification is valid until 2027-01-10: 40 days after 2026-12-01
+    args = ["expiring", "--catalog", str(catalog), "--out", str(out), "--at", "2026-12-01", "--notify"]
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        with_port(catalog, port)
+        code, stdout, stderr = invoke(*args, "--within", "P60D")
+        assert code == 0 and "ana@example.com" in stdout and "cc expiring --notify: sent 1" in stderr, stdout + stderr
+        code, stdout, stderr = invoke(*args, "--within", "P60D", "--format", "json")
+        assert code == 0 and "sent 0, already sent 1" in stderr and json.loads(stdout)["awards"], stdout + stderr
+        code, stdout, stderr = invoke(*args, "--within", "P45D")  # another window: another reminder
+        assert code == 0 and "sent 1" in stderr
+    assert [r.rcpt_tos[0] for r in mailbox.messages] == ["ana@example.com"] * 2
+    reminder = mailbox.parsed()[0]
+    assert (
+        reminder["Subject"]
+        == "Renew your professional certification Base Certified Associate: it expires on 2027-01-10"
+    )
+    text = reminder.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "in 40 day(s)" in text and "Continuing education (40 hours)" in text
+    assert list(reminder.iter_attachments()) == []
+    assert len({m["Message-ID"] for m in mailbox.parsed()}) == 2
+
+
+def test_revoke_notify_tells_the_holder_why(issued: tuple[Path, Path]) -> None:
+    catalog, out = issued
+    zoe = award_ids(out)["zoe@example.com"]
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        with_port(catalog, port)
+        args = ["revoke", zoe, "--reason", "issued to the wrong person", "--out", str(out), "--catalog", str(catalog)]
+        code, stdout, stderr = invoke(*args, "--key", str(out.parent / "issuer.key"), "--notify")
+        assert code == 0 and "cc revoke --notify: sent 1" in stdout, stdout + stderr
+        code, stdout, stderr = notify(catalog, out, port)  # cc notify never emails a revoked award
+    assert code == 0
+    notices = [m for m in mailbox.parsed() if m["To"].addresses[0].addr_spec == "zoe@example.com"]
+    assert len(notices) == 1 and "has been revoked" in notices[0]["Subject"]
+    assert "Reason: issued to the wrong person" in notices[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert sorted(m["To"].addresses[0].addr_spec for m in mailbox.parsed()) == [
+        "ana@example.com",
+        "mal@example.com",
+        "zoe@example.com",
+    ]

@@ -141,11 +141,27 @@ class Progress:
             self.bar.stop()
 
 
-def show(report: Any, output_format: str, command: str) -> None:
-    """The report as JSON on stdout, or a line per problem on stderr and a summary on stdout."""
+def settings_for(catalog: Path, out: Path, ledger: Path | None) -> Any:
+    """Notify settings for a command that emails as it goes (`cc issue/expiring/revoke --notify`), checked
+    before that command changes anything: missing settings or password must not leave awards unsent."""
+    from cc_cli.notify.run import NotifySettings, check_ready
+
+    settings = NotifySettings(catalog_root=catalog, out=out, ledger_path=ledger, now=datetime.now(UTC))
+    check_ready(settings)
+    return settings
+
+
+def after(report: Any, command: str, stream: Any) -> None:
+    """The summary of the mail a command sent (`--notify`), in text, on `stream`."""
+    show(report, "text", command, stream)
+
+
+def show(report: Any, output_format: str, command: str, stream: Any = None) -> None:
+    """The report as JSON on stdout, or a line per problem on stderr and a summary on stdout (or `stream`)."""
     if output_format == "json":
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
         return
+    stream = stream or sys.stdout
     for outcome in report.outcomes:
         if outcome.state in ("failed", "pending") and outcome.reply != "not tried":
             sys.stderr.write(f"{command}: {outcome.state}: {outcome.email} ({outcome.award_id}): {outcome.reply}\n")
@@ -161,4 +177,4 @@ def show(report: Any, output_format: str, command: str) -> None:
         line += f", suppressed {c['suppressed']}"
     if report.preview_dir is not None and c["failed"]:
         line += f", failed {c['failed']}"
-    sys.stdout.write(line + "\n")
+    stream.write(line + "\n" if command == "cc notify" else f"{command}: {line}\n")

@@ -132,17 +132,64 @@ def run_notify(settings: NotifySettings, progress: Progress | None = None) -> No
 def award_jobs(outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
     """The award emails to send: issued awards of the selection whose email is not sent (nor failed,
     unless --retry-failed). Failed ones left alone still count as failed: they were not delivered."""
-    jobs = []
-    for row, state in outbox.awards_with_state(settings.batch, settings.credentials):
-        if state == "sent" and settings.to is None:
-            report.already_sent += 1
-        elif state == "failed" and not settings.retry_failed and settings.to is None:
-            report.outcomes.append(
-                Outcome(row.id, row.email, row.credential_id, "award", "failed", "failed before: --retry-failed")
-            )
-        else:
-            jobs.append(Job(row))
-    return jobs
+    found = outbox.awards_with_state(settings.batch, settings.credentials)
+    return [Job(row) for row, state in found if _to_send(Job(row), state, settings, report)]
+
+
+def _to_send(job: Job, state: str | None, settings: NotifySettings, report: NotifyReport) -> bool:
+    """Whether a message goes out in this run, given its outbox state (counting those that do not)."""
+    if settings.to is not None or state in (None, "pending"):
+        return True  # a test copy goes out whatever the outbox says
+    if state == "sent":
+        report.already_sent += 1
+        return False
+    if settings.retry_failed:
+        return True
+    row = job.row
+    report.outcomes.append(
+        Outcome(row.id, row.email, row.credential_id, job.kind, "failed", "failed before: --retry-failed")
+    )
+    return False
+
+
+def _unsent(jobs: list[Job], kind: str, outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
+    """The jobs of one kind whose message is still to send (see `_to_send`)."""
+    states = outbox.states(kind, [(job.row.id, job.occasion) for job in jobs])
+    return [job for job in jobs if _to_send(job, states.get((job.row.id, job.occasion)), settings, report)]
+
+
+def run_renewal_reminders(
+    settings: NotifySettings, reminders: list[tuple[str, int]], window: str, progress: Progress | None = None
+) -> NotifyReport:
+    """`cc expiring --notify`: remind each holder of [(award id, days left)] to renew, at most once per
+    award, expiry date and window (`P60D` and `P7D` are two reminders; running `P60D` daily is one)."""
+    days_left = dict(reminders)
+
+    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+        rows = rows_by_id(outbox.ledger, [award_id for award_id, _ in reminders])
+        wanted = [
+            Job(row, "renewal", f"{row.valid_until}/{window}", {"days_left": days_left[row.id], "window": window})
+            for row in rows
+            if row.state == "issued"
+        ]
+        return _unsent(wanted, "renewal", outbox, settings, report)
+
+    return deliver(settings, jobs, progress)
+
+
+def run_revocation_notices(
+    settings: NotifySettings, award_ids: list[str], progress: Progress | None = None
+) -> NotifyReport:
+    """`cc revoke --notify`: tell each holder that the award was revoked, and why (once per award)."""
+
+    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+        rows = rows_by_id(outbox.ledger, award_ids)
+        wanted = [
+            Job(row, "revoked", "", {"reason": row.revoked_reason or ""}) for row in rows if row.state == "revoked"
+        ]
+        return _unsent(wanted, "revoked", outbox, settings, report)
+
+    return deliver(settings, jobs, progress)
 
 
 JobSource = Callable[[Outbox, NotifyReport], list[Job]]
@@ -175,6 +222,15 @@ def deliver(settings: NotifySettings, source: JobSource, progress: Progress | No
         return report
     finally:
         ledger.close()
+
+
+def check_ready(settings: NotifySettings) -> None:
+    """UsageError unless the catalog has notify settings and the environment the password they need: for
+    commands that send mail after changing something (`cc issue --notify`), checked before that change."""
+    from cc_cli.validate.load import load_catalog_model
+
+    catalog = load_catalog_model(settings.catalog_root)
+    smtp_config(notify_settings(catalog), settings)
 
 
 def notify_settings(catalog: model.Catalog) -> model.Notify:
