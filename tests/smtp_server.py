@@ -86,10 +86,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(mailbox: Mailbox, *, tls_context: Any = None, login: tuple[str, str] | None = None) -> Iterator[int]:
+def serve(
+    mailbox: Mailbox, *, tls_context: Any = None, login: tuple[str, str] | None = None, smtputf8: bool = True
+) -> Iterator[int]:
     """Run `mailbox` on 127.0.0.1 (a free port, yielded) until the block ends. With `tls_context` the
-    server offers STARTTLS and requires it; with `login` it requires that user name and password."""
-    kwargs: dict[str, Any] = {"enable_SMTPUTF8": True}
+    server offers STARTTLS and requires it; with `login` it requires that user name and password; without
+    `smtputf8` it does not offer SMTPUTF8."""
+    kwargs: dict[str, Any] = {"enable_SMTPUTF8": smtputf8}
     if tls_context is not None:
         kwargs.update(tls_context=tls_context, require_starttls=True)
     if login is not None:

@@ -518,3 +518,45 @@ def test_revoke_notify_tells_the_holder_why(issued: tuple[Path, Path]) -> None:
         "mal@example.com",
         "zoe@example.com",
     ]
+
+
+def test_a_non_ascii_address_goes_as_smtputf8_where_the_server_offers_it(tmp_path: Path, base_catalog: Path) -> None:
+    catalog = setup_catalog(base_catalog)
+    out = issue(tmp_path, catalog, ["田中@example.com,田中 さくら,base-foundational,2024-02-01", ROSTER[0]], bake=False)
+    mailbox = Mailbox()
+    with serve(mailbox, smtputf8=False) as port:
+        code, stdout, stderr = notify(catalog, out, port)
+        assert code == 1 and "SMTPUTF8" in stderr and "sent 1" in stdout, stdout + stderr
+    assert [r.rcpt_tos for r in mailbox.messages] == [["ana@example.com"]]
+    with serve(mailbox) as port:
+        code, stdout, stderr = notify(catalog, out, port, "--retry-failed")
+    assert code == 0, stdout + stderr
+    received = mailbox.messages[-1]
+    assert received.rcpt_tos == ["田中@example.com"]
+    assert 'To: "田中 さくら" <田中@example.com>'.encode() in received.data, "UTF-8 headers under SMTPUTF8"
+
+
+def test_rate_spaces_the_messages(issued: tuple[Path, Path]) -> None:
+    catalog, out = issued
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        started = time.monotonic()
+        code, stdout, stderr = notify(catalog, out, port, "--rate", "10/s")
+        elapsed = time.monotonic() - started
+    assert code == 0 and len(mailbox.messages) == 3, stdout + stderr
+    assert elapsed >= 0.2, "three messages at 10 per second take at least 0.2 s"
+    assert invoke("notify", "--catalog", str(catalog), "--out", str(out), "--rate", "fast")[0] == 2
+
+
+def test_one_sending_run_per_ledger_at_a_time(issued: tuple[Path, Path]) -> None:
+    import fcntl
+
+    catalog, out = issued
+    mailbox = Mailbox()
+    with serve(mailbox) as port, open(out / "ledger.sqlite3.notify-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a run that is sending holds it
+        code, _, stderr = notify(catalog, out, port)
+        assert code == 2 and "another cc notify is sending" in stderr
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        assert notify(catalog, out, port)[0] == 0
+    assert len(mailbox.messages) == 3

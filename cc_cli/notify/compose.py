@@ -257,11 +257,17 @@ class Composer:
             self._emblem_parts[credential.id] = part
         return self._emblem_parts[credential.id]
 
-    def _recipient(self, row: AwardRow, to: str | None) -> Address:
+    def _recipient(self, row: AwardRow, to: str | None) -> Address | str:
+        name, address = (row.name if to is None else ""), (to or row.email)
         try:
-            return Address(display_name=row.name if to is None else "", addr_spec=to or row.email)
+            return Address(display_name=name, addr_spec=address)
         except (ValueError, IndexError) as exc:
-            raise ComposeError(f"'{to or row.email}' is not an address mail can be sent to ({exc})") from None
+            if not address.isascii() and "@" in address:
+                # An internationalised address (RFC 6531): `Address` refuses a non-ASCII local part, the header
+                # keeps it as written; it can only be sent as SMTPUTF8, which the sending checks.
+                quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+                return f'"{quoted}" <{address}>' if name else address
+            raise ComposeError(f"'{address}' is not an address mail can be sent to ({exc})") from None
 
     def _test_id(self, job: Job, now: datetime) -> str:
         """`--to`: a Message-ID of its own per run, so test copies never shadow the real message."""

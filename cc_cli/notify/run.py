@@ -10,11 +10,15 @@ retried only with `--retry-failed`. Prints nothing; returns a NotifyReport.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.ledger.sqlite import AwardRow, Delivery, Ledger, Outbox, UsesLedger, open_ledger
 from cc_cli.notify.compose import ComposeError, Composer, Job, message_id
-from cc_cli.notify.smtp import Mailer, Permanent, SmtpConfig, Temporary
+from cc_cli.notify.smtp import Mailer, Permanent, SmtpConfig, Temporary, flatten
 
 Progress = Callable[[int, int | None], None]  # (done since last call, total when known)
 
@@ -218,10 +222,31 @@ def deliver(settings: NotifySettings, source: JobSource, progress: Progress | No
             _preview(jobs, composer, settings, suppressed, report, progress)
         else:
             assert config is not None
-            _send_all(jobs, composer, Mailer(config), outbox, settings, suppressed, report, progress)
+            with sending_lock(settings.ledger_file):
+                _send_all(jobs, composer, Mailer(config), outbox, settings, suppressed, report, progress)
         return report
     finally:
         ledger.close()
+
+
+@contextlib.contextmanager
+def sending_lock(ledger_file: Path) -> Iterator[None]:
+    """One sending run per ledger at a time: two runs would both pick the same pending messages. A lock file
+    beside the ledger (flock: released by the kernel when a run dies, even by kill -9)."""
+    import fcntl
+
+    path = ledger_file.with_name(ledger_file.name + ".notify-lock")
+    with open(path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"another cc notify is sending from the ledger {ledger_file}: wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def check_ready(settings: NotifySettings) -> None:
@@ -304,7 +329,9 @@ def _preview(
                 report.outcomes.append(Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc)))
             else:
                 name = f"{job.kind}-{row.id.removeprefix('urn:uuid:')}.eml"
-                write_bytes(folder / name, message.as_bytes())
+                utf8 = not (composer.notify.sender + (settings.to or row.email)).isascii()  # as it would be sent
+                policy: Any = message.policy  # an EmailPolicy (typeshed types `.policy` as the base class)
+                write_bytes(folder / name, flatten(message, policy.clone(utf8=True) if utf8 else None))
                 ident = str(message["Message-ID"])
                 report.outcomes.append(
                     Outcome(row.id, row.email, row.credential_id, job.kind, "previewed", None, ident)
@@ -341,45 +368,94 @@ def _send_all(
 ) -> None:
     pacer = _Pacer(settings.rate)
     sender = composer.notify.sender
+    wanted = [job for job in jobs if not _suppressed(job, suppressed, report)]
+    if progress is not None and len(wanted) < len(jobs):
+        progress(len(jobs) - len(wanted), None)
     try:
-        for index, job in enumerate(jobs):
-            if not _suppressed(job, suppressed, report):
-                outcome = _send_one(job, composer, mailer, pacer, settings, sender)
-                report.outcomes.append(outcome)
-                if settings.to is None:
-                    _record(outbox, job, outcome, settings)
-                if outcome.unreachable:
-                    report.stopped = f"{outcome.reply}; {len(jobs) - index - 1} more message(s) left pending"
-                    for rest in jobs[index + 1 :]:
-                        r = rest.row
-                        report.outcomes.append(
-                            Outcome(r.id, r.email, r.credential_id, rest.kind, "pending", "not tried")
-                        )
-                    break
+        for index, (job, message, data) in enumerate(_prepared(wanted, composer, settings)):
+            outcome = _send_one(job, message, data, mailer, pacer, settings, sender, composer.domain)
+            report.outcomes.append(outcome)
+            if settings.to is None:
+                _record(outbox, job, outcome, settings)
             if progress is not None:
                 progress(1, None)
+            if outcome.unreachable:
+                rest = wanted[index + 1 :]
+                report.stopped = f"{outcome.reply}; {len(rest)} more message(s) left pending"
+                report.outcomes.extend(
+                    Outcome(r.row.id, r.row.email, r.row.credential_id, r.kind, "pending", "not tried") for r in rest
+                )
+                break
     finally:
         report.connections = mailer.connections
         mailer.close()
 
 
-def _send_one(
-    job: Job, composer: Composer, mailer: Mailer, pacer: _Pacer, settings: NotifySettings, sender: str
-) -> Outcome:
-    """Compose and send one message, retrying temporary failures with backoff; the outcome to record."""
-    row = job.row
-    recipient = settings.to or row.email
-    ident = message_id(job, composer.domain)
+Prepared = tuple[Job, EmailMessage | ComposeError, bytes | None]
+AHEAD = 64  # messages composed ahead of the one being sent
+_END = object()
+
+
+def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> Iterator[Prepared]:
+    """The jobs with their messages, composed and flattened in order by a thread ahead of the sending: that
+    work overlaps the waits for the server's replies (socket waits release the GIL). Only composing runs
+    there; sending and recording stay in the caller's thread, one message at a time."""
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for job in jobs:
+                if stop.is_set():
+                    return
+                try:
+                    message = composer.compose(job, datetime.now(UTC), settings.to)
+                except ComposeError as exc:
+                    ahead.put((job, exc, None))
+                    continue
+                recipient = settings.to or job.row.email
+                ascii_only = (composer.notify.sender + recipient).isascii()
+                ahead.put((job, message, flatten(message) if ascii_only else None))
+            ahead.put(_END)
+        except BaseException as exc:  # a broken template: raised again in the sending thread
+            ahead.put(exc)
+
+    thread = threading.Thread(target=work, name="cc-notify-compose", daemon=True)
+    thread.start()
     try:
-        message = composer.compose(job, datetime.now(UTC), settings.to)
-    except ComposeError as exc:
-        return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc), ident)
+        while (item := ahead.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                ahead.get_nowait()
+            thread.join(0.01)
+
+
+def _send_one(
+    job: Job,
+    message: EmailMessage | ComposeError,
+    data: bytes | None,
+    mailer: Mailer,
+    pacer: _Pacer,
+    settings: NotifySettings,
+    sender: str,
+    domain: str,
+) -> Outcome:
+    """Send one composed message, retrying temporary failures with backoff; the outcome to record."""
+    row = job.row
+    if isinstance(message, ComposeError):
+        return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(message), message_id(job, domain))
+    recipient = settings.to or row.email
     ident = str(message["Message-ID"])
     delay = settings.backoff
     for attempt in range(settings.retries + 1):
         pacer.wait()
         try:
-            mailer.send(message, sender, recipient)
+            mailer.send(message, sender, recipient, data)
         except Permanent as exc:
             return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc), ident)
         except Temporary as exc:

@@ -60,6 +60,13 @@ def _classify(code: int, message: bytes | str) -> Exception:
     return Permanent(reply) if 500 <= code < 600 else Temporary(reply)
 
 
+def flatten(message: EmailMessage, policy: Any = None) -> bytes:
+    """The message as SMTP sends it (CRLF line ends), with its own policy unless told otherwise."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=policy or message.policy).flatten(message, linesep="\r\n")
+    return buffer.getvalue()
+
+
 class Mailer:
     """Sends messages over one connection (opened on the first message, reopened after a drop)."""
 
@@ -117,12 +124,15 @@ class Mailer:
         self.connections += 1
         return connection
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
-        """Send one message to one recipient; Temporary or Permanent when the server did not accept it."""
+    def send(self, message: EmailMessage, sender: str, recipient: str, data: bytes | None = None) -> None:
+        """Send one message to one recipient (`data`: the message already flattened, for ASCII addresses);
+        Temporary or Permanent when the server did not accept it."""
         if self.connection is None:
             self.connection = self._open()
         try:
-            data, options = self._flatten(self.connection, message, sender, recipient)
+            options: list[str] = []
+            if data is None:
+                data, options = self._flatten(self.connection, message, sender, recipient)
             self.connection.sendmail(sender, [recipient], data, options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
@@ -157,9 +167,7 @@ class Mailer:
             if not connection.has_extn("smtputf8"):
                 raise smtplib.SMTPNotSupportedError("the address needs SMTPUTF8, which the server does not offer")
             policy, options = policy.clone(utf8=True), ["SMTPUTF8", "BODY=8BITMIME"]
-        buffer = io.BytesIO()
-        BytesGenerator(buffer, policy=policy).flatten(message, linesep="\r\n")
-        return buffer.getvalue(), options
+        return flatten(message, policy), options
 
     def _drop(self) -> None:
         """Forget a connection that is gone; the next message opens a new one."""
