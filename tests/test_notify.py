@@ -152,6 +152,11 @@ def test_every_award_is_emailed_once_with_its_files(issued: tuple[Path, Path], t
         assert "https://credentials.example.org/credentials/base-associate.html" in part
     assert "expirationYear=2027" in text and "expirationMonth=1" in text and "issueYear=2024" in text
     assert ana.get_body(("plain",)) is not None and ana.get_content_type() == "multipart/mixed"
+    assert [part.defects for part in ana.walk()] == [[]] * len(list(ana.walk())), "well-formed MIME, no defect"
+    assert [part.get_content_type() for part in ana.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png",
+        "application/json", "image/png",
+    ]  # fmt: skip
 
     files = attachments(ana)
     assert set(files) == {"base-associate.json", "base-associate.png"}

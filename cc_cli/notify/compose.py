@@ -43,17 +43,35 @@ _RUN_TOKEN = secrets.token_hex(12)
 
 
 @functools.cache
+def _header_class(name: str) -> Any:
+    """The header class for `name`: the registry builds a new class on every lookup, so look once."""
+    registry: Any = POLICY.header_factory  # a HeaderRegistry (typeshed types it as a plain callable)
+    return registry[name]
+
+
+def _parsed(name: str, value: str) -> Any:
+    """A header object, as `policy.header_factory(name, value)` makes it."""
+    return _header_class(name.lower())(name, value)
+
+
+@functools.cache
 def _header(name: str, value: str) -> Any:
     """A parsed header, made once and shared: header objects are immutable, and the generator reuses a
     parsed one as it is (parsing headers is most of the cost of composing and writing a message)."""
-    return POLICY.header_factory(name, value)
+    return _parsed(name, value)
+
+
+def _set(part: MIMEPart, name: str, value: Any) -> None:
+    """Add a header object (parsed already) without `part[name] = value`'s per-call registry lookup;
+    every header cc sets is set once per part."""
+    part.set_raw(name, value)
 
 
 def _multipart(subtype: str, parts: list[MIMEPart], into: MIMEPart | None = None) -> MIMEPart:
     """A multipart/<subtype> of `parts` (into an existing message's headers, for the outermost one)."""
     container = into if into is not None else MIMEPart(policy=POLICY)
     boundary = f"=_cc_{_RUN_TOKEN}_{subtype}"  # distinct per nesting level
-    container["Content-Type"] = _header("Content-Type", f'multipart/{subtype}; boundary="{boundary}"')
+    _set(container, "Content-Type", _header("Content-Type", f'multipart/{subtype}; boundary="{boundary}"'))
     container.set_payload(list(parts))
     return container
 
@@ -62,8 +80,8 @@ def _text_part(text: str, subtype: str) -> MIMEPart:
     """A text part in UTF-8, quoted-printable: what `set_content(text, subtype, cte="quoted-printable")`
     makes, with the stdlib's own encoder, and the constant headers parsed once per run."""
     part = MIMEPart(policy=POLICY)
-    part["Content-Type"] = _header("Content-Type", f'text/{subtype}; charset="utf-8"')
-    part["Content-Transfer-Encoding"] = _header("Content-Transfer-Encoding", "quoted-printable")
+    _set(part, "Content-Type", _header("Content-Type", f'text/{subtype}; charset="utf-8"'))
+    _set(part, "Content-Transfer-Encoding", _header("Content-Transfer-Encoding", "quoted-printable"))
     body = "\n".join(text.splitlines()) + "\n"  # one line-end convention; the generator writes CRLF
     part.set_payload(quoprimime.body_encode(body.encode("utf-8").decode("latin-1"), 76))
     return part
@@ -72,9 +90,9 @@ def _text_part(text: str, subtype: str) -> MIMEPart:
 def _file_part(data: bytes, content_type: str, filename: str, disposition: str = "attachment") -> MIMEPart:
     """A base64 file part (`filename` is a credential id: kebab-case ASCII, safe to quote as it is)."""
     part = MIMEPart(policy=POLICY)
-    part["Content-Type"] = _header("Content-Type", content_type)
-    part["Content-Transfer-Encoding"] = _header("Content-Transfer-Encoding", "base64")
-    part["Content-Disposition"] = _header("Content-Disposition", f'{disposition}; filename="{filename}"')
+    _set(part, "Content-Type", _header("Content-Type", content_type))
+    _set(part, "Content-Transfer-Encoding", _header("Content-Transfer-Encoding", "base64"))
+    _set(part, "Content-Disposition", _header("Content-Disposition", f'{disposition}; filename="{filename}"'))
     part.set_payload(base64mime.body_encode(data))
     return part
 
@@ -152,8 +170,8 @@ class Composer:
         except (ValueError, IndexError) as exc:
             raise UsageError(f"catalog.yaml notify.from '{notify.sender}' is not a usable address ({exc})") from None
         # Parsed once per run: a header object is stored as it is, never parsed again for each message.
-        self._from = POLICY.header_factory("From", str(sender))
-        self._reply_to = POLICY.header_factory("Reply-To", notify.reply_to) if notify.reply_to else None
+        self._from = _parsed("From", str(sender))
+        self._reply_to = _parsed("Reply-To", notify.reply_to) if notify.reply_to else None
 
     def template(self, name: str) -> Any:
         """A compiled template; a broken override is a usage error naming its file and line."""
@@ -229,15 +247,15 @@ class Composer:
         emblem = self.emblem(credential)
         context["emblem_cid"] = f"emblem.{credential.id}@{self.domain}" if emblem else None
         message = EmailMessage(policy=POLICY)
-        message["Subject"] = " ".join(self.render(f"{job.kind}.subject.j2", context).split())
-        message["From"] = self._from
-        message["To"] = self._recipient(row, to)
+        _set(message, "Subject", _parsed("Subject", " ".join(self.render(f"{job.kind}.subject.j2", context).split())))
+        _set(message, "From", self._from)
+        _set(message, "To", _parsed("To", str(self._recipient(row, to))))
         if self._reply_to is not None:
-            message["Reply-To"] = self._reply_to
+            _set(message, "Reply-To", self._reply_to)
         message.set_raw("Date", format_datetime(now))
         message.set_raw("Message-ID", message_id(job, self.domain) if to is None else self._test_id(job, now))
-        message["Auto-Submitted"] = _header("Auto-Submitted", "auto-generated")
-        message["MIME-Version"] = _header("MIME-Version", "1.0")
+        _set(message, "Auto-Submitted", _header("Auto-Submitted", "auto-generated"))
+        _set(message, "MIME-Version", _header("MIME-Version", "1.0"))
         text = _text_part(self.render(f"{job.kind}.txt.j2", context), "plain")
         html = _text_part(self.render(f"{job.kind}.html.j2", context), "html")
         if emblem:
@@ -253,7 +271,7 @@ class Composer:
         """The inline emblem, encoded once per credential and shared by its messages (never modified)."""
         if credential.id not in self._emblem_parts:
             part = _file_part(emblem, "image/png", f"{credential.id}-emblem.png", "inline")
-            part["Content-ID"] = f"<{cid}>"
+            _set(part, "Content-ID", _parsed("Content-ID", f"<{cid}>"))
             self._emblem_parts[credential.id] = part
         return self._emblem_parts[credential.id]
 
