@@ -182,4 +182,34 @@ CATALOG: dict[str, Field] = {
         "PGPASSWORD or ~/.pgpass. --ledger and $CC_LEDGER come first.",
     ),
     "rules": Field("object", "Per-rule severity overrides, e.g. {CC211: off}."),
+    "notify": Field(
+        "object",
+        "Optional: how `cc notify` emails awards to their holders (see README, Delivering awards).",
+        fields={
+            "from": Field("email", "The sender address of award emails; the issuer's name is its display name.", True),
+            "reply_to": Field("email", "Optional: where learners' replies go."),
+            "suppress": _text(
+                "Optional: catalog-relative file of addresses that asked never to be emailed, one per line "
+                "(# starts a comment)."
+            ),
+            "smtp": Field(
+                "object",
+                "The SMTP server that sends the awards (--host and --port override host and port).",
+                True,
+                fields={
+                    "host": _text("Server name, e.g. smtp.example.org.", True),
+                    "port": Field("number", "TCP port; default 587 for starttls, 465 for tls, 25 for none."),
+                    "security": Field(
+                        "enum", "starttls (default), tls (implicit TLS) or none.", False, model.SMTP_SECURITY
+                    ),
+                    "username": _text("Optional: login name; the password comes from $CC_SMTP_PASSWORD only."),
+                    "password": _text("Never here: cc reads the password from $CC_SMTP_PASSWORD only (CC603)."),
+                    "ca_file": _text(
+                        "Optional: catalog-relative PEM file of the CA to trust for this server, besides the "
+                        "system's ($CC_SMTP_CA_FILE overrides it). Certificates are always verified."
+                    ),
+                },
+            ),
+        },
+    ),
 }

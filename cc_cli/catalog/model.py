@@ -27,6 +27,7 @@ CRITERION_KINDS = (
     "board-review",
     "experience",
 )
+SMTP_SECURITY = ("starttls", "tls", "none")
 RENEWAL_KINDS = ("continuing-education", "proctored-reassessment", "unproctored-reassessment")
 
 # Human words for kinds, used in emblems, alt text and the site.
@@ -174,6 +175,33 @@ class Issuer:
 
 
 @dataclass(slots=True)
+class Smtp:
+    """`notify.smtp`: the server `cc notify` sends through. The password is never part of the catalog."""
+
+    host: str = ""
+    port: float | None = None  # as written (CC604 checks it is a TCP port); None: the usual one
+    security: str = "starttls"
+    username: str | None = None
+    ca_file: str | None = None  # catalog-relative PEM bundle to trust besides the system's CAs
+    password_given: bool = False  # a `password` in the file: CC603 refuses it, and it is never kept
+
+    @property
+    def usual_port(self) -> int:
+        """The port of the security mode: 587 submission with STARTTLS, 465 implicit TLS, 25 plain."""
+        return {"tls": 465, "none": 25}.get(self.security, 587)
+
+
+@dataclass(slots=True)
+class Notify:
+    """`notify` in catalog.yaml: who award emails come from, and how they are sent."""
+
+    sender: str = ""  # `from`
+    reply_to: str | None = None
+    suppress: str | None = None  # catalog-relative file of addresses never to email
+    smtp: Smtp = field(default_factory=Smtp)
+
+
+@dataclass(slots=True)
 class CatalogInfo:
     name: str = ""
     issuer: Issuer = field(default_factory=Issuer)
@@ -181,6 +209,7 @@ class CatalogInfo:
     framework_date: dt.date | None = None
     status_list_valid_for: str | None = None  # ISO 8601 duration: the validUntil of published status lists
     rules: dict[str, str] = field(default_factory=dict)  # code -> off|warning|error
+    notify: Notify | None = None  # None: no `notify` settings (cc notify says what to add)
 
 
 @dataclass(slots=True)

@@ -56,6 +56,7 @@ def _register() -> None:
         issue,
         keys,
         ledger,
+        notify,
         paths,
         render,
         revoke,
@@ -74,6 +75,7 @@ def _register() -> None:
     export.register(app)
     issue.register(app)
     verify.register(app)
+    notify.register(app)
     revoke.register(app)
     expiring.register(app)
     transcript.register(app)

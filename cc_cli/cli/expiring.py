@@ -33,6 +33,9 @@ def expiring(
     output: Path = typer.Option(
         None, "--output", help="Write the csv or json to this file instead of stdout.", show_default=False
     ),
+    notify: bool = typer.Option(
+        False, "--notify", help="Email each holder a renewal reminder (once per award and window; see cc notify)."
+    ),
 ) -> None:
     """List issued, unrevoked awards whose validUntil falls within the window: who holds them, when they
     lapse, how many days are left, and the catalog's renewal options.
@@ -58,6 +61,11 @@ def expiring(
         ledger_path=ledger,
         now=parse_moment(at) if at else datetime.now(UTC),
     )
+    mail = None
+    if notify:
+        from cc_cli.cli.notify import settings_for
+
+        mail = settings_for(settings.catalog_root, out, ledger)
     report = find_expiring(settings)
     if output_format == "csv":
         if output is not None:
@@ -79,6 +87,13 @@ def expiring(
         _print_plain(report)
     if output is not None:
         sys.stderr.write(f"wrote {len(report.awards)} expiring award(s) to {output}\n")
+    if mail is not None:
+        from cc_cli.cli.notify import after
+        from cc_cli.notify.run import run_renewal_reminders
+
+        delivered = run_renewal_reminders(mail, [(a.award_id, a.days_left) for a in report.awards], report.within)
+        after(delivered, "cc expiring --notify", sys.stderr)  # stdout holds the table, CSV or JSON
+        raise typer.Exit(0 if delivered.complete else 1)
 
 
 def _heading(report: Any) -> str:

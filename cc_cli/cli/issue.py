@@ -46,6 +46,9 @@ def issue(
     ),
     timezone: str = typer.Option("UTC", "--timezone", help="Time zone of date-only issued_on values (IANA name)."),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    notify: bool = typer.Option(
+        False, "--notify", help="Then email this batch's awards to their holders (as `cc notify --batch`)."
+    ),
     workers: int = typer.Option(0, "--workers", help="Signing processes (default: one per core).", hidden=True),
 ) -> None:
     """Check every row first, then issue signed awards, one JSON file each, recorded in the ledger.
@@ -76,13 +79,35 @@ def issue(
         now=datetime.now(UTC),
         workers=workers,
     )
+    mail = None
+    if notify and not dry_run:
+        from cc_cli.cli.notify import settings_for
+
+        mail = settings_for(settings.catalog_root, out, ledger)
     with _progress() as advance:
         report = run_issue(settings, advance)
+    delivered = None
+    if mail is not None and report.batch_id is not None:
+        from cc_cli.notify.run import run_notify
+
+        mail.batch = report.batch_id
+        delivered = run_notify(mail)
     if output_format == "json":
-        sys.stdout.write(json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n")
+        data = _as_json(report)
+        data["notify"] = delivered.as_dict() if delivered is not None else None
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         _print_text(report)
-    raise typer.Exit(1 if report.problems or report.counts()["rejected"] else 0)
+        if delivered is not None:
+            from cc_cli.cli.notify import after
+
+            after(delivered, "cc issue --notify", sys.stdout)
+        elif notify and dry_run:
+            sys.stderr.write(
+                "cc issue: --notify sends nothing in a dry run (preview the mail with `cc notify --dry-run`)\n"
+            )
+    failed = report.problems or report.counts()["rejected"] or (delivered is not None and not delivered.complete)
+    raise typer.Exit(1 if failed else 0)
 
 
 class _progress:

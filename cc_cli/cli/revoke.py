@@ -46,6 +46,9 @@ def revoke(
     ),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    notify: bool = typer.Option(
+        False, "--notify", help="Email each holder that the award was revoked, and why (see cc notify)."
+    ),
 ) -> None:
     """Mark awards revoked in the ledger, flip their status list bits, and write the signed lists to
     OUT/status/<n>.json for publishing where the awards point.
@@ -68,12 +71,28 @@ def revoke(
         now=datetime.now(UTC),
         republish=republish,
     )
+    mail = None
+    if notify:
+        from cc_cli.cli.notify import settings_for
+
+        mail = settings_for(settings.catalog_root, out, ledger)
     report = run_revoke(settings)
+    delivered = None
+    if mail is not None and report.revoked:
+        from cc_cli.notify.run import run_revocation_notices
+
+        delivered = run_revocation_notices(mail, report.revoked)
     if output_format == "json":
-        sys.stdout.write(json.dumps(_as_json(report), indent=2, ensure_ascii=False) + "\n")
+        data = _as_json(report)
+        data["notify"] = delivered.as_dict() if delivered is not None else None
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         _print_text(report)
-    raise typer.Exit(1 if report.failed else 0)
+        if delivered is not None:
+            from cc_cli.cli.notify import after
+
+            after(delivered, "cc revoke --notify", sys.stdout)
+    raise typer.Exit(1 if report.failed or (delivered is not None and not delivered.complete) else 0)
 
 
 def _as_json(report: Any) -> dict[str, Any]:

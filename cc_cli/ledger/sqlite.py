@@ -24,6 +24,7 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
@@ -555,3 +556,159 @@ class LedgerReader:
 
     def close(self) -> None:
         self.db.close()
+
+
+# ------------------------------------------------------------------------------------------------------
+# The outbox: delivery state of the emails `cc notify` sends (issue 14). Its tables are created on demand
+# by `Outbox(ledger)`, not by SCHEMA/SCHEMA_VERSION: a ledger that never sent mail is unchanged, and an
+# older cc still reads a ledger that has them. Standard SQL only (the upsert is `ON CONFLICT ... DO
+# UPDATE`, which PostgreSQL reads too), for the PostgreSQL backend to come.
+#
+# One row per message: (award, kind, occasion). `kind` is award | renewal | revoked; `occasion` tells apart
+# the renewal reminders of one award (one per expiry date and window), '' otherwise. A message is recorded
+# `sent` only after the server accepted it, one commit per message: after a crash the next run re-sends at
+# most the message that was in flight, with the same Message-ID.
+
+OUTBOX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    award_id TEXT NOT NULL REFERENCES awards(id),
+    kind TEXT NOT NULL CHECK (kind IN ('award', 'renewal', 'revoked')),
+    occasion TEXT NOT NULL DEFAULT '',
+    recipient TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_reply TEXT,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (award_id, kind, occasion)
+);
+CREATE TABLE IF NOT EXISTS suppressions (
+    email_lower TEXT PRIMARY KEY,
+    added_at TEXT NOT NULL
+)
+"""
+
+OUTBOX_TABLES = frozenset({"outbox", "suppressions"})
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message's outcome, as the outbox records it."""
+
+    award_id: str
+    kind: str
+    occasion: str
+    recipient: str
+    message_id: str
+    state: str  # pending | sent | failed
+    reply: str | None  # the server's reply (or why there was none) for pending and failed messages
+    at: str  # UTC stamp
+
+
+class Outbox:
+    """The outbox and suppression tables of one open ledger (see the comment above)."""
+
+    def __init__(self, ledger: Ledger, *, create: bool = True) -> None:
+        """With `create`, make the tables if they are missing; without, a ledger without them reads as an
+        outbox with nothing in it (a preview must not change the ledger)."""
+        self.ledger = ledger
+        self.db = ledger.db
+        if create:
+            _retry_while_locked(self._set_up)
+            # One commit per message: in WAL mode, NORMAL survives a crash or kill -9 of cc (the commit is in
+            # the WAL before it returns) and skips an fsync per message; only a power cut or OS crash can lose
+            # the last records, and then those messages go out again with the same Message-ID.
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.present = _table_names(self.db) >= OUTBOX_TABLES
+
+    def _set_up(self) -> None:
+        with self.ledger.transaction() as db:
+            for statement in OUTBOX_SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    def awards_with_state(self, batch: int | None, credentials: list[str]) -> list[tuple[AwardRow, str | None]]:
+        """Issued awards (optionally of one batch and some credentials) with the state of their award email
+        (None: never tried), in issuing order."""
+        where = ["a.state = 'issued'"]
+        params: list[object] = []
+        if batch is not None:
+            where.append("a.batch_id = ?")
+            params.append(batch)
+        if credentials:
+            where.append(f"a.credential_id IN ({', '.join('?' * len(credentials))})")
+            params.extend(credentials)
+        columns = ", ".join(f"a.{name}" for name in COLUMNS)
+        if not self.present:
+            query = f"SELECT {columns}, NULL FROM awards a WHERE {' AND '.join(where)} ORDER BY a.status_index"
+        else:
+            query = (
+                f"SELECT {columns}, o.state FROM awards a LEFT JOIN outbox o ON o.award_id = a.id "
+                f"AND o.kind = 'award' AND o.occasion = '' WHERE {' AND '.join(where)} ORDER BY a.status_index"
+            )
+        return [(AwardRow(*row[:-1]), row[-1]) for row in self.db.execute(query, params)]
+
+    def states(self, kind: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """{(award id, occasion): state} of these messages of one kind; messages never tried are absent."""
+        if not self.present or not keys:
+            return {}
+        wanted = set(keys)
+        ids = sorted({award_id for award_id, _ in keys})
+        found: dict[tuple[str, str], str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = f"SELECT award_id, occasion, state FROM outbox WHERE kind = ? AND award_id IN ({', '.join('?' * len(chunk))})"
+            for award_id, occasion, state in self.db.execute(query, (kind, *chunk)):
+                if (award_id, occasion) in wanted:
+                    found[(award_id, occasion)] = state
+        return found
+
+    def record(self, delivery: Delivery) -> None:
+        """Record one message's outcome in its own transaction (committed before the next message goes out).
+        Each call counts one attempt."""
+        sent_at = delivery.at if delivery.state == "sent" else None
+        with self.ledger.transaction() as db:
+            db.execute(
+                "INSERT INTO outbox (award_id, kind, occasion, recipient, message_id, state, attempts, last_reply, "
+                "updated_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
+                "ON CONFLICT (award_id, kind, occasion) DO UPDATE SET recipient = excluded.recipient, "
+                "message_id = excluded.message_id, state = excluded.state, attempts = outbox.attempts + 1, "
+                "last_reply = excluded.last_reply, updated_at = excluded.updated_at, sent_at = excluded.sent_at",
+                (
+                    delivery.award_id,
+                    delivery.kind,
+                    delivery.occasion,
+                    delivery.recipient,
+                    delivery.message_id,
+                    delivery.state,
+                    delivery.reply,
+                    delivery.at,
+                    sent_at,
+                ),
+            )
+
+    def deliveries(self, kind: str | None = None) -> list[tuple[object, ...]]:
+        """Every outbox row (for reports and tests): award_id, kind, occasion, recipient, message_id, state,
+        attempts, last_reply, updated_at, sent_at."""
+        if not self.present:
+            return []
+        query = "SELECT award_id, kind, occasion, recipient, message_id, state, attempts, last_reply, updated_at, sent_at FROM outbox"
+        if kind is None:
+            return self.db.execute(query + " ORDER BY award_id, kind, occasion").fetchall()
+        return self.db.execute(query + " WHERE kind = ? ORDER BY award_id, occasion", (kind,)).fetchall()
+
+    def suppress(self, email_lower: str, at: str) -> bool:
+        """Add an address to the ledger's suppression list; False when it was there already."""
+        with self.ledger.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO suppressions (email_lower, added_at) VALUES (?, ?) ON CONFLICT (email_lower) DO NOTHING",
+                (email_lower, at),
+            )
+        return cursor.rowcount == 1
+
+    def suppressed(self) -> set[str]:
+        """Every address of the ledger's suppression list (lower-cased)."""
+        if not self.present:
+            return set()
+        return {email for (email,) in self.db.execute("SELECT email_lower FROM suppressions")}

@@ -156,6 +156,7 @@ def all_rules() -> list[Rule]:
         catalog_rules,
         credential_rules,
         emblem_rules,
+        notify_rules,
         path_rules,
         roster_rules,
         shape_rules,

@@ -238,6 +238,25 @@ def info_from(data: dict[str, Any]) -> model.CatalogInfo:
         status_list_valid_for=data.get("status_list_valid_for"),
         # YAML 1.1 reads a bare `off` as false.
         rules={str(code): "off" if level is False else str(level) for code, level in rules.items()},
+        notify=notify_from(data["notify"]) if "notify" in data else None,
+    )
+
+
+def notify_from(data: dict[str, Any]) -> model.Notify:
+    """`notify` settings from shape-checked data (a password, refused by CC603, is never kept)."""
+    smtp = data.get("smtp", {})
+    return model.Notify(
+        sender=data.get("from", ""),
+        reply_to=data.get("reply_to"),
+        suppress=data.get("suppress"),
+        smtp=model.Smtp(
+            host=smtp.get("host", ""),
+            port=smtp.get("port"),
+            security=smtp.get("security", "starttls"),
+            username=smtp.get("username"),
+            ca_file=smtp.get("ca_file"),
+            password_given="password" in smtp,
+        ),
     )
 
 

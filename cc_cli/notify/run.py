@@ -1,0 +1,510 @@
+"""`cc notify` core: pick the messages to send, compose them, send them over one connection, record each.
+
+The delivery guarantee comes from the order of work: a message is recorded `sent` in the ledger's outbox
+(its own commit) only after the server accepted it. A run that dies at any instant leaves every message
+it had not recorded as sent to the next run; only a message the server accepted in that very instant goes
+out again, with the same Message-ID (mail clients show one message). Temporary failures are retried with
+backoff inside the run and stay pending; permanent ones are recorded failed with the server's reply and
+retried only with `--retry-failed`. Prints nothing; returns a NotifyReport.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from cc_cli.catalog import model
+from cc_cli.catalog.formats import EMAIL
+from cc_cli.catalog.suppress import read_suppressions
+from cc_cli.core.problems import UsageError
+from cc_cli.core.stamps import utc_stamp
+from cc_cli.ledger.locate import UsesLedger
+from cc_cli.ledger.sqlite import AwardRow, Delivery, Ledger, Outbox, open_ledger
+from cc_cli.notify.compose import ComposeError, Composer, Job, message_id
+from cc_cli.notify.smtp import Mailer, Permanent, SmtpConfig, Temporary, flatten
+
+Progress = Callable[[int, int | None], None]  # (done since last call, total when known)
+
+PASSWORD_ENV = "CC_SMTP_PASSWORD"
+CA_FILE_ENV = "CC_SMTP_CA_FILE"
+
+
+@dataclass(slots=True)
+class NotifySettings(UsesLedger):
+    """What `cc notify` was asked to do; `out` holds the awards (and the ledger, unless `ledger_path`)."""
+
+    @property
+    def ledger_file(self) -> Path:
+        """The SQLite ledger file: the outbox is not in the PostgreSQL backend yet, so a URL is refused."""
+        from cc_cli.ledger.locate import is_url, masked
+
+        location = self.ledger_at
+        if is_url(location):
+            raise UsageError(
+                f"cc notify keeps its outbox in an SQLite ledger; {masked(location)} is PostgreSQL, which cc notify "
+                "does not support yet: run it against the SQLite ledger, or without --notify"
+            )
+        return Path(location)
+
+    catalog_root: Path
+    out: Path
+    ledger_path: Path | str | None = None
+    batch: int | None = None
+    credentials: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    preview: Path | None = None  # write .eml files here; connect to nothing
+    to: str | None = None  # send everything to this one address; record nothing
+    rate: float | None = None  # messages per second at most
+    retry_failed: bool = False
+    host: str | None = None  # overrides notify.smtp.host
+    port: int | None = None  # overrides notify.smtp.port
+    retries: int = 3  # further attempts of a message after a temporary failure, within the run
+    backoff: float = 1.0  # seconds before the first retry; doubled each time
+    timeout: float = 30.0  # seconds for each SMTP operation
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def previewing(self) -> bool:
+        return self.dry_run or self.preview is not None
+
+    @property
+    def preview_dir(self) -> Path:
+        return self.preview if self.preview is not None else self.out / "notify-preview"
+
+
+@dataclass(slots=True)
+class Outcome:
+    award_id: str
+    email: str
+    credential_id: str
+    kind: str
+    state: str  # sent | failed | pending | suppressed | previewed | already-sent
+    reply: str | None = None
+    message_id: str | None = None
+    unreachable: bool = False  # pending because the server could not be reached at all: the run stops
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "award_id": self.award_id,
+            "email": self.email,
+            "credential": self.credential_id,
+            "kind": self.kind,
+            "state": self.state,
+            "reply": self.reply,
+            "message_id": self.message_id,
+        }
+
+
+STATES = ("sent", "already_sent", "failed", "pending", "suppressed", "previewed")
+
+
+@dataclass(slots=True)
+class NotifyReport:
+    """What happened to every message of the run; `outcomes` lists all but the already sent ones."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    already_sent: int = 0
+    preview_dir: Path | None = None
+    test_address: str | None = None
+    stopped: str | None = None  # why the run stopped early (the server could not be reached)
+    connections: int = 0
+
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(STATES, 0)
+        found["already_sent"] = self.already_sent
+        for outcome in self.outcomes:
+            found[outcome.state.replace("-", "_")] += 1
+        return found
+
+    @property
+    def complete(self) -> bool:
+        """Every message delivered (or suppressed, or previewed): exit 0."""
+        counts = self.counts()
+        return counts["failed"] == 0 and counts["pending"] == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "summary": self.counts(),
+            "complete": self.complete,
+            "stopped": self.stopped,
+            "preview": str(self.preview_dir) if self.preview_dir else None,
+            "to": self.test_address,
+            "messages": [outcome.as_dict() for outcome in self.outcomes],
+        }
+
+
+def run_notify(settings: NotifySettings, progress: Progress | None = None) -> NotifyReport:
+    """Email every issued award not delivered yet (see the module docstring)."""
+    return deliver(settings, lambda outbox, report: award_jobs(outbox, settings, report), progress)
+
+
+def award_jobs(outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
+    """The award emails to send: issued awards of the selection whose email is not sent (nor failed,
+    unless --retry-failed). Failed ones left alone still count as failed: they were not delivered."""
+    found = outbox.awards_with_state(settings.batch, settings.credentials)
+    return [Job(row) for row, state in found if _to_send(Job(row), state, settings, report)]
+
+
+def _to_send(job: Job, state: str | None, settings: NotifySettings, report: NotifyReport) -> bool:
+    """Whether a message goes out in this run, given its outbox state (counting those that do not)."""
+    if state in (None, "pending"):
+        return True  # --to picks the same messages as a real run would: a test of exactly this run
+    if state == "sent":
+        report.already_sent += 1
+        return False
+    if settings.retry_failed:
+        return True
+    row = job.row
+    report.outcomes.append(
+        Outcome(row.id, row.email, row.credential_id, job.kind, "failed", "failed before: --retry-failed")
+    )
+    return False
+
+
+def _unsent(jobs: list[Job], kind: str, outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
+    """The jobs of one kind whose message is still to send (see `_to_send`)."""
+    states = outbox.states(kind, [(job.row.id, job.occasion) for job in jobs])
+    return [job for job in jobs if _to_send(job, states.get((job.row.id, job.occasion)), settings, report)]
+
+
+def run_renewal_reminders(
+    settings: NotifySettings, reminders: list[tuple[str, int]], window: str, progress: Progress | None = None
+) -> NotifyReport:
+    """`cc expiring --notify`: remind each holder of [(award id, days left)] to renew, at most once per
+    award, expiry date and window (`P60D` and `P7D` are two reminders; running `P60D` daily is one)."""
+    days_left = dict(reminders)
+
+    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+        rows = rows_by_id(outbox.ledger, [award_id for award_id, _ in reminders])
+        wanted = [
+            Job(row, "renewal", f"{row.valid_until}/{window}", {"days_left": days_left[row.id], "window": window})
+            for row in rows
+            if row.state == "issued"
+        ]
+        return _unsent(wanted, "renewal", outbox, settings, report)
+
+    return deliver(settings, jobs, progress)
+
+
+def run_revocation_notices(
+    settings: NotifySettings, award_ids: list[str], progress: Progress | None = None
+) -> NotifyReport:
+    """`cc revoke --notify`: tell each holder that the award was revoked, and why (once per award)."""
+
+    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+        rows = rows_by_id(outbox.ledger, award_ids)
+        wanted = [
+            Job(row, "revoked", "", {"reason": row.revoked_reason or ""}) for row in rows if row.state == "revoked"
+        ]
+        return _unsent(wanted, "revoked", outbox, settings, report)
+
+    return deliver(settings, jobs, progress)
+
+
+JobSource = Callable[[Outbox, NotifyReport], list[Job]]
+
+
+def deliver(settings: NotifySettings, source: JobSource, progress: Progress | None = None) -> NotifyReport:
+    """The machinery every kind of message shares: settings, ledger, suppression, compose, send, record."""
+    from cc_cli.validate.engine import require_valid
+
+    catalog = require_valid(settings.catalog_root).catalog
+    notify = notify_settings(catalog)
+    if settings.to is not None and not EMAIL.match(settings.to):
+        raise UsageError(f"--to '{settings.to}' is not an email address")
+    config = None if settings.previewing else smtp_config(notify, settings)
+    ledger = open_ledger(settings.ledger_file)
+    try:
+        outbox = Outbox(ledger, create=not settings.previewing)
+        report = NotifyReport(test_address=settings.to)
+        jobs = source(outbox, report)
+        suppressed = suppressions(catalog, notify) | outbox.suppressed()
+        composer = Composer(catalog, settings.out, notify)
+        if progress is not None:
+            progress(0, len(jobs))
+        if settings.previewing:
+            report.preview_dir = settings.preview_dir
+            _preview(jobs, composer, settings, suppressed, report, progress)
+        else:
+            assert config is not None
+            with sending_lock(settings.ledger_file):
+                _send_all(jobs, composer, Mailer(config), outbox, settings, suppressed, report, progress)
+        return report
+    finally:
+        ledger.close()
+
+
+@contextlib.contextmanager
+def sending_lock(ledger_file: Path) -> Iterator[None]:
+    """One sending run per ledger at a time: two runs would both pick the same pending messages. A lock file
+    beside the ledger (flock: released by the kernel when a run dies, even by kill -9)."""
+    import fcntl
+
+    path = ledger_file.with_name(ledger_file.name + ".notify-lock")
+    with open(path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(
+                f"another cc notify is sending from the ledger {ledger_file}: wait for it to end"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def check_ready(settings: NotifySettings) -> None:
+    """UsageError unless the catalog has notify settings and the environment the password they need: for
+    commands that send mail after changing something (`cc issue --notify`), checked before that change."""
+    from cc_cli.validate.load import load_catalog_model
+
+    catalog = load_catalog_model(settings.catalog_root)
+    smtp_config(notify_settings(catalog), settings)
+
+
+def notify_settings(catalog: model.Catalog) -> model.Notify:
+    notify = catalog.info.notify
+    if notify is None:
+        raise UsageError(
+            f"{catalog.root / 'catalog.yaml'} has no notify settings: add `notify: {{from: ADDRESS, smtp: {{host: "
+            "HOST}}}` (README, Delivering awards)"
+        )
+    return notify
+
+
+def smtp_config(notify: model.Notify, settings: NotifySettings) -> SmtpConfig:
+    """The server to send through: catalog.yaml, --host/--port, and the environment for secrets."""
+    smtp = notify.smtp
+    password = os.environ.get(PASSWORD_ENV) or None
+    if smtp.username and password is None:
+        raise UsageError(f"notify.smtp.username is '{smtp.username}': set the password in ${PASSWORD_ENV}")
+    ca_file = os.environ.get(CA_FILE_ENV) or (str(settings.catalog_root / smtp.ca_file) if smtp.ca_file else None)
+    port = settings.port or (int(smtp.port) if smtp.port else smtp.usual_port)
+    return SmtpConfig(
+        host=settings.host or smtp.host,
+        port=port,
+        security=smtp.security,
+        username=smtp.username,
+        password=password,
+        ca_file=ca_file,
+        timeout=settings.timeout,
+    )
+
+
+def suppressions(catalog: model.Catalog, notify: model.Notify) -> set[str]:
+    """The addresses of the catalog's suppression file (CC602 has checked it; a vanished file is an error
+    here, never "nobody is suppressed")."""
+    if not notify.suppress:
+        return set()
+    path = catalog.root / notify.suppress
+    try:
+        return read_suppressions(path).addresses
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"suppression file {path} cannot be read ({exc}): nothing was sent") from None
+
+
+def _suppressed(job: Job, suppressed: set[str], report: NotifyReport) -> bool:
+    if job.row.email_lower not in suppressed:
+        return False
+    row = job.row
+    report.outcomes.append(Outcome(row.id, row.email, row.credential_id, job.kind, "suppressed"))
+    return True
+
+
+def _preview(
+    jobs: Iterable[Job],
+    composer: Composer,
+    settings: NotifySettings,
+    suppressed: set[str],
+    report: NotifyReport,
+    progress: Progress | None,
+) -> None:
+    """--dry-run / --preview DIR: each message as an .eml file a mail client opens; nothing is sent."""
+    from cc_cli.core.atomic import write_bytes
+
+    folder = settings.preview_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        row = job.row
+        if not _suppressed(job, suppressed, report):
+            try:
+                message = composer.compose(job, settings.now, settings.to)
+            except ComposeError as exc:
+                report.outcomes.append(Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc)))
+            else:
+                name = f"{job.kind}-{row.id.removeprefix('urn:uuid:')}.eml"
+                utf8 = not (composer.notify.sender + (settings.to or row.email)).isascii()  # as it would be sent
+                policy: Any = message.policy  # an EmailPolicy (typeshed types `.policy` as the base class)
+                write_bytes(folder / name, flatten(message, policy.clone(utf8=True) if utf8 else None))
+                ident = str(message["Message-ID"])
+                report.outcomes.append(
+                    Outcome(row.id, row.email, row.credential_id, job.kind, "previewed", None, ident)
+                )
+        if progress is not None:
+            progress(1, None)
+
+
+class _Pacer:
+    """--rate N/s: message k goes out no earlier than start + k/N."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.next = time.monotonic()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        delay = self.next - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self.next = max(self.next, time.monotonic() - self.interval) + self.interval
+
+
+def _send_all(
+    jobs: list[Job],
+    composer: Composer,
+    mailer: Mailer,
+    outbox: Outbox,
+    settings: NotifySettings,
+    suppressed: set[str],
+    report: NotifyReport,
+    progress: Progress | None,
+) -> None:
+    pacer = _Pacer(settings.rate)
+    sender = composer.notify.sender
+    wanted = [job for job in jobs if not _suppressed(job, suppressed, report)]
+    if progress is not None and len(wanted) < len(jobs):
+        progress(len(jobs) - len(wanted), None)
+    try:
+        for index, (job, message, data) in enumerate(_prepared(wanted, composer, settings)):
+            outcome = _send_one(job, message, data, mailer, pacer, settings, sender, composer.domain)
+            report.outcomes.append(outcome)
+            if settings.to is None:
+                _record(outbox, job, outcome, settings)
+            if progress is not None:
+                progress(1, None)
+            if outcome.unreachable:
+                rest = wanted[index + 1 :]
+                report.stopped = f"{outcome.reply}; {len(rest)} more message(s) left pending"
+                report.outcomes.extend(
+                    Outcome(r.row.id, r.row.email, r.row.credential_id, r.kind, "pending", "not tried") for r in rest
+                )
+                break
+    finally:
+        report.connections = mailer.connections
+        mailer.close()
+
+
+Prepared = tuple[Job, EmailMessage | ComposeError, bytes | None]
+AHEAD = 64  # messages composed ahead of the one being sent
+_END = object()
+
+
+def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> Iterator[Prepared]:
+    """The jobs with their messages, composed and flattened in order by a thread ahead of the sending: that
+    work overlaps the waits for the server's replies (socket waits release the GIL). Only composing runs
+    there; sending and recording stay in the caller's thread, one message at a time."""
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for job in jobs:
+                if stop.is_set():
+                    return
+                try:
+                    message = composer.compose(job, datetime.now(UTC), settings.to)
+                except ComposeError as exc:
+                    ahead.put((job, exc, None))
+                    continue
+                recipient = settings.to or job.row.email
+                ascii_only = (composer.notify.sender + recipient).isascii()
+                ahead.put((job, message, flatten(message) if ascii_only else None))
+            ahead.put(_END)
+        except BaseException as exc:  # a broken template: raised again in the sending thread
+            ahead.put(exc)
+
+    thread = threading.Thread(target=work, name="cc-notify-compose", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(queue.Empty):
+                ahead.get_nowait()
+            thread.join(0.01)
+
+
+def _send_one(
+    job: Job,
+    message: EmailMessage | ComposeError,
+    data: bytes | None,
+    mailer: Mailer,
+    pacer: _Pacer,
+    settings: NotifySettings,
+    sender: str,
+    domain: str,
+) -> Outcome:
+    """Send one composed message, retrying temporary failures with backoff; the outcome to record."""
+    row = job.row
+    if isinstance(message, ComposeError):
+        return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(message), message_id(job, domain))
+    recipient = settings.to or row.email
+    ident = str(message["Message-ID"])
+    delay = settings.backoff
+    for attempt in range(settings.retries + 1):
+        pacer.wait()
+        try:
+            mailer.send(message, sender, recipient, data)
+        except Permanent as exc:
+            return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc), ident)
+        except Temporary as exc:
+            if attempt == settings.retries:
+                return Outcome(
+                    row.id, row.email, row.credential_id, job.kind, "pending", str(exc), ident, exc.connecting
+                )
+            time.sleep(delay)
+            delay *= 2
+        else:
+            return Outcome(row.id, row.email, row.credential_id, job.kind, "sent", None, ident)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _record(outbox: Outbox, job: Job, outcome: Outcome, settings: NotifySettings) -> None:
+    """One commit per message, right after the server's answer (the guarantee of the module docstring)."""
+    outbox.record(
+        Delivery(
+            award_id=job.row.id,
+            kind=job.kind,
+            occasion=job.occasion,
+            recipient=job.row.email,
+            message_id=outcome.message_id or "",
+            state=outcome.state,
+            reply=outcome.reply,
+            at=utc_stamp(datetime.now(UTC)),
+        )
+    )
+
+
+def rows_by_id(ledger: Ledger, award_ids: Iterable[str]) -> list[AwardRow]:
+    """The ledger rows of these awards, in the order given (unknown ids are skipped)."""
+    rows = []
+    for award_id in award_ids:
+        row = ledger.award(award_id)
+        if row is not None:
+            rows.append(row)
+    return rows
