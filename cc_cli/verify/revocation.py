@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cc_cli.credentials import signing
+from cc_cli.verify.read import NotACredential, read_file
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
@@ -131,7 +132,9 @@ class StatusSources:
         from cc_cli.credentials.status_list import decode_bits
 
         try:
-            status_list = json.loads(file.read_bytes())
+            status_list = json.loads(read_file(file))
+        except NotACredential as exc:
+            return f"unreadable: {str(exc).removeprefix('not a credential: ')}"
         except (OSError, ValueError) as exc:
             return f"unreadable: {exc}"
         types = status_list.get("type") if isinstance(status_list, dict) else None
