@@ -97,6 +97,14 @@ def test_unbake_png_caps_a_plain_chunk_over_the_limit() -> None:
         baking.unbake_png(png)
 
 
+def test_a_png_whose_credential_is_not_zlib_is_one_verdict(tmp_path: Path, good: Path) -> None:
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(with_chunk(tiny_png(), chunk(b"iTXt", itxt_header(True) + b"not a zlib stream")))
+    _, files = verify(damaged, good)  # no "internal error": the JSON report is whole
+    assert files["damaged.png"]["error"].startswith("the PNG's credential chunk cannot be inflated (Error -3")
+    assert files["good.json"]["valid"] is True
+
+
 SVG_OPENING = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
 
 
