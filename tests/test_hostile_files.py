@@ -1,6 +1,6 @@
 """`cc verify` given hostile files: a zip bomb in a PNG, a huge PNG chunk, an SVG that is huge or nests without
-end. Each costs one verdict, in bounded time and memory (measured on the child process alone, see
-tests/run_cc.py), and the run goes on with the other files."""
+end, and signed JSON that repeats a key. Each costs one verdict, in bounded time and memory (measured on the
+child process alone, see tests/run_cc.py), and the run goes on with the other files."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from cc_cli.credentials import baking
+from cc_cli.credentials import baking, ob3, signing, status_list
+from cc_cli.lifecycle import clr
 from tests.run_cc import Ran, run_cc
-from tests.test_verify import AT, award_row, make_issuer, signed_award, tiny_png, write_json
+from tests.test_verify import AT, award_row, make_issuer, sample_catalog, signed_award, tiny_png, write_json
 
 INFLATED = 1 << 30  # what the bomb inflates to: 1 GB of spaces
 BASELINE_MB = 120  # `cc verify` of one small file peaks near 60 MB; a file read or inflated whole shows
@@ -136,3 +137,90 @@ def test_an_svg_nesting_elements_without_end_is_refused_early(tmp_path: Path, go
     assert files["nested.svg"]["error"] == "not a credential: the SVG nests elements more than 1000 deep"
     assert files["good.json"]["valid"] is True
     assert ran.peak_mb < BASELINE_MB, f"peak {ran.peak_mb:.0f} MB: expat kept the nesting"
+
+
+def forge(text: str, real: str, forged: str) -> str:
+    """`text` with the JSON member `forged` inserted just before the first `real` member (same key)."""
+    assert text.count(real) >= 1, real
+    return text.replace(real, f"{forged}, {real}", 1)
+
+
+@pytest.mark.parametrize("key", ["name", "identityHash"])
+def test_a_signed_award_repeating_a_key_is_refused(tmp_path: Path, key: str) -> None:
+    award = signed_award(make_issuer(), award_row(1))
+    text = json.dumps(award)
+    honest = tmp_path / "honest.json"
+    honest.write_text(text)
+    if key == "name":
+        real, fake = f'"name": {json.dumps(award["name"])}', '"name": "Cloud Essentials - Distinguished Architect"'
+    else:
+        real = f'"identityHash": {json.dumps(award["credentialSubject"]["identifier"][0]["identityHash"])}'
+        fake = f'"identityHash": "sha256${"ab" * 32}"'  # the forger's own email, hashed
+    forged = tmp_path / "forged.json"
+    forged.write_text(forge(text, real, fake))
+    assert json.loads(forged.read_text()) == award  # Python keeps the last copy: the signature still verifies
+    _, files = verify(honest, forged)
+    assert files["honest.json"]["valid"] is True
+    assert files["forged.json"]["valid"] is False and files["forged.json"]["checks"] == {}
+    assert files["forged.json"]["error"] == (
+        f'not a credential: the key "{key}" appears twice in one JSON object (readers disagree on which copy counts)'
+    )
+
+
+def test_a_status_list_repeating_a_key_is_not_trusted(tmp_path: Path) -> None:
+    issuer = make_issuer()
+    award = write_json(tmp_path / "awards" / "award.json", signed_award(issuer, award_row(1)))
+    published = tmp_path / "published"
+    status_list.write_status_lists(
+        published, sample_catalog().info.base_url or "", issuer.key, "2025-01-01T00:00:00Z", range(10), []
+    )
+    _, files = verify(award, "--status-dir", published / "status")
+    assert files["award.json"]["checks"]["status"]["status"] == "ok"  # the honest list
+
+    listed = published / "status" / "0.json"
+    real = json.loads(listed.read_text())["credentialSubject"]["encodedList"]
+    revoked = status_list.encode_bits([1])  # a viewer keeping the first copy would see award 1 revoked
+    listed.write_text(forge(listed.read_text(), f'"encodedList": "{real}"', f'"encodedList": "{revoked}"'))
+    _, files = verify(award, "--status-dir", published / "status")
+    status = files["award.json"]["checks"]["status"]
+    assert status["status"] == "fail"
+    assert status["reason"] == (
+        f'status list {listed}: unreadable: the key "encodedList" appears twice in one JSON object'
+    )
+
+
+def signed_clr(award: dict[str, Any], issuer: Any) -> dict[str, Any]:
+    """A ClrCredential holding `award`, signed by its issuer, as `cc transcript --clr` writes one."""
+    subject = {
+        "type": ["ClrSubject"],
+        "identifier": award["credentialSubject"]["identifier"],
+        "verifiableCredential": [award],
+    }
+    document = {
+        "@context": list(clr.CONTEXTS),
+        "id": "urn:uuid:7d8b3a52-1c1e-4d2b-9a41-5b6f2f7a9e01",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": ob3.issuer_profile(sample_catalog().info, issuer.did),
+        "validFrom": "2025-02-01T00:00:00Z",
+        "name": "Transcript of Ada Lovelace",
+        "partial": False,
+        "credentialSubject": subject,
+        "credentialSchema": [{"id": clr.CLR_SCHEMA, "type": ob3.SCHEMA_TYPE}],
+    }
+    return signing.sign(document, issuer.key, issuer.method, "2025-02-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("where", ["the CLR", "an award inside"])
+def test_a_clr_repeating_a_key_is_refused(tmp_path: Path, where: str) -> None:
+    issuer = make_issuer()
+    award = signed_award(issuer, award_row(1))
+    text = json.dumps(signed_clr(award, issuer))
+    honest = tmp_path / "honest.clr.json"
+    honest.write_text(text)
+    real = '"name": "Transcript of Ada Lovelace"' if where == "the CLR" else f'"name": {json.dumps(award["name"])}'
+    forged = tmp_path / "forged.clr.json"
+    forged.write_text(forge(text, real, '"name": "Distinguished Architect"'))
+    _, files = verify(honest, forged)
+    assert files["honest.clr.json"]["valid"] is True, files["honest.clr.json"]
+    assert files["forged.clr.json"]["valid"] is False
+    assert files["forged.clr.json"]["error"].startswith('not a credential: the key "name" appears twice')

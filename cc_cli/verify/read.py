@@ -3,8 +3,9 @@ credential document, whether plain JSON or baked into a PNG or SVG emblem. Detec
 anything that is no credential raises `NotACredential` with a reason fit to print (hostile input included).
 
 Hostile files cost one verdict and bounded time and memory: a file over `MAX_FILE_BYTES` is refused unread,
-an SVG over `MAX_SVG_BYTES` unparsed (expat calling back for each tiny element reads a few MB a second), and a PNG's
-credential is inflated up to baking.MAX_TEXT_BYTES."""
+an SVG over `MAX_SVG_BYTES` unparsed (expat calling back for each tiny element reads a few MB a second), a PNG's
+credential is inflated up to baking.MAX_TEXT_BYTES, and JSON repeating a key in one object is refused
+(cc_cli/core/strictjson.py: a viewer may show the copy the signature does not cover)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cc_cli.core import strictjson
 from cc_cli.core.problems import UsageError
 from cc_cli.credentials import baking
 
@@ -92,13 +94,16 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
         )
     try:
         text = _decode(data) if kind == "json" else _unbake(kind, data)
-        document = json.loads(text)
+        document = strictjson.loads(text)
     except json.JSONDecodeError as exc:
         raise NotACredential(
             f"not valid JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})", kind
         ) from None
     except NotACredential:
         raise
+    except strictjson.DuplicateKey as exc:
+        # Python keeps the last copy, which the signature covers; a viewer showing the first shows a forgery.
+        raise NotACredential(f"not a credential: {exc} (readers disagree on which copy counts)", kind) from None
     except RecursionError:
         # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
         raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None

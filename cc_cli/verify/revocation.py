@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cc_cli.core import strictjson
 from cc_cli.credentials import signing
 from cc_cli.verify.read import NotACredential, read_file
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
@@ -132,7 +132,7 @@ class StatusSources:
         from cc_cli.credentials.status_list import decode_bits
 
         try:
-            status_list = json.loads(read_file(file))
+            status_list = strictjson.loads(read_file(file))  # a list repeating a key could show either copy
         except NotACredential as exc:
             return f"unreadable: {str(exc).removeprefix('not a credential: ')}"
         except (OSError, ValueError) as exc:
