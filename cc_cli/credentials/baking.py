@@ -7,6 +7,11 @@ JSON "wrapped in <![CDATA[...]]>" (section 5.3.2.1, which names no other form). 
 hold as it is (`]]>`, or code points XML forbids) is first rewritten with JSON's own escapes, so every award
 can be baked and every baked SVG stays one well-formed CDATA section. `unbake_png` and `unbake_svg` read
 them back for `cc verify`; `unbake_svg` also reads the XML-escaped text other issuers may write.
+
+Reading is bounded, for `cc verify` is given hostile files: a PNG's credential text is read or inflated up
+to `MAX_TEXT_BYTES` (a zip bomb of 1 MB inflating to 1 GB stops there), and an SVG may nest elements
+`MAX_SVG_DEPTH` deep (expat keeps every open element: 4 MB of `<g>` would cost 180 MB). The size of the
+file itself is capped by its reader (cc_cli/verify/read.py).
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections.abc import Iterator
 from xml.parsers import expat as pyexpat
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadgecredential"
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+# A baked award is a few KB of JSON and a CLR of 500 awards a few MB: 16 MiB (the cap on a plain JSON
+# file in `cc verify`) is generous for both, and bounds what a hostile chunk can make cc hold.
+MAX_TEXT_BYTES = 16 << 20
+MAX_SVG_DEPTH = 1000  # real SVG artwork nests a few dozen elements deep
 
 
 class BakingError(ValueError):
@@ -29,34 +39,38 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
-def _chunks(png: bytes) -> list[tuple[bytes, bytes, int, int]]:
-    """[(type, data, start, end)] of every chunk; BakingError for a truncated or non-PNG file."""
+def _spans(png: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """(type, start, end) of each chunk in turn, nothing copied; BakingError for a truncated or non-PNG file."""
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG file")
-    found, offset = [], len(PNG_SIGNATURE)
+    offset = len(PNG_SIGNATURE)
     while offset < len(png):
         if offset + 12 > len(png):
             raise BakingError("truncated PNG")
-        (length,) = struct.unpack(">I", png[offset : offset + 4])
+        (length,) = struct.unpack_from(">I", png, offset)
         kind = png[offset + 4 : offset + 8]
         end = offset + 12 + length
         if end > len(png):
             raise BakingError("truncated PNG")
-        found.append((kind, png[offset + 8 : offset + 8 + length], offset, end))
+        yield kind, offset, end
         offset = end
         if kind == b"IEND":
             break
-    return found
+
+
+def _is_credential(png: bytes, kind: bytes, start: int) -> bool:
+    """Whether the chunk at `start` is an iTXt with the keyword of a baked credential."""
+    return kind == b"iTXt" and png[start + 8 : start + 9 + len(KEYWORD)] == KEYWORD + b"\x00"
 
 
 def bake_png(png: bytes, credential_json: str) -> bytes:
     """A copy of `png` carrying the credential (any earlier baked credential is replaced)."""
-    chunks = _chunks(png)
+    chunks = list(_spans(png))  # the whole file is checked before anything is built
     # iTXt: keyword, NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL
     payload = KEYWORD + b"\x00\x00\x00\x00\x00" + credential_json.encode("utf-8")
     out = [PNG_SIGNATURE]
-    for kind, data, start, end in chunks:
-        if kind == b"iTXt" and data.startswith(KEYWORD + b"\x00"):
+    for kind, start, end in chunks:
+        if _is_credential(png, kind, start):
             continue
         if kind == b"IEND":
             out.append(_chunk(b"iTXt", payload))
@@ -65,17 +79,45 @@ def bake_png(png: bytes, credential_json: str) -> bytes:
 
 
 def unbake_png(png: bytes) -> str:
-    for kind, data, _, end in _chunks(png):
-        if kind == b"iTXt" and data.startswith(KEYWORD + b"\x00"):
-            if struct.unpack(">I", png[end - 4 : end])[0] != zlib.crc32(kind + data) & 0xFFFFFFFF:
-                raise BakingError("the PNG's credential chunk is damaged (its CRC does not match)")
-            rest = data[len(KEYWORD) + 1 :]
-            compressed, _method = rest[0], rest[1]
-            rest = rest[2:]
-            _language, rest = rest.split(b"\x00", 1)
-            _translated, text = rest.split(b"\x00", 1)
-            return (zlib.decompress(text) if compressed else text).decode("utf-8")
+    """The text of the PNG's `openbadgecredential` iTXt chunk, read or inflated up to `MAX_TEXT_BYTES`.
+    BakingError when there is none, or it is damaged, or larger than that."""
+    for kind, start, end in _spans(png):
+        if not _is_credential(png, kind, start):
+            continue  # no other chunk is copied: a 16 MB IDAT costs nothing here
+        if end - start - 12 > MAX_TEXT_BYTES + 1024:  # the text, and a generous allowance for its header
+            raise BakingError(f"not a credential: the PNG's credential chunk is {_size(end - start - 12)}, {_OVER}")
+        data = png[start + 8 : end - 4]
+        if struct.unpack_from(">I", png, end - 4)[0] != zlib.crc32(kind + data) & 0xFFFFFFFF:
+            raise BakingError("the PNG's credential chunk is damaged (its CRC does not match)")
+        rest = data[len(KEYWORD) + 1 :]
+        compressed, _method = rest[0], rest[1]
+        rest = rest[2:]
+        _language, rest = rest.split(b"\x00", 1)
+        _translated, text = rest.split(b"\x00", 1)
+        return (_inflate(text) if compressed else text).decode("utf-8")
     raise BakingError("the PNG carries no Open Badges credential (no iTXt 'openbadgecredential' chunk)")
+
+
+_OVER = f"over the {MAX_TEXT_BYTES >> 20} MiB cc reads (a baked award is a few KB)"
+
+
+def _inflate(compressed: bytes) -> bytes:
+    """The zlib stream inflated, never past `MAX_TEXT_BYTES` (a bomb stops there); BakingError otherwise."""
+    inflater = zlib.decompressobj()
+    try:
+        text = inflater.decompress(compressed, MAX_TEXT_BYTES + 1)
+    except zlib.error as exc:
+        raise BakingError(f"the PNG's credential chunk cannot be inflated ({exc})") from None
+    if len(text) > MAX_TEXT_BYTES:
+        raise BakingError(f"not a credential: the PNG's credential chunk inflates to {_OVER}")
+    if not inflater.eof:
+        raise BakingError("the PNG's credential chunk is damaged (its compressed text is cut short)")
+    return text
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: 300.0 MB, 16.0 MB, 512 bytes."""
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count:,} bytes"
 
 
 # What cannot go into CDATA as it is: the `]]>` that would end it, and the code points XML 1.0 cannot carry at
@@ -207,19 +249,25 @@ def bake_svg(svg: bytes, credential_json: str) -> bytes:
 def unbake_svg(svg: bytes) -> str:
     """The credential text of the first `<openbadges:credential>` element (the spec: read up to it, ignore the
     rest). Read with an XML parser, so every way XML can write the text works: one CDATA section (ours),
-    several, escaped text (`&lt;`, `&#x5d;`...), or a mix. BakingError when the SVG carries none or is not XML."""
+    several, escaped text (`&lt;`, `&#x5d;`...), or a mix. BakingError when the SVG carries none, is not XML,
+    or nests elements more than `MAX_SVG_DEPTH` deep. One pass of expat over the bytes: linear in their size."""
     parser = _parser()
     depth, parts, verify = 0, [], ""  # depth: 0 before the element, then nesting inside it
+    open_elements = 0  # elements open now, to stop a nesting bomb before expat's stack of them grows
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth, verify
+        nonlocal depth, verify, open_elements
+        open_elements += 1
+        if open_elements > MAX_SVG_DEPTH:
+            raise BakingError(f"not a credential: the SVG nests elements more than {MAX_SVG_DEPTH} deep")
         if depth:
             depth += 1
         elif tuple(name.rpartition(" ")[::2]) in _CREDENTIAL_NAMES:
             depth, verify = 1, attributes.get("verify", "")
 
     def end(_name: str) -> None:
-        nonlocal depth
+        nonlocal depth, open_elements
+        open_elements -= 1
         if depth == 1:
             raise _Found
         if depth:

@@ -16,11 +16,11 @@ import base64
 import contextlib
 import fcntl
 import gzip
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from cc_cli.core import strictjson
 from cc_cli.core.atomic import write_bytes
 from cc_cli.core.testhooks import pause_point
 from cc_cli.credentials import ob3
@@ -161,7 +161,7 @@ def lists_current(folder: Path, used: list[int], revoked: list[int], did: str) -
         by_list.setdefault(index // size, []).append(index % size)
     for number, bits in by_list.items():
         try:
-            published = json.loads((folder / f"{number}.json").read_bytes())
+            published = strictjson.loads((folder / f"{number}.json").read_bytes())
             if published["issuer"] != did or published["credentialSubject"]["encodedList"] != encode_bits(bits):
                 return False
             if "validUntil" in published and expired(published["validUntil"]):

@@ -23,8 +23,8 @@ def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSet
     one the ledger recorded: a revoked or superseded award is skipped, and a file changed since issuing
     is noted, never baked. How many images were written."""
     import hashlib
-    import json
 
+    from cc_cli.core import strictjson
     from cc_cli.issue.writer import NotBaked, bake_award
 
     def missing_kinds(target: Path) -> list[str]:
@@ -43,7 +43,7 @@ def bake_earlier(report: IssueReport, catalog: model.Catalog, settings: IssueSet
         try:
             raw = target.read_bytes()
             unchanged = not row.file_sha256 or hashlib.sha256(raw).hexdigest() == row.file_sha256
-            signed = json.loads(raw) if unchanged else None
+            signed = strictjson.loads(raw) if unchanged else None
         except (OSError, ValueError):
             signed = None
         if signed is None:

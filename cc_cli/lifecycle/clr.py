@@ -21,7 +21,6 @@ Shape (1EdTech Comprehensive Learner Record 2.0 on VC Data Model 2.0, as in 1EdT
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import model
+from cc_cli.core import strictjson
 from cc_cli.core.atomic import write_bytes
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
@@ -148,7 +148,7 @@ def embedded_awards(transcript: Transcript, out: Path, did: str) -> list[dict[st
         if award.file_sha256 and hashlib.sha256(raw).hexdigest() != award.file_sha256:
             raise UsageError(f"award file {path} differs from what the ledger recorded: it was changed after issuing")
         try:
-            document = json.loads(raw)
+            document = strictjson.loads(raw)  # one reading of each key, as every viewer sees it
         except ValueError:
             raise UsageError(f"award file {path} is not JSON") from None
         if not isinstance(document, dict) or document.get("id") != award.award_id:

@@ -13,12 +13,12 @@ repairs a run interrupted between its commit and its lists.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cc_cli.core import strictjson
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.credentials import ob3, signing, status_list
@@ -191,7 +191,7 @@ def _base_url(settings: RevokeSettings, base_url: str | None, rows: list[Any]) -
         raise UsageError(f"{settings.catalog_root}/catalog.yaml has no base_url: status lists are published there")
     for row in rows:
         try:
-            entry = json.loads((settings.out / row.file).read_bytes())["credentialStatus"]
+            entry = strictjson.loads((settings.out / row.file).read_bytes())["credentialStatus"]
         except (OSError, ValueError, KeyError, TypeError):
             continue
         expected = ob3.status_list_url(base_url, row.status_index)

@@ -17,7 +17,7 @@ from typing import Any, TypeAlias
 
 from cc_cli.credentials import signing
 from cc_cli.credentials.ob3 import identity_hash
-from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_credential
+from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_credential, read_file
 from cc_cli.verify.report import Check, FileReport, VerifyOptions
 from cc_cli.verify.revocation import StatusSources, issuer_id
 from cc_cli.verify.schema import schema_check
@@ -41,7 +41,7 @@ class Worker:
     def file(self, path: Path) -> FileReport:
         report = FileReport(str(path))
         try:
-            report.format, document = load_credential(path.read_bytes())
+            report.format, document = load_credential(read_file(path))
         except NotACredential as exc:
             report.format, report.error = exc.format, str(exc)
             return report

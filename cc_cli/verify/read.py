@@ -1,20 +1,30 @@
 """Reading what `cc verify` is given: folders expanded to award files, and each file's bytes turned into a
 credential document, whether plain JSON or baked into a PNG or SVG emblem. Detected by content, not by name;
-anything that is no credential raises `NotACredential` with a reason fit to print (hostile input included)."""
+anything that is no credential raises `NotACredential` with a reason fit to print (hostile input included).
+
+Hostile files cost one verdict and bounded time and memory: a file over `MAX_FILE_BYTES` is refused unread,
+an SVG over `MAX_SVG_BYTES` unparsed (expat calling back for each tiny element reads a few MB a second), a PNG's
+credential is inflated up to baking.MAX_TEXT_BYTES, and JSON repeating a key in one object is refused
+(cc_cli/core/strictjson.py: a viewer may show the copy the signature does not cover)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cc_cli.core import strictjson
 from cc_cli.core.problems import UsageError
 from cc_cli.credentials import baking
 
 AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
 CLR_TYPE = "ClrCredential"  # a transcript (`cc transcript --clr`): checked, and so is every award inside it
 AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
+# An award is a few KB, a baked emblem a few hundred KB, a CLR of 500 awards (checks.MAX_EMBEDDED) a few MB.
+MAX_FILE_BYTES = baking.MAX_TEXT_BYTES  # 16 MiB: what a PNG may inflate to, a JSON file may be
+MAX_SVG_BYTES = 4 << 20  # parsing costs more per byte than reading JSON: 4 MiB is still ten times an emblem
 
 
 class NotACredential(ValueError):
@@ -48,6 +58,27 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
+def read_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `path`, never more than `limit` of them: NotACredential for a larger file, refused from
+    its size before anything is read (a file growing meanwhile is cut at `limit` + 1 and refused too)."""
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        # read(n) allocates n bytes up front: ask for the size (and one byte more, to see a file that grew)
+        data = file.read(size + 1) if size <= limit else b""
+        if len(data) > size:  # it grew since fstat (or is a /proc-like file of size 0): still never past limit
+            data += file.read(limit + 1 - len(data))
+    if size > limit or len(data) > limit:
+        raise NotACredential(
+            f"not a credential: the file is {_megabytes(max(size, len(data)))}, over the {limit >> 20} MiB "
+            "cc verify reads (an award is a few KB, a baked emblem a few hundred KB)"
+        )
+    return data
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB"
+
+
 def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
     """(format, document) of a JSON award or a baked PNG/SVG, detected by content, not by name."""
     kind = detect_format(data)
@@ -55,15 +86,24 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
         raise NotACredential("not a credential: the file is empty")
     if kind is None:
         raise NotACredential("not a credential: neither JSON nor a PNG or SVG image")
+    if kind == "svg" and len(data) > MAX_SVG_BYTES:
+        raise NotACredential(
+            f"not a credential: the SVG is {_megabytes(len(data))}, over the {MAX_SVG_BYTES >> 20} MiB cc verify "
+            "parses (a baked emblem is a few hundred KB)",
+            kind,
+        )
     try:
         text = _decode(data) if kind == "json" else _unbake(kind, data)
-        document = json.loads(text)
+        document = strictjson.loads(text)
     except json.JSONDecodeError as exc:
         raise NotACredential(
             f"not valid JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})", kind
         ) from None
     except NotACredential:
         raise
+    except strictjson.DuplicateKey as exc:
+        # Python keeps the last copy, which the signature covers; a viewer showing the first shows a forgery.
+        raise NotACredential(f"not a credential: {exc} (readers disagree on which copy counts)", kind) from None
     except RecursionError:
         # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
         raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None

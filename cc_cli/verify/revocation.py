@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cc_cli.core import strictjson
 from cc_cli.credentials import signing
+from cc_cli.verify.read import NotACredential, read_file
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
 if TYPE_CHECKING:
@@ -133,7 +134,9 @@ class StatusSources:
         from cc_cli.credentials.status_list import decode_bits
 
         try:
-            status_list = json.loads(file.read_bytes())
+            status_list = strictjson.loads(read_file(file))  # a list repeating a key could show either copy
+        except NotACredential as exc:
+            return f"unreadable: {str(exc).removeprefix('not a credential: ')}"
         except (OSError, ValueError) as exc:
             return f"unreadable: {exc}"
         types = status_list.get("type") if isinstance(status_list, dict) else None
