@@ -94,6 +94,14 @@ class Texts:
     def __call__(self, key: str, **values: Any) -> str:
         return fill(self.words.get(key, key), values)
 
+    def html(self, key: str, **values: Any) -> Any:
+        """The text as HTML markup (for the site's templates): the text itself is escaped, and values that
+        are already markup (links, <code>) are put in as they are, other values escaped."""
+        from markupsafe import Markup, escape
+
+        template = str(escape(self.words.get(key, key)))
+        return Markup(fill(template, {name: escape(value) for name, value in values.items()}))
+
     def list(self, key: str) -> list[str]:
         """A text holding one item per line (bullet points, month names), as a list without blank lines."""
         return [line.strip() for line in self.words.get(key, "").splitlines() if line.strip()]

@@ -203,11 +203,16 @@ def _draw_masthead(
 def _choose(
     templates: list[str], sizes: tuple[float, ...], fits: Callable[[str, float], bool]
 ) -> tuple[str, float] | None:
-    """The first text (the full name, then the issuer line) and size at which `fits` holds."""
-    for text in dict.fromkeys(templates):
-        for size in sizes:
-            if fits(text, size):
-                return text, size
+    """The first text and size at which `fits` holds: the full name at the larger half of `sizes`, then
+    the issuer line there, before either goes down to the smallest (a shorter name reads better than
+    smaller lettering)."""
+    texts = list(dict.fromkeys(templates))
+    half = (len(sizes) + 1) // 2
+    for group in (sizes[:half], sizes[half:]):
+        for text in texts:
+            for size in group:
+                if fits(text, size):
+                    return text, size
     return None
 
 
@@ -305,11 +310,12 @@ def _straight(
     """Small straight lettering (kicker, footer, level word): one line shrinking to a floor, then two lines
     if `options` allow, then the same with the issuer line. The first baseline is at `y`, or the last one
     when `upwards` (a footer that grows up from the foot of the page)."""
-    for name in issuer_names(emblem):
+    half = (len(options) + 1) // 2
+    for group, name in [(group, name) for group in (options[:half], options[half:]) for name in issuer_names(emblem)]:
         text = with_issuer(template, name)
         if not text:
             return []
-        fitted = fit_block(text, weight, options, room, emblem.language, tracking)
+        fitted = fit_block(text, weight, group, room, emblem.language, tracking)
         if fitted is None:
             continue
         size, lines = fitted
