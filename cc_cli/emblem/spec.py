@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 # Bump when the drawing changes: it is part of every emblem's input hash, so all emblems redraw.
-DESIGN_VERSION = "1"
+DESIGN_VERSION = "2"
 
 CANVAS = 600
 CENTRE = CANVAS / 2
