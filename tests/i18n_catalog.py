@@ -79,12 +79,16 @@ FILES: dict[str, str | None] = {
     "credentials/cloud-kiso.yaml": (
         "id: cloud-kiso\ntitle: クラウド・コンピューティングの基礎\nlanguage: ja\nclassification: skill\n"
         "type: foundational\ndescription: クラウドの基本的な概念を理解しています。\n"
-        "skills: [クラウド, 仮想化, ネットワーク]\ntime_to_earn: P2W\n" + _CRITERIA
+        "skills: [クラウド, 仮想化, ネットワーク]\ntime_to_earn: P2W\n"
+        "criteria:\n  - kind: course\n    description: 講座を修了します。\n"
+        "  - kind: assessment\n    description: 確認テストに合格します。\n"
     ),
     "credentials/ilm-al-bayanat.yaml": (
         "id: ilm-al-bayanat\ntitle: أساسيات علم البيانات\nlanguage: ar\nclassification: skill\n"
         "type: intermediate\ndescription: يفهم الحاصلون عليها أساسيات علم البيانات.\n"
-        "skills: [البيانات, الإحصاء, بايثون]\ntime_to_earn: P3W\nrequires: [analyse-de-donnees]\n" + _CRITERIA
+        "skills: [البيانات, الإحصاء, بايثون]\ntime_to_earn: P3W\nrequires: [analyse-de-donnees]\n"
+        "criteria:\n  - kind: course\n    description: إتمام الدورة.\n"
+        "  - kind: assessment\n    description: اجتياز الاختبار القصير.\n"
     ),
     "credentials/science-des-donnees.yaml": (
         "id: science-des-donnees\ntitle: Certificat en science des données\nclassification: certificate\n"

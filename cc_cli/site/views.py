@@ -73,16 +73,20 @@ class Site:
         return f"{root}emblems/{quote(self.emblems.get(key, '_none.svg'))}"
 
     def credential_link(self, key: str, root: str, words: Texts | None = None) -> Link:
+        words = words or self.words
         found = self.catalog.credentials.get(key)
         status = "" if found is None or found.status == "active" else found.status
-        note = (words or self.words)(f"status.{status}").lower() if status else ""
-        return Link(found.title if found else key, self.credential_href(key, root), note, self._lang(found), status)
+        note = words(f"status.{status}").lower() if status else ""
+        return Link(
+            found.title if found else key, self.credential_href(key, root), note, self._lang(found, words), status
+        )
 
-    def _lang(self, credential: Credential | None) -> str:
-        """A credential's language where it differs from the catalog's (for a `lang` attribute), else ''."""
-        if credential is None or not credential.language:
+    def _lang(self, credential: Credential | None, page: Texts | None = None) -> str:
+        """A credential's language where it differs from the page's (for a `lang` attribute), else ''."""
+        if credential is None:
             return ""
-        return credential.language if credential.language != self.words.language else ""
+        own = self.language(credential)
+        return own if own != (page or self.words).language else ""
 
     def path_link(self, key: str, root: str) -> Link:
         found = self.catalog.paths.get(key)
