@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +80,7 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared (and hashed) by identity: texts_for caches them
 class Texts:
     """The words for one language: call it with a key (and placeholder values) to get a text."""
 
@@ -109,14 +109,20 @@ class Texts:
 
 def texts_for(language: str | None, overrides: Mapping[str, Mapping[str, str]] | None = None) -> Texts:
     """The words for `language` (default English), with a catalog's `texts:` overrides applied."""
-    language = language or DEFAULT_LANGUAGE
+    frozen = tuple((tag, tuple(words.items())) for tag, words in overrides.items()) if overrides else ()
+    return _texts_for(language or DEFAULT_LANGUAGE, frozen)
+
+
+@lru_cache(maxsize=256)
+def _texts_for(language: str, overrides: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]) -> Texts:
+    """Cached: every credential of a catalog asks for the same few languages."""
     base = primary(language)
     words: dict[str, str] = dict(shipped_words(DEFAULT_LANGUAGE))
     words.update(shipped_words(base))
     for tag in dict.fromkeys((base, language)):
-        for candidate in overrides or {}:
+        for candidate, supplied in overrides:
             if candidate.lower() == tag.lower():
-                words.update(overrides[candidate])  # type: ignore[index]
+                words.update(supplied)
     return Texts(language, words)
 
 

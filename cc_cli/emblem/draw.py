@@ -75,11 +75,18 @@ def lettering_fit(emblem: EmblemSpec) -> EmblemError | None:
     if layout is None:
         return None  # CC401's business
     shell = replace(emblem, id="", title="", alt="")
-    return _shell_fit(shell, len(layout.lines), layout.size)
+    return shell_fit(shell, len(layout.lines), layout.size)
+
+
+def shell_fit(shell: EmblemSpec, lines: int, size: int) -> EmblemError | None:
+    """The layout of an emblem without its title (a band of `lines` lines at `size` px), or why it fails."""
+    from cc_cli.emblem.scripts import fonts_key
+
+    return _shell_fit(shell, lines, size, fonts_key())
 
 
 @lru_cache(maxsize=4096)
-def _shell_fit(shell: EmblemSpec, lines: int, size: int) -> EmblemError | None:
+def _shell_fit(shell: EmblemSpec, lines: int, size: int, _fonts: str) -> EmblemError | None:
     try:
         layouts.build(spec.kind_of(shell.kind), shell, TitleLayout(size, ("",) * lines, (0.0,) * lines))
     except EmblemError as exc:

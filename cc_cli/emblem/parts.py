@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cc_cli.emblem import spec
 from cc_cli.emblem.fonts import face, text_in_font_units, text_on_arc
-from cc_cli.emblem.scripts import arc_path, line_path, measure, needs_fallback
+from cc_cli.emblem.scripts import arc_path, fonts_key, line_path, measure, needs_fallback
 from cc_cli.emblem.textfit import TITLE_WEIGHT, TitleLayout
 
 
@@ -52,9 +52,14 @@ def set_line(
     return {"fill": fill, "d": d, "transform": f"matrix({k:.6g} 0 0 {-k:.6g} {left:.2f} {baseline:.2f})"}
 
 
+def _fonts(text: str) -> str:
+    """The cache key part for the fonts found: only text in other scripts depends on them."""
+    return "" if text.isascii() else fonts_key()
+
+
 @lru_cache(maxsize=256)
 def _line(
-    text: str, weight: str, size: float, x: float, y: float, room: float, tracking: float, language: str
+    text: str, weight: str, size: float, x: float, y: float, room: float, tracking: float, language: str, _f: str
 ) -> tuple[str, str]:
     fitted = _fit_size(text, weight, size, room, tracking, language)
     painted = set_line(text, weight, fitted, x, y, "", tracking, language)
@@ -62,7 +67,9 @@ def _line(
 
 
 @lru_cache(maxsize=256)
-def _arc_d(text: str, weight: str, size: float, radius: float, side: str, tracking: float, language: str) -> str:
+def _arc_d(
+    text: str, weight: str, size: float, radius: float, side: str, tracking: float, language: str, _f: str
+) -> str:
     size = _fit_size(text, weight, size, radius * math.radians(150), tracking, language)
     if needs_fallback(text):
         return arc_path(text, weight, size, (spec.CENTRE, spec.CENTRE), radius, side, language)
@@ -81,7 +88,7 @@ def line(
     language: str = "en",
 ) -> dict[str, str]:
     """One line of lettering centred on x, shrunk to fit `room`. Cached: kickers and footers repeat."""
-    d, transform = _line(text, weight, size, x, y, room, tracking, language)
+    d, transform = _line(text, weight, size, x, y, room, tracking, language, _fonts(text))
     return {"fill": fill, "d": d, "transform": transform}
 
 
@@ -89,7 +96,8 @@ def arc(
     text: str, weight: str, size: float, radius: float, side: str, fill: str, tracking: float, language: str = "en"
 ) -> dict[str, str]:
     """Lettering along the ring (the layouts choose a size that keeps it clear of the band)."""
-    return {"fill": fill, "d": _arc_d(text, weight, size, radius, side, tracking, language), "transform": ""}
+    d = _arc_d(text, weight, size, radius, side, tracking, language, _fonts(text))
+    return {"fill": fill, "d": d, "transform": ""}
 
 
 def title_lines(layout: TitleLayout, centre_y: float, language: str = "en") -> list[dict[str, str]]:

@@ -113,8 +113,14 @@ def locate(family_key: str, weight: str, font_dirs: str) -> Path | None:
     return None
 
 
+def fonts_key() -> str:
+    """What the fonts found depend on ($CC_FONT_DIRS): part of every cache key of measured or shaped text,
+    so pointing the font folders elsewhere (a test of a machine without a font) never reads stale results."""
+    return os.environ.get("CC_FONT_DIRS", "\0")
+
+
 def family_file(family: Family, weight: str) -> Path | None:
-    return locate(family.key, weight, os.environ.get("CC_FONT_DIRS", "\0"))
+    return locate(family.key, weight, fonts_key())
 
 
 def family_of(char: str) -> Family | None:
@@ -187,7 +193,7 @@ def face_for(family: Family, weight: str, language: str) -> FallbackFace | None:
         base = language.split("-", 1)[0]
         script_or_region = language.split("-")[1] if "-" in language else ""
         index = _CJK_FACES.get(f"{base}-{script_or_region}", _CJK_FACES.get(base, 0))
-    return fallback_face(family.key, weight, index, os.environ.get("CC_FONT_DIRS", "\0"))
+    return fallback_face(family.key, weight, index, fonts_key())
 
 
 def needs_fallback(text: str) -> bool:
@@ -197,6 +203,8 @@ def needs_fallback(text: str) -> bool:
 
 def missing_fonts(text: str, weight: str, language: str = "en") -> list[tuple[str, Family]]:
     """(first character, family) for each fallback family `text` needs whose font is not installed."""
+    if text.isascii():
+        return []
     found: list[tuple[str, Family]] = []
     for ch in unicodedata.normalize("NFC", text):
         family = family_of(ch)
@@ -292,11 +300,15 @@ def visual_order(line: list[Run], base_rtl: bool) -> list[Run]:
 Glyph = tuple[Any, str, float, float, float]
 
 
-@lru_cache(maxsize=4096)
 def shape_line(text: str, weight: str, language: str) -> tuple[tuple[Glyph, ...], float]:
     """Every glyph of one line of NFC `text` in visual order, with pen positions in thousandths of an em,
     and the line's total advance. Characters of a family whose font is missing are skipped (CC405 says
     which package to install before anything is drawn)."""
+    return _shape_line(text, weight, language, fonts_key())
+
+
+@lru_cache(maxsize=4096)
+def _shape_line(text: str, weight: str, language: str, _fonts: str) -> tuple[tuple[Glyph, ...], float]:
     primary = face(weight)
     placed: list[Glyph] = []
     pen = 0.0

@@ -52,11 +52,18 @@ def _candidates(shape: str) -> tuple[tuple[int, int, float], ...]:
 
 def fit_title(title: str, kind: str, language: str = "en") -> TitleLayout | None:
     """Lay out `title` for the emblem of `kind` (`Credential.kind`); None when even 24 px does not fit."""
-    return _fit(title, spec.kind_of(kind).shape, language)
+    fonts = "" if title.isascii() else _fonts_key()  # widths of other scripts depend on the fonts found
+    return _fit(title, spec.kind_of(kind).shape, language, fonts)
 
 
-@lru_cache(maxsize=8192)
-def _fit(title: str, shape: str, language: str = "en") -> TitleLayout | None:
+def _fonts_key() -> str:
+    from cc_cli.emblem.scripts import fonts_key
+
+    return fonts_key()
+
+
+@lru_cache(maxsize=32768)  # validation fits each title for CC401 and again for the lettering rules
+def _fit(title: str, shape: str, language: str = "en", _fonts: str = "") -> TitleLayout | None:
     words, glue = _units(title)
     if not words:
         return None
@@ -264,7 +271,6 @@ def title_problem(title: str, kind: str, language: str = "en") -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def fit_block(
     text: str,
     weight: str,
@@ -275,6 +281,20 @@ def fit_block(
 ) -> tuple[float, tuple[str, ...]] | None:
     """The first (lines, size) of `options` at which `text` fits lines of `room` px, balanced like titles:
     (size, lines), or None. For the issuer's name and the business unit (one or two lines)."""
+    fonts = "" if text.isascii() else _fonts_key()
+    return _fit_block(text, weight, options, room, language, tracking, fonts)
+
+
+@lru_cache(maxsize=4096)
+def _fit_block(
+    text: str,
+    weight: str,
+    options: tuple[tuple[int, float], ...],
+    room: float,
+    language: str,
+    tracking: float,
+    _fonts: str,
+) -> tuple[float, tuple[str, ...]] | None:
     from cc_cli.emblem.scripts import measure
 
     words, glue = _units(text)

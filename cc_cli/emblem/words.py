@@ -6,6 +6,8 @@ its emblems, and a catalog can reword any of them in `catalog.yaml` `texts:`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cc_cli.catalog.texts import Texts, fill, texts_for
 from cc_cli.emblem.spec import Kind
 
@@ -19,6 +21,7 @@ def grade_key(kind: Kind) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)  # every credential of a kind and language has the same words
 def fixed_words(kind: Kind, words: Texts | None = None) -> tuple[str, str, str]:
     """(kicker, footer, level word) for an emblem of `kind`, English when `words` is None. The kicker and
     footer keep their `{issuer}` placeholder: the layout fills in the issuer's name, or its shorter

@@ -3,9 +3,11 @@ its language, with the issuer's name and business unit clear of everything else.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.catalog.files import CATALOG_FILE
@@ -13,9 +15,6 @@ from cc_cli.catalog.texts import language_of
 from cc_cli.core.problems import ERROR, WARNING, Hit
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import rule
-
-if TYPE_CHECKING:
-    from cc_cli.emblem.spec import EmblemSpec
 
 
 def _title_where(credential: model.Credential) -> tuple[str, ...]:
@@ -130,12 +129,59 @@ def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
             yield Hit(credential.source, where, f"the emblem fonts cannot draw {shown}: {advice} without them")
 
 
-def _emblem_of(credential: model.Credential, ctx: Context) -> EmblemSpec:
-    """The credential's emblem as `cc render` would draw it (a stand-in for the issuer's artwork)."""
-    from cc_cli.emblem.jobs import emblem_spec
+# What CC406 and CC407 both need, computed once per credential of the catalog being validated. Holding
+# the context itself (not its id, which a later context could reuse) keys the cache to one run.
+_fits: dict[str, Exception | None] = {}
+_emblems_of: list[Context | None] = [None]
 
-    logo = ("image/png", b"") if ctx.catalog.info.issuer.logo else None
-    return emblem_spec(credential, ctx.catalog, logo)
+
+def _lettering_of(credential: model.Credential, ctx: Context) -> Exception | None:
+    """Why the credential's lettering besides its title does not fit (once per credential per run).
+
+    Only what the lettering depends on is built (kind, unit, issuer, words, the title band's height), so
+    credentials that share them share one cached layout."""
+    from cc_cli.catalog.texts import catalog_texts
+    from cc_cli.emblem.draw import shell_fit
+    from cc_cli.emblem.spec import EmblemSpec, kind_of
+    from cc_cli.emblem.textfit import fit_title
+    from cc_cli.emblem.words import fixed_words
+
+    if _emblems_of[0] is not ctx:
+        _fits.clear()
+        _emblems_of[0] = ctx
+    if credential.source in _fits:
+        return _fits[credential.source]
+    info = ctx.catalog.info
+    words = catalog_texts(info, credential)
+    layout = fit_title(credential.emblem.display_title or credential.title, credential.kind, words.language)
+    trouble = None
+    if layout is not None:
+        kicker, footer, level = fixed_words(kind_of(credential.kind), words)
+        shell = EmblemSpec(
+            id="",
+            kind=credential.kind,
+            title="",
+            alt="",
+            business_unit=(credential.emblem.business_unit or "").strip(),
+            issuer=info.issuer.name.strip(),
+            logo=("image/png", b"") if info.issuer.logo else None,
+            issuer_line=(info.emblem.issuer_line or "").strip(),
+            language=words.language,
+            kicker=kicker,
+            footer=footer,
+            level_word=level,
+        )
+        trouble = shell_fit(shell, len(layout.lines), layout.size)
+    _fits[credential.source] = trouble
+    return trouble
+
+
+@lru_cache(maxsize=4096)
+def _missing_fonts_in(text: str, language: str, _font_dirs: str | None) -> tuple[tuple[str, Any], ...]:
+    """The fonts `text` needs and lacks; cached per font folders ($CC_FONT_DIRS: a test may move them)."""
+    from cc_cli.emblem.scripts import missing_fonts
+
+    return tuple(missing_fonts(text, "SemiBold", language))
 
 
 @rule("CC405", ERROR, "emblem text needs a font that is not installed (the message names the package)", "catalog")
@@ -148,28 +194,37 @@ def font_installed(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
         title: クラウドの基礎
     Failing (on a machine without it): the same title; the message says `apt-get install fonts-noto-cjk`.
     """
-    from cc_cli.emblem.scripts import missing_fonts
+    from cc_cli.catalog.texts import catalog_texts
+    from cc_cli.emblem.spec import kind_of
+    from cc_cli.emblem.words import fixed_words
 
+    font_dirs = os.environ.get("CC_FONT_DIRS")
+    info = ctx.catalog.info
+    shared = (
+        ((CATALOG_FILE, ("issuer", "name")), info.issuer.name.strip()),
+        ((CATALOG_FILE, ("emblem", "issuer_line")), (info.emblem.issuer_line or "").strip()),
+    )
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
         if not _draws_emblem(credential):
             continue
-        emblem = _emblem_of(credential, ctx)
+        words = catalog_texts(info, credential)
         words_at = (credential.source, ("language",)) if credential.language else (CATALOG_FILE, ("language",))
         places = (
-            (credential.source, _title_where(credential), credential.emblem.display_title or credential.title),
-            (credential.source, ("emblem", "business_unit"), credential.emblem.business_unit or ""),
-            (CATALOG_FILE, ("issuer", "name"), emblem.issuer),
-            (CATALOG_FILE, ("emblem", "issuer_line"), emblem.issuer_line),
-            (*words_at, " ".join((emblem.kicker, emblem.footer, emblem.level_word))),
+            ((credential.source, _title_where(credential)), credential.emblem.display_title or credential.title),
+            ((credential.source, ("emblem", "business_unit")), credential.emblem.business_unit or ""),
+            *shared,
+            (words_at, " ".join(fixed_words(kind_of(credential.kind), words))),
         )
         reported: set[str] = set()  # packages already named for this credential's own text
-        for source, where, text in places:
-            needed = missing_fonts(text, "SemiBold", emblem.language) if text else []
+        for (source, where), text in places:
+            if (source, where) in seen or not text or text.isascii():
+                continue  # catalog.yaml's words are reported once; ASCII needs no other font
+            needed = _missing_fonts_in(text, words.language, font_dirs)
             fresh = [(ch, family) for ch, family in needed if family.install not in reported]
             if source == credential.source:
                 reported.update(family.install for _, family in needed)
-            if fresh and (source, where) not in seen:
+            if fresh:
                 seen.add((source, where))
                 shown = "; ".join(f"{ch!r} (U+{ord(ch):04X}) needs `{family.install}`" for ch, family in fresh)
                 yield Hit(source, where, f"the font for this script is not installed: {shown}, then run again")
@@ -194,7 +249,6 @@ def issuer_fits(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
     Failing:
         issuer: {name: Université de Montréal — Faculté de l'éducation permanente et des études supérieures}
     """
-    from cc_cli.emblem.draw import lettering_fit
     from cc_cli.emblem.spec import IssuerTooLong
 
     info = ctx.catalog.info
@@ -202,7 +256,7 @@ def issuer_fits(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
     for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
         if not _draws_emblem(credential) or credential.classification not in model.CLASSIFICATIONS:
             continue
-        trouble = lettering_fit(_emblem_of(credential, ctx))
+        trouble = _lettering_of(credential, ctx)
         if isinstance(trouble, IssuerTooLong):
             yield Hit(CATALOG_FILE, where, f"{trouble} (first seen on the emblem of {credential.id})")
             return
@@ -220,9 +274,8 @@ def business_unit_fits(credential: model.Credential, ctx: Context) -> Iterator[H
     """
     if not credential.emblem.business_unit or not _draws_emblem(credential):
         return
-    from cc_cli.emblem.draw import lettering_fit
     from cc_cli.emblem.spec import UnitTooLong
 
-    trouble = lettering_fit(_emblem_of(credential, ctx))
+    trouble = _lettering_of(credential, ctx)
     if isinstance(trouble, UnitTooLong):
         yield Hit(credential.source, ("emblem", "business_unit"), str(trouble))
