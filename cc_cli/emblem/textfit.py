@@ -75,15 +75,21 @@ def _fit(title: str, shape: str, language: str = "en", _fonts: str = "") -> Titl
         width_of = font.word_width
         widths = [width_of(word) for word in words]
     space = font.advance[" "]
-    after = [space] * len(words) if glue is None else [space if g else 0 for g in glue]
     count = len(words)
     # starts[i]: width of words[:i] with the glue after each, so a line i..j is starts[j]-starts[i]-after[j-1]
     starts = [0]
-    for width, gap in zip(widths, after, strict=True):
-        starts.append(starts[-1] + width + gap)
+    if glue is None:
+        after = [space] * count
+        for width in widths:
+            starts.append(starts[-1] + width + space)
+    else:
+        after = [space if g else 0 for g in glue]
+        for width, gap in zip(widths, after, strict=True):
+            starts.append(starts[-1] + width + gap)
     longest = max(widths)
+    gap = space if glue is None or any(glue) else 0  # the widest glue between two units
     for lines, size, room in _candidates(shape):
-        if lines > count or longest > room or not _greedy_fits(starts, after, count, lines, room):
+        if lines > count or longest > room or not _greedy_fits(starts, after, count, lines, room, gap):
             continue
         breaks = _balanced(starts, after, count, lines)
         spans = list(zip((0, *breaks), (*breaks, count), strict=True))
@@ -151,6 +157,13 @@ def _units(title: str) -> tuple[list[str], list[bool] | None]:
     dash reads like a list item.
     """
     words: list[str] = []
+    if title.isascii():  # the common case: words and spaces only
+        for token in title.split():
+            if token in _GLUED and words:
+                words[-1] += " " + token
+            else:
+                words.append(token)
+        return words, None
     glue: list[bool] = []
     anywhere = False
     for token in unicodedata.normalize("NFC", title).split():
@@ -180,13 +193,13 @@ def _units(title: str) -> tuple[list[str], list[bool] | None]:
     return words, (glue if anywhere else None)
 
 
-def _greedy_fits(starts: list[int], after: list[int], count: int, lines: int, room: float) -> bool:
+def _greedy_fits(starts: list[int], after: list[int], count: int, lines: int, room: float, gap: int) -> bool:
     """Whether the units fit `lines` lines of `room`: filling each line greedily uses the fewest lines.
 
     Linear, so most candidates are ruled out without trying every split; the balanced split (whose
     longest line is never longer than the greedy one's) is computed only for the candidate that fits.
     """
-    if starts[count] - after[count - 1] - (lines - 1) * max(after) > lines * room:  # a lower bound
+    if starts[count] - after[count - 1] - (lines - 1) * gap > lines * room:  # a lower bound
         return False
     start, used = 0, 1
     for end in range(1, count + 1):
