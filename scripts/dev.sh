@@ -20,6 +20,10 @@ apt_install() {
 install() {
   local extra=$1 stamp="$VENV/.installed-$1"
   if ! { ldconfig -p 2>/dev/null || true; } | grep -q 'libcairo\.so\.2'; then apt_install libcairo2; fi
+  # Emblems in Japanese, Chinese and Korean are drawn with Noto Sans CJK (SIL OFL), from Debian's packages.
+  if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1; then
+    apt_install fonts-noto-cjk || echo "dev.sh: without fonts-noto-cjk, CJK emblems cannot be drawn" >&2
+  fi
   if [ ! -x "$BIN/python" ]; then
     "$PYTHON" -m venv "$VENV" 2>/dev/null || { rm -rf "$VENV"; apt_install python3-venv; "$PYTHON" -m venv "$VENV"; }
   fi

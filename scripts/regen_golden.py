@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "emblems"
 sys.path.insert(0, str(ROOT))
 
+from cc_cli.catalog.texts import texts_for  # noqa: E402
 from cc_cli.emblem import spec  # noqa: E402
 from cc_cli.emblem.draw import emblem_svg  # noqa: E402
 from cc_cli.emblem.spec import EmblemSpec  # noqa: E402
+from cc_cli.emblem.words import fixed_words  # noqa: E402
 
 
 def cases() -> list[dict[str, object]]:
@@ -32,8 +34,12 @@ def cases() -> list[dict[str, object]]:
 
 
 def draw(case: dict[str, object]) -> bytes:
-    """One golden case's SVG (the tests call this too, so both always agree on what a case means)."""
+    """One golden case's SVG (the tests call this too, so both always agree on what a case means).
+
+    A case may set `language` (the fixed words and fonts follow it) and `issuer_line`."""
     title = str(case["title"])
+    language = str(case.get("language", "en"))
+    kicker, footer, level = fixed_words(spec.kind_of(str(case["kind"])), texts_for(language))
     emblem = EmblemSpec(
         id=str(case["name"]),
         kind=str(case["kind"]),
@@ -41,8 +47,21 @@ def draw(case: dict[str, object]) -> bytes:
         alt=f"{title} - golden {case['kind']}",
         business_unit=str(case.get("business_unit", "")),
         issuer=str(case.get("issuer", "IBM")),
+        issuer_line=str(case.get("issuer_line", "")),
+        language=language,
+        **({"kicker": kicker, "footer": footer, "level_word": level} if "language" in case else {}),
     )
     return emblem_svg(emblem, compact=bool(case.get("compact"))).encode("utf-8")
+
+
+def review(drawn: dict[str, bytes], names: list[str]) -> None:
+    """A 600 px PNG of each named case in tests/golden/emblems/review/, to look at one by one."""
+    from cc_cli.emblem.jobs import to_png
+
+    folder = GOLDEN / "review"
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / f"{name}.png").write_bytes(to_png(drawn[name], 600))
 
 
 def preview(drawn: dict[str, bytes]) -> bytes:
@@ -91,6 +110,7 @@ def main() -> int:
         (GOLDEN / f"{name}.svg").write_bytes(drawn[name])
     version_file.write_text(spec.DESIGN_VERSION + "\n")
     (GOLDEN / "preview.png").write_bytes(preview(drawn))
+    review(drawn, [str(case["name"]) for case in cases() if case.get("review")])
     print(f"{len(changed)} golden file(s) rewritten; review tests/golden/emblems/preview.png by eye")
     return 0
 

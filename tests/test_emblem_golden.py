@@ -32,6 +32,11 @@ CASES = REGEN.cases()
 
 @pytest.mark.parametrize("case", CASES, ids=[str(case["name"]) for case in CASES])
 def test_emblem_matches_its_golden_svg(case: dict[str, object]) -> None:
+    from cc_cli.emblem.scripts import missing_fonts
+
+    needed = missing_fonts(str(case["title"]), "SemiBold", str(case.get("language", "en")))
+    if needed:  # the CJK goldens were drawn with Debian's fonts-noto-cjk (scripts/dev.sh installs it)
+        pytest.skip(f"{case['name']} needs `{needed[0][1].install}`")
     golden = GOLDEN / f"{case['name']}.svg"
     assert golden.exists(), f"{golden.name} missing: run scripts/regen_golden.py"
     assert REGEN.draw(case) == golden.read_bytes(), (

@@ -11,7 +11,7 @@ import pytest
 
 from cc_cli.emblem import spec
 from cc_cli.emblem.fonts import face, missing_glyphs, text_in_font_units, text_to_path
-from cc_cli.emblem.textfit import TITLE_WEIGHT, fit_title, title_problem
+from cc_cli.emblem.textfit import TITLE_WEIGHT, fit_title, title_problem, undrawable
 
 
 def test_short_title_is_one_line_at_40_px() -> None:
@@ -99,10 +99,11 @@ def test_accented_titles_fit_and_decomposed_accents_are_normalised() -> None:
 
 
 def test_missing_glyphs_are_reported_never_drawn_as_boxes() -> None:
-    assert missing_glyphs("Cloud 云计算 Ωmega") == ["云", "计", "算", "Ω"]
-    message = title_problem("Cloud 云计算", "skill-foundational")
+    assert missing_glyphs("Cloud 云计算 Ωmega") == ["云", "计", "算", "Ω"]  # the Latin typeface alone
+    assert undrawable("Cloud 云计算 Ωmega") == ["Ω"]  # CJK comes from another script's font
+    message = title_problem("Cloud \u0915\u094d\u0932\u093e\u0909\u0921", "skill-foundational")  # Devanagari
     assert message is not None
-    assert "U+4E91" in message
+    assert "U+0915" in message
 
 
 def test_markup_characters_are_ordinary_text() -> None:

@@ -228,12 +228,12 @@ def test_title_that_cannot_be_drawn_is_a_failure_not_a_crash(tmp_path: Path) -> 
 def test_business_unit_or_issuer_the_font_cannot_draw_is_reported_never_boxes(tmp_path: Path) -> None:
     catalog = make_catalog(
         tmp_path / "c",
-        credential("unit", "Fine Title", emblem=Emblem(business_unit="IBM 云")),
+        credential("unit", "Fine Title", emblem=Emblem(business_unit="Cloud \u0915")),
         credential("ok", "Fine"),
     )
     result = render_catalog(catalog, tmp_path / "out", jobs=1)
     assert result.failures == [
-        ("credentials/unit.yaml", "business unit 'IBM 云': the emblem typeface has no glyph for '云' (U+4E91)")
+        ("credentials/unit.yaml", "business unit 'Cloud \u0915': the emblem fonts have no glyph for '\u0915' (U+0915)")
     ]
     catalog.info.issuer.name = "Ωmega"
     result = render_catalog(catalog, tmp_path / "out2", jobs=1)
@@ -351,5 +351,5 @@ def test_emblem_bytes_for_baking_are_what_render_writes(catalog: Catalog, tmp_pa
     both = emblem_bytes(catalog, credential, frozenset({"png", "svg"}))
     assert both == {"png": (out / "quantum-dev.png").read_bytes(), "svg": (out / "quantum-dev.svg").read_bytes()}
     assert emblem_bytes(catalog, credential, {"svg"}) == {"svg": both["svg"]}
-    credential.title = "云"
+    credential.title = "\u0915"  # Devanagari: no emblem font has it
     assert emblem_bytes(catalog, credential) == {}

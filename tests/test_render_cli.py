@@ -123,15 +123,58 @@ def test_bad_size_is_exit_2(catalog: Path, tmp_path: Path) -> None:
     assert code == 2 and "--size must be between 16 and 4096 px" in stderr
 
 
-def test_sheet_shows_every_kind_and_check_compares_it(catalog: Path, tmp_path: Path) -> None:
+def test_kinds_sheet_shows_every_kind_and_check_compares_it(catalog: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "kinds.png"
-    code, _, stderr = run("--catalog", str(catalog), "--sheet", str(sheet))
+    code, _, stderr = run("--catalog", str(catalog), "--kinds-sheet", str(sheet))
     assert code == 0, stderr
     image = Image.open(sheet)
     assert image.size[0] == 1360 and image.size[1] > 1000
-    assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[0] == 0
+    assert run("--catalog", str(catalog), "--kinds-sheet", str(sheet), "--check")[0] == 0
     sheet.write_bytes(b"stale")
-    assert run("--catalog", str(catalog), "--sheet", str(sheet), "--check")[:2] == (1, f"{sheet}\n")
+    assert run("--catalog", str(catalog), "--kinds-sheet", str(sheet), "--check")[:2] == (1, f"{sheet}\n")
+
+
+def _embedded_titles(svg: str) -> list[str]:
+    """The <title> (alt text) of every emblem embedded in a contact sheet."""
+    import base64
+    import re
+
+    images = re.findall(r'href="data:image/svg\+xml;base64,([^"]+)"', svg)
+    found = [re.search(r"<title[^>]*>([^<]*)</title>", base64.b64decode(image).decode()) for image in images]
+    return [match.group(1) for match in found if match]
+
+
+def test_kinds_sheet_uses_the_catalogs_own_credentials_never_invented_titles(catalog: Path) -> None:
+    from cc_cli.emblem.sheet import sheet_svg
+    from cc_cli.validate.load import load_catalog
+
+    loaded = load_catalog(catalog).catalog
+    titles = _embedded_titles(sheet_svg(loaded))
+    assert len(titles) == 9
+    own = {c.title for c in loaded.credentials.values()}
+    for title in titles:
+        name = title.rsplit(" - ", 1)[0]
+        assert name in own or name.startswith(("Skill badge", "Certificate", "Professional certification", "Legacy")), (
+            title
+        )
+    assert not any("Big Data Foundations" in title for title in titles)
+
+
+def test_sheet_shows_the_catalogs_own_emblems_all_or_only(catalog: Path, tmp_path: Path) -> None:
+    from cc_cli.emblem.sheet import catalog_sheet_svg
+    from cc_cli.validate.load import load_catalog
+
+    loaded = load_catalog(catalog).catalog
+    published = sorted(key for key, c in loaded.credentials.items() if c.status != "draft")
+    assert len(_embedded_titles(catalog_sheet_svg(loaded, []))) == len(published)
+    sheet = tmp_path / "own.png"
+    code, _, stderr = run("--catalog", str(catalog), "--sheet", str(sheet), "--only", published[0])
+    assert code == 0, stderr
+    assert Image.open(sheet).size[0] == 400  # one emblem: one column
+    titles = _embedded_titles(catalog_sheet_svg(loaded, [published[0]]))
+    assert len(titles) == 1 and titles[0].startswith(loaded.credentials[published[0]].title)
+    code, _, stderr = run("--catalog", str(catalog), "--sheet", str(sheet), "--only", "nope")
+    assert code == 2 and "--only: no credential 'nope'" in stderr
 
 
 def test_a_malformed_credential_is_refused_not_drawn_as_another_kind(catalog: Path, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 roster rules' files, CC5xx, hold rosters instead: tests/test_roster_rules.py runs those).
 
 Each case adds (or replaces, or with null deletes) files in a copy of tests/rules/base/, a small catalog
-that validates clean. A passing case must leave the catalog with no problem at all; a failing case must
+that validates clean, optionally with environment variables set (`env:`). A passing case must leave the catalog with no problem at all; a failing case must
 produce exactly the listed problems of that code (path, line, column) and make `cc validate` exit 1
 (with --strict for warning rules).
 """
@@ -53,7 +53,11 @@ def test_base_catalog_is_clean(base_catalog: Path) -> None:
 
 
 @pytest.mark.parametrize(("code", "outcome", "case"), _cases())
-def test_rule_case(base_catalog: Path, code: str, outcome: str, case: dict[str, Any]) -> None:
+def test_rule_case(
+    base_catalog: Path, code: str, outcome: str, case: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in (case.get("env") or {}).items():  # e.g. CC_FONT_DIRS: a machine without a font
+        monkeypatch.setenv(name, value)
     _apply(base_catalog, case)
     report = validate_catalog(base_catalog)
     if outcome == "pass":

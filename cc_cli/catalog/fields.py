@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cc_cli.catalog import model
+from cc_cli.catalog import model, texts
 
 # Value kinds: text, code (text or number), bool, number, date, duration, url, email, id, ref, enum,
 # list, object.
@@ -25,6 +25,7 @@ class Field:
     min_items: int = 0
     only_for: str | None = None  # the classification that alone takes this field (CC218)
     exactly_one: tuple[str, ...] = ()  # objects: exactly one of these fields must be present
+    keys: Field | None = None  # maps: what each key must be (the values are `items`)
 
 
 def _text(description: str, required: bool = False, only_for: str | None = None) -> Field:
@@ -36,6 +37,10 @@ def _list(
 ) -> Field:
     return Field("list", description, required, items=items, min_items=min_items, only_for=only_for)
 
+
+TEXT_WORDS: dict[str, Field] = {
+    key: Field("text", f"Default: {english!r}") for key, english in texts.shipped_words(texts.DEFAULT_LANGUAGE).items()
+}
 
 CRITERION = Field(
     "object",
@@ -125,6 +130,9 @@ CREDENTIAL: dict[str, Field] = {
         },
     ),
     "url": Field("url", "Public page of the credential."),
+    "language": Field(
+        "lang", "Optional: the BCP 47 language of this credential's title and text, when not the catalog's."
+    ),
 }
 
 PATH: dict[str, Field] = {
@@ -209,6 +217,27 @@ CATALOG: dict[str, Field] = {
                         "system's ($CC_SMTP_CA_FILE overrides it). Certificates are always verified."
                     ),
                 },
+            ),
+        },
+    ),
+    "language": Field(
+        "lang",
+        "Optional: the BCP 47 language of the catalog (default en): emblems' fixed words, the site's interface, "
+        "awards' inLanguage and CTDL language maps follow it. cc ships its words in " + ", ".join(texts.SHIPPED) + ".",
+    ),
+    "texts": Field(
+        "map",
+        "Optional: cc's words in your own phrasing, per language, e.g. {en: {emblem.footer: '{issuer} Credential'}}. "
+        "Keys are BCP 47 tags; each word defaults to cc's own (see `cc schema catalog` for the list).",
+        keys=Field("lang", "A BCP 47 language tag."),
+        items=Field("object", "Words for one language.", fields=TEXT_WORDS),
+    ),
+    "emblem": Field(
+        "object",
+        "Optional: how emblems set the issuer.",
+        fields={
+            "issuer_line": _text(
+                "A shorter issuer name for emblems (e.g. an acronym), used when the full name does not fit on two lines."
             ),
         },
     ),

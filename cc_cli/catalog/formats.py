@@ -1,4 +1,4 @@
-"""The formats of catalog values as data: ids, dates, URLs, emails, did:key, and the words that name them.
+"""The formats of catalog values as data: ids, dates, URLs, emails, did:key, language tags, and their names.
 
 Shared by the shape walker (`cc_cli.validate.shape`), the shape rules and the JSON Schema export, so that
 the editor, `cc validate` and the roster checks agree on what a well-formed value is.
@@ -51,11 +51,13 @@ KIND_WORDS = {
     "email": "an email address",
     "did": "an Ed25519 did:key (as `cc keys show` prints it)",
     "ledger": "a PostgreSQL URL (postgresql://user@host:port/dbname)",
+    "lang": "a BCP 47 language tag (en, fr, pt-BR, zh-Hant)",
     "id": "a kebab-case id",
     "ref": "an id",
     "enum": "one of the allowed words",
     "list": "a list",
     "object": "a mapping of fields",
+    "map": "a mapping",
 }
 
 
@@ -78,7 +80,7 @@ def has_type(value: Any, spec: Field) -> bool:
     kind = spec.kind
     if kind == "list":
         return isinstance(value, list)
-    if kind == "object":
+    if kind in ("object", "map"):
         return isinstance(value, dict)
     if kind == "bool":
         return isinstance(value, bool)
@@ -107,4 +109,8 @@ def format_ok(value: Any, kind: str) -> bool:
         return bool(DID_KEY.match(value))
     if kind == "ledger":
         return bool(LEDGER_URL.match(value))
+    if kind == "lang":
+        from cc_cli.catalog.texts import LANGUAGE_TAG
+
+        return bool(LANGUAGE_TAG.match(value))
     return True

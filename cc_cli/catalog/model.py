@@ -107,6 +107,7 @@ class Credential:
     duplicates: str = "deny"
     emblem: Emblem = field(default_factory=Emblem)
     url: str | None = None
+    language: str | None = None  # BCP 47; None: the catalog's language
     # Fields the file has but with a wrong type or format (already reported): rules stay quiet about them.
     invalid_fields: frozenset[str] = frozenset()
 
@@ -202,9 +203,17 @@ class Notify:
 
 
 @dataclass(slots=True)
+class CatalogEmblem:
+    issuer_line: str | None = None  # a shorter issuer name for emblems, when the full one does not fit
+
+
+@dataclass(slots=True)
 class CatalogInfo:
     name: str = ""
     issuer: Issuer = field(default_factory=Issuer)
+    language: str = "en"  # BCP 47: the language of cc's words on emblems, the site, awards and exports
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> key -> text (catalog.yaml)
+    emblem: CatalogEmblem = field(default_factory=CatalogEmblem)
     base_url: str | None = None
     framework_date: dt.date | None = None
     status_list_valid_for: str | None = None  # ISO 8601 duration: the validUntil of published status lists

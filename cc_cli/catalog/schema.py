@@ -12,6 +12,7 @@ from typing import Any
 from cc_cli.catalog import fields
 from cc_cli.catalog.fields import Field
 from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, LEDGER_URL, URL
+from cc_cli.catalog.texts import LANGUAGE_TAG
 from cc_cli.core.durations import _PARTS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -37,6 +38,12 @@ def field_schema(spec: Field) -> dict[str, Any]:
             out.update(object_schema(spec.fields))
         if spec.exactly_one:
             out["oneOf"] = [{"required": [name]} for name in spec.exactly_one]
+    elif kind == "map":
+        out["type"] = "object"
+        if spec.keys is not None:
+            out["propertyNames"] = {k: v for k, v in field_schema(spec.keys).items() if k != "type"}
+        if spec.items is not None:
+            out["additionalProperties"] = field_schema(spec.items)
     elif kind == "list":
         out["type"] = "array"
         if spec.items is not None:
@@ -53,7 +60,7 @@ def field_schema(spec: Field) -> dict[str, Any]:
         out["type"] = ["string", "integer"]
     else:
         out["type"] = "string"
-        pattern = {
+        patterns = {
             "id": KEBAB,
             "ref": KEBAB,
             "url": URL,
@@ -61,7 +68,8 @@ def field_schema(spec: Field) -> dict[str, Any]:
             "duration": _PARTS,
             "did": DID_KEY,
             "ledger": LEDGER_URL,
-        }.get(kind)
+        }
+        pattern = {**patterns, "lang": LANGUAGE_TAG}.get(kind)
         if pattern is not None:
             out["pattern"] = _pattern(pattern)
         if kind == "date":

@@ -6,14 +6,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stderr_is_terminal
-
-if TYPE_CHECKING:
-    from cc_cli.catalog.model import Catalog
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +54,15 @@ def render(
         None,
         "--sheet",
         metavar="FILE",
-        help="Write only the contact sheet PNG (every kind side by side) to this file.",
+        help="Write only a contact sheet PNG of the catalog's own emblems (all, or those of --only) to this file.",
+        show_default=False,
+    ),
+    kinds_sheet: Path = typer.Option(
+        None,
+        "--kinds-sheet",
+        metavar="FILE",
+        help="Write only the design language's sheet PNG (every kind side by side, shown with the catalog's "
+        "own credentials) to this file.",
         show_default=False,
     ),
 ) -> None:
@@ -74,13 +78,23 @@ def render(
 
     if catalog_source(out / "emblem.svg"):  # any file there would be read as catalog input
         raise UsageError(f"--out {out} is a catalog folder: write emblems elsewhere (the default is emblems/)")
-    if sheet is not None and sheet.suffix.lower() != ".png":
-        raise UsageError(f"--sheet {sheet}: the contact sheet is a PNG image; name the file .png")
-    if sheet is not None and catalog_source(sheet):
-        raise UsageError(f"--sheet {sheet} is part of a catalog: write the sheet elsewhere")
+    if sheet is not None and kinds_sheet is not None:
+        raise UsageError("--sheet and --kinds-sheet: write one sheet at a time")
+    for option, target in (("--sheet", sheet), ("--kinds-sheet", kinds_sheet)):
+        if target is not None and target.suffix.lower() != ".png":
+            raise UsageError(f"{option} {target}: the contact sheet is a PNG image; name the file .png")
+        if target is not None and catalog_source(target):
+            raise UsageError(f"{option} {target} is part of a catalog: write the sheet elsewhere")
     loaded = require_valid(catalog or default_catalog(), draw=only or ()).catalog
-    if sheet is not None:
-        _sheet(loaded, sheet, check)
+    if sheet is not None or kinds_sheet is not None:
+        from cc_cli.emblem.render import select
+        from cc_cli.emblem.sheet import catalog_sheet_png, kinds_sheet_png
+
+        if kinds_sheet is not None:
+            _sheet(kinds_sheet, lambda: kinds_sheet_png(loaded), check)
+        else:
+            chosen = select(loaded, only or ()) if only else []
+            _sheet(sheet, lambda: catalog_sheet_png(loaded, chosen), check)
         return
     from cc_cli.emblem.render import render_catalog
 
@@ -104,11 +118,12 @@ def render(
     raise typer.Exit(1 if result.failures else 0)
 
 
-def _sheet(loaded: Catalog, path: Path, check: bool) -> None:
-    from cc_cli.emblem.sheet import sheet_png, write_sheet
+def _sheet(path: Path, draw: Callable[[], bytes], check: bool) -> None:
+    """Write a contact sheet (or, with --check, exit 1 when the file would change)."""
+    from cc_cli.emblem.sheet import write_png
 
+    png = draw()
     if check:
-        png = sheet_png(loaded)
         try:
             same = path.read_bytes() == png
         except OSError:
@@ -116,5 +131,5 @@ def _sheet(loaded: Catalog, path: Path, check: bool) -> None:
         if not same:
             sys.stdout.write(f"{path}\n")
         raise typer.Exit(0 if same else 1)
-    write_sheet(loaded, path)
+    write_png(path, png)
     sys.stderr.write(f"cc render: contact sheet written to {path}\n")

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from cc_cli.catalog import model
+from cc_cli.catalog.texts import alt_text, catalog_texts
 from cc_cli.core.durations import normalize
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -40,6 +41,7 @@ def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: d
     criteria: dict[str, Any] = {"narrative": narrative or credential.description}
     if credential.url:
         criteria["id"] = credential.url
+    words = catalog_texts(info, credential)  # the credential's language, else the catalog's
     result: dict[str, Any] = {
         "id": f"{base}/achievements/{credential.id}",
         "type": ["Achievement"],
@@ -47,9 +49,10 @@ def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: d
         "name": credential.title,
         "description": credential.description,
         "criteria": criteria,
-        "image": {"id": f"{base}/emblems/{credential.id}.png", "type": "Image", "caption": credential.alt_text},
+        "image": {"id": f"{base}/emblems/{credential.id}.png", "type": "Image", "caption": alt_text(words, credential)},
         "creator": issuer,
         "humanCode": credential.id,
+        "inLanguage": words.language,
     }
     if credential.skills:
         result["tag"] = list(credential.skills)

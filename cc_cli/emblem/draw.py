@@ -7,13 +7,14 @@ everything, so a title like "<script>" or "R&D" can only ever be text in `<title
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from cc_cli.emblem import layouts, spec
 from cc_cli.emblem.spec import EmblemError, EmblemSpec
-from cc_cli.emblem.textfit import TitleLayout, fit_title, missing_glyphs, title_problem
+from cc_cli.emblem.textfit import TitleLayout, fit_title, font_problem, title_problem, undrawable
 
 
 @cache
@@ -34,29 +35,63 @@ def render_template(name: str, **context: Any) -> str:
     return str(_environment().get_template(name).render(**context))
 
 
-def lettering_problem(label: str, text: str) -> str | None:
-    """Why `text` (business unit, issuer name) cannot be set: characters the typeface lacks, or None.
+def lettering_problem(label: str, text: str, language: str = "en") -> str | None:
+    """Why `text` (business unit, issuer name, fixed words) cannot be set: characters no emblem font has,
+    or a font that is not installed; None when it can.
 
-    Plex would draw them as empty boxes (.notdef); an error naming them is better than a silent box.
+    A font would draw missing characters as empty boxes (.notdef); an error naming them is better.
     """
-    missing = missing_glyphs(text, "Regular")
-    if not missing:
-        return None
-    shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
-    return f"{label} {text!r}: the emblem typeface has no glyph for {shown}"
+    missing = undrawable(text, "Regular", language)
+    if missing:
+        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing)
+        return f"{label} {text!r}: the emblem fonts have no glyph for {shown}"
+    trouble = font_problem(text, "Regular", language)
+    return f"{label} {text!r}: {trouble}" if trouble else None
 
 
 def checked_layout(emblem: EmblemSpec) -> TitleLayout:
-    """The title's layout, or an EmblemError saying why the emblem cannot be drawn (as CC401/CC404 say)."""
-    for label, text in (("business unit", emblem.business_unit), ("issuer name", emblem.issuer)):
-        trouble = lettering_problem(label, text)
+    """The title's layout, or an EmblemError saying why the emblem cannot be drawn (as CC401-CC406 say)."""
+    for label, text in (
+        ("business unit", emblem.business_unit),
+        ("issuer name", emblem.issuer),
+        ("emblem.issuer_line", emblem.issuer_line),
+        ("the emblem's words", " ".join((emblem.kicker, emblem.footer, emblem.level_word))),
+    ):
+        trouble = lettering_problem(label, text, emblem.language)
         if trouble:
             raise EmblemError(trouble)
-    problem = title_problem(emblem.title, emblem.kind)
-    layout = None if problem else fit_title(emblem.title, emblem.kind)
+    problem = title_problem(emblem.title, emblem.kind, emblem.language)
+    layout = None if problem else fit_title(emblem.title, emblem.kind, emblem.language)
     if layout is None:
         raise EmblemError(problem or "the title cannot be drawn")
     return layout
+
+
+def lettering_fit(emblem: EmblemSpec) -> EmblemError | None:
+    """Whether the emblem's lettering besides the title fits (issuer, business unit, fixed words), for
+    `cc validate`: the layout is run for a title band of this credential's height, without drawing the
+    title, and cached, so credentials that share a kind, unit and band height cost one layout."""
+    layout = fit_title(emblem.title, emblem.kind, emblem.language)
+    if layout is None:
+        return None  # CC401's business
+    shell = replace(emblem, id="", title="", alt="")
+    return shell_fit(shell, len(layout.lines), layout.size)
+
+
+def shell_fit(shell: EmblemSpec, lines: int, size: int) -> EmblemError | None:
+    """The layout of an emblem without its title (a band of `lines` lines at `size` px), or why it fails."""
+    from cc_cli.emblem.scripts import fonts_key
+
+    return _shell_fit(shell, lines, size, fonts_key())
+
+
+@lru_cache(maxsize=4096)
+def _shell_fit(shell: EmblemSpec, lines: int, size: int, _fonts: str) -> EmblemError | None:
+    try:
+        layouts.build(spec.kind_of(shell.kind), shell, TitleLayout(size, ("",) * lines, (0.0,) * lines))
+    except EmblemError as exc:
+        return exc
+    return None
 
 
 def emblem_svg(emblem: EmblemSpec, compact: bool = False) -> str:

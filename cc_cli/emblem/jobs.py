@@ -46,16 +46,44 @@ def _font_version() -> str:
 
 
 def emblem_spec(credential: Credential, catalog: Catalog, logo: tuple[str, bytes] | None = None) -> EmblemSpec:
-    """What a credential's emblem is drawn from: the display title if set, else the title."""
+    """What a credential's emblem is drawn from: the display title if set, else the title, and the fixed
+    words in the credential's language (its own `language:`, else the catalog's)."""
+    from cc_cli.catalog.texts import alt_text, catalog_texts
+    from cc_cli.emblem.words import fixed_words
+
+    words = catalog_texts(catalog.info, credential)
+    kicker, footer, level_word = fixed_words(spec.kind_of(credential.kind), words)
     return EmblemSpec(
         id=credential.id,
         kind=credential.kind,
         title=(credential.emblem.display_title or credential.title or "").strip(),
-        alt=credential.alt_text,
+        alt=alt_text(words, credential),
         business_unit=(credential.emblem.business_unit or "").strip(),
         issuer=catalog.info.issuer.name.strip(),
         logo=logo,
+        issuer_line=(catalog.info.emblem.issuer_line or "").strip(),
+        language=words.language,
+        kicker=kicker,
+        footer=footer,
+        level_word=level_word,
     )
+
+
+def _fallback_fonts(emblem: EmblemSpec) -> list[str]:
+    """Which other-script font files (and revisions) the emblem's text uses: installing or upgrading one
+    redraws exactly the emblems that need it."""
+    from cc_cli.emblem.scripts import FAMILIES, face_for, family_of
+
+    text = " ".join(
+        (emblem.title, emblem.business_unit, emblem.issuer, emblem.issuer_line, emblem.kicker, emblem.footer)
+    )
+    used = {family.key for family in map(family_of, set(text)) if family is not None}
+    found = []
+    for family in FAMILIES:
+        if family.key in used:
+            face = face_for(family, "SemiBold", emblem.language)
+            found.append(face.revision if face is not None else f"{family.key}: missing")
+    return found
 
 
 def read_logo(catalog: Catalog) -> tuple[str, bytes] | None:
@@ -77,8 +105,10 @@ def make_job(credential: Credential, catalog: Catalog, size: int, logo: tuple[st
     facts = {
         "design": spec.DESIGN_VERSION,
         "font": _font_version(),
+        "fonts": _fallback_fonts(emblem),
         "size": size,
         "emblem": [emblem.id, emblem.kind, emblem.title, emblem.alt, emblem.business_unit, emblem.issuer],
+        "words": [emblem.issuer_line, emblem.language, emblem.kicker, emblem.footer, emblem.level_word],
         "logo": [logo[0], hashlib.sha256(logo[1]).hexdigest()] if logo and not artwork else None,
         "artwork": [artwork[0], hashlib.sha256(artwork[1]).hexdigest()] if artwork else None,
     }

@@ -12,34 +12,39 @@ from functools import lru_cache
 
 from cc_cli.emblem import spec
 from cc_cli.emblem.fonts import face, text_in_font_units, text_on_arc
+from cc_cli.emblem.scripts import arc_path, fonts_key, line_path, measure, needs_fallback
 from cc_cli.emblem.textfit import TITLE_WEIGHT, TitleLayout
 
 
-def kicker_text(kind: spec.Kind, issuer: str) -> tuple[str, str]:
-    """The small lettering naming the kind (top) and the issuer (foot)."""
-    if kind.shape == "circle":
-        return f"Skill badge \u2022 {kind.level_word}", f"{issuer} Digital Credential".strip()
-    if kind.shape == "page":
-        return "CERTIFICATE", f"{issuer} Digital Credential".strip()
-    if kind.shape == "shield":
-        return "PROFESSIONAL CERTIFICATION", f"{issuer} Certified".strip()
-    return f"{issuer} Digital Badge".strip(), "Legacy badge"
+def width_px(text: str, weight: str, size: float, tracking: float = 0.0, language: str = "en") -> float:
+    """How wide `text` is drawn at `size` px, in any script (the rule `set_line` and `arc` draw with)."""
+    return measure(text, weight, tracking, language) * size / 1000
 
 
-def _fit_size(text: str, weight: str, size: float, room: float, tracking: float = 0.0) -> float:
+def _fit_size(text: str, weight: str, size: float, room: float, tracking: float = 0.0, language: str = "en") -> float:
     """`size`, or smaller if that is what it takes for `text` to be at most `room` px wide.
 
-    No floor: an issuer or business unit name is free text, and tiny lettering is a better failure than
-    lettering running off the shape. (Titles are different: they have CC401 and a 24 px floor.)
+    The layouts choose sizes with a floor first (and fall back to `emblem.issuer_line`, or report CC406);
+    this last guard only keeps lettering from ever running off the shape.
     """
-    width = face(weight).measure(text, tracking) * size / face(weight).upem
+    width = width_px(text, weight, size, tracking, language)
     return size if width <= room else size * room / width
 
 
 def set_line(
-    text: str, weight: str, size: float, x: float, baseline: float, fill: str, tracking: float = 0.0
+    text: str,
+    weight: str,
+    size: float,
+    x: float,
+    baseline: float,
+    fill: str,
+    tracking: float = 0.0,
+    language: str = "en",
 ) -> dict[str, str]:
-    """Lettering centred on `x`: glyph outlines in font units placed by one transform."""
+    """Lettering centred on `x`: glyph outlines in font units placed by one transform (Latin), or shaped
+    outlines in absolute coordinates (other scripts, see `scripts.py`)."""
+    if needs_fallback(text):
+        return {"fill": fill, "d": line_path(text, weight, size, x, baseline, language), "transform": ""}
     font = face(weight)
     d, width = text_in_font_units(text, font, tracking)
     k = size / font.upem
@@ -47,38 +52,61 @@ def set_line(
     return {"fill": fill, "d": d, "transform": f"matrix({k:.6g} 0 0 {-k:.6g} {left:.2f} {baseline:.2f})"}
 
 
+def _fonts(text: str) -> str:
+    """The cache key part for the fonts found: only text in other scripts depends on them."""
+    return "" if text.isascii() else fonts_key()
+
+
 @lru_cache(maxsize=256)
-def _line(text: str, weight: str, size: float, x: float, y: float, room: float, tracking: float) -> tuple[str, str]:
-    painted = set_line(text, weight, _fit_size(text, weight, size, room, tracking), x, y, "", tracking)
+def _line(
+    text: str, weight: str, size: float, x: float, y: float, room: float, tracking: float, language: str, _f: str
+) -> tuple[str, str]:
+    fitted = _fit_size(text, weight, size, room, tracking, language)
+    painted = set_line(text, weight, fitted, x, y, "", tracking, language)
     return painted["d"], painted["transform"]
 
 
 @lru_cache(maxsize=256)
-def _arc_d(text: str, weight: str, size: float, radius: float, side: str, tracking: float) -> str:
-    size = _fit_size(text, weight, size, radius * math.radians(150), tracking)
+def _arc_d(
+    text: str, weight: str, size: float, radius: float, side: str, tracking: float, language: str, _f: str
+) -> str:
+    size = _fit_size(text, weight, size, radius * math.radians(150), tracking, language)
+    if needs_fallback(text):
+        return arc_path(text, weight, size, (spec.CENTRE, spec.CENTRE), radius, side, language)
     return text_on_arc(text, face(weight), size, (spec.CENTRE, spec.CENTRE), radius, side, tracking)
 
 
 def line(
-    text: str, weight: str, size: float, x: float, y: float, fill: str, room: float = 1e9, tracking: float = 0.0
+    text: str,
+    weight: str,
+    size: float,
+    x: float,
+    y: float,
+    fill: str,
+    room: float = 1e9,
+    tracking: float = 0.0,
+    language: str = "en",
 ) -> dict[str, str]:
     """One line of lettering centred on x, shrunk to fit `room`. Cached: kickers and footers repeat."""
-    d, transform = _line(text, weight, size, x, y, room, tracking)
+    d, transform = _line(text, weight, size, x, y, room, tracking, language, _fonts(text))
     return {"fill": fill, "d": d, "transform": transform}
 
 
-def arc(text: str, weight: str, size: float, radius: float, side: str, fill: str, tracking: float) -> dict[str, str]:
-    """Lettering along the ring, kept within 150 degrees of arc so it never runs into the band."""
-    return {"fill": fill, "d": _arc_d(text, weight, size, radius, side, tracking), "transform": ""}
+def arc(
+    text: str, weight: str, size: float, radius: float, side: str, fill: str, tracking: float, language: str = "en"
+) -> dict[str, str]:
+    """Lettering along the ring (the layouts choose a size that keeps it clear of the band)."""
+    d = _arc_d(text, weight, size, radius, side, tracking, language, _fonts(text))
+    return {"fill": fill, "d": d, "transform": ""}
 
 
-def title_lines(layout: TitleLayout, centre_y: float) -> list[dict[str, str]]:
+def title_lines(layout: TitleLayout, centre_y: float, language: str = "en") -> list[dict[str, str]]:
     """The title in white, its block of cap heights and line gaps centred on the band's centre line."""
     size = layout.size
     block = size * spec.CAP_HEIGHT + (len(layout.lines) - 1) * layout.line_height
     first = centre_y - block / 2 + size * spec.CAP_HEIGHT
     return [
-        set_line(text, TITLE_WEIGHT, size, spec.CENTRE, first + i * layout.line_height, spec.WHITE)
+        set_line(text, TITLE_WEIGHT, size, spec.CENTRE, first + i * layout.line_height, spec.WHITE, 0.0, language)
         for i, text in enumerate(layout.lines)
     ]
 

@@ -81,7 +81,8 @@ def _prepare_out(out: Path, check: bool) -> None:
     sweep_temporaries(out)
 
 
-def _select(catalog: Catalog, only: Iterable[str]) -> list[str]:
+def select(catalog: Catalog, only: Iterable[str]) -> list[str]:
+    """The ids to draw: those of `only` (a UsageError with a suggestion for an unknown one), else all."""
     wanted = list(dict.fromkeys(only))
     known = sorted(catalog.credentials)
     for key in wanted:
@@ -108,7 +109,7 @@ def render_catalog(
     """
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise UsageError(f"--size must be between {MIN_SIZE} and {MAX_SIZE} px, not {size}")
-    ids = _select(catalog, only)
+    ids = select(catalog, only)
     _prepare_out(out, check)
     result = RenderResult(total=len(ids))
     manifest = Manifest.load(out)

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 # Bump when the drawing changes: it is part of every emblem's input hash, so all emblems redraw.
-DESIGN_VERSION = "1"
+DESIGN_VERSION = "2"
 
 CANVAS = 600
 CENTRE = CANVAS / 2
@@ -142,6 +142,14 @@ class EmblemError(ValueError):
     """A credential whose emblem cannot be drawn as asked (title too long, glyphs the font lacks)."""
 
 
+class IssuerTooLong(EmblemError):
+    """The issuer's name (and its `emblem.issuer_line`, if any) does not fit the emblem (CC406)."""
+
+
+class UnitTooLong(EmblemError):
+    """The business unit does not fit the emblem even on two lines (CC407)."""
+
+
 @dataclass(frozen=True, slots=True)
 class EmblemSpec:
     """Everything an emblem's drawing depends on, and nothing else: it is what the incremental hash covers."""
@@ -153,3 +161,9 @@ class EmblemSpec:
     business_unit: str = ""
     issuer: str = ""
     logo: tuple[str, bytes] | None = None  # (media type, bytes) of owner-supplied issuer artwork
+    issuer_line: str = ""  # catalog.yaml emblem.issuer_line: the shorter issuer name, when the full one does not fit
+    language: str = "en"  # BCP 47: the language of the fixed words and of the title (which fonts, which CJK face)
+    # The fixed words in that language (see `words.fixed_words`); empty: English.
+    kicker: str = ""
+    footer: str = ""
+    level_word: str = ""

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import model
+from cc_cli.catalog.texts import Texts, catalog_texts
 from cc_cli.core.csvfile import safe_cell
 from cc_cli.core.durations import add_to, normalize
 from cc_cli.credentials.ob3 import achievement, expiry_duration, issuer_profile
@@ -35,7 +36,7 @@ CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 CTDL_REGISTRY = "https://credentialengineregistry.org/resources/"
 CTDL_TYPES = {"skill": "ceterms:Badge", "certificate": "ceterms:Certificate", "certification": "ceterms:Certification"}
 CTDL_STATUS = "https://credreg.net/ctdl/terms/CredentialStatus"
-LANGUAGE = "en-US"
+VOCABULARY = "en"  # CTDL's own term names (Credential Status, Active, Deprecated) are English
 OCCUPATION_FRAMEWORKS = ("o*net", "soc", "esco", "isco")  # alignments that name occupations, not skills
 # Credly's bulk-issue template, in its order (columns A-R). Required: template ID, email, first and last
 # name, issue date; the rest must stay present even when empty.
@@ -74,8 +75,9 @@ def export_ob3(catalog: model.Catalog, issuer_id: str) -> str:
     return json.dumps(achievements, indent=2, ensure_ascii=False) + "\n"
 
 
-def _text(value: str) -> dict[str, str]:
-    return {LANGUAGE: value}
+def _text(value: Any, language: str) -> dict[str, Any]:
+    """A CTDL language map: the value under its BCP 47 language (the credential's or the catalog's)."""
+    return {language: value}
 
 
 def _ctid(catalog: model.Catalog, kind: str, key: str) -> str:
@@ -91,7 +93,7 @@ def export_ctdl(catalog: model.Catalog) -> str:
         "@id": CTDL_REGISTRY + org_ctid,
         "@type": "ceterms:CredentialOrganization",
         "ceterms:ctid": org_ctid,
-        "ceterms:name": _text(catalog.info.issuer.name),
+        "ceterms:name": _text(catalog.info.issuer.name, catalog.info.language),
     }
     if catalog.info.issuer.url:
         org["ceterms:subjectWebpage"] = catalog.info.issuer.url
@@ -124,21 +126,24 @@ def _ctdl_credential(
     goals: list[tuple[str, str]],
 ) -> dict[str, Any]:
     base = (catalog.info.base_url or "").rstrip("/")
+    words = catalog_texts(catalog.info, credential)
+    language = words.language
+    status = "Active" if credential.status == "active" else "Deprecated"
     node: dict[str, Any] = {
         "@id": ids[credential.id],
         "@type": CTDL_TYPES.get(credential.classification, "ceterms:Credential"),
         "ceterms:ctid": ids[credential.id].removeprefix(CTDL_REGISTRY),
-        "ceterms:name": _text(credential.title),
-        "ceterms:description": _text(credential.description),
+        "ceterms:name": _text(credential.title, language),
+        "ceterms:description": _text(credential.description, language),
         "ceterms:subjectWebpage": credential.url or f"{base}/achievements/{credential.id}",
         "ceterms:credentialStatusType": {
             "@type": "ceterms:CredentialAlignmentObject",
             "ceterms:framework": CTDL_STATUS,
-            "ceterms:targetNode": "credentialStat:" + ("Active" if credential.status == "active" else "Deprecated"),
-            "ceterms:frameworkName": _text("Credential Status"),
-            "ceterms:targetNodeName": _text("Active" if credential.status == "active" else "Deprecated"),
+            "ceterms:targetNode": "credentialStat:" + status,
+            "ceterms:frameworkName": _text("Credential Status", VOCABULARY),
+            "ceterms:targetNodeName": _text(status, VOCABULARY),
         },
-        "ceterms:inLanguage": [LANGUAGE],
+        "ceterms:inLanguage": [language],
         "ceterms:ownedBy": [owner],
         "ceterms:offeredBy": [owner],
         "ceterms:image": f"{base}/emblems/{credential.id}.png",
@@ -146,19 +151,19 @@ def _ctdl_credential(
     if credential.introduced:
         node["ceterms:dateEffective"] = credential.introduced.isoformat()
     if credential.skills:
-        node["ceterms:keyword"] = {LANGUAGE: list(credential.skills)}
-    node.update(_alignments(credential))
+        node["ceterms:keyword"] = _text(list(credential.skills), language)
+    node.update(_alignments(credential, language))
     if credential.time_to_earn:
         node["ceterms:estimatedDuration"] = [
             {"@type": "ceterms:DurationProfile", "ceterms:exactDuration": normalize(credential.time_to_earn)}
         ]
-    node["ceterms:requires"] = [_requirements(credential, ids)]
+    node["ceterms:requires"] = [_requirements(credential, ids, words)]
     if credential.components:
         node["ceterms:hasPart"] = [ids[key] for key in credential.components if key in ids]
     preparation = [
         {
             "@type": "ceterms:ConditionProfile",
-            "ceterms:description": _text(f"A step on the learning path {title}."),
+            "ceterms:description": _text(words("export.path_step", title=title), language),
             "ceterms:targetCredential": [ids[goal]],
         }
         for title, goal in goals
@@ -167,62 +172,66 @@ def _ctdl_credential(
     if preparation:
         node["ceterms:isPreparationFor"] = preparation
     if credential.renewal and (credential.renewal.valid_for or credential.renewal.options):
-        node.update(_renewal(credential.renewal))
+        node.update(_renewal(credential.renewal, words))
     return node
 
 
-def _requirements(credential: model.Credential, ids: dict[str, str]) -> dict[str, Any]:
+def _requirements(credential: model.Credential, ids: dict[str, str], words: Texts) -> dict[str, Any]:
     conditions = [item.description for item in credential.criteria if item.description]
     profile: dict[str, Any] = {
         "@type": "ceterms:ConditionProfile",
-        "ceterms:description": _text(f"How to earn {credential.title}."),
+        "ceterms:description": _text(words("export.how_to_earn", title=credential.title), words.language),
     }
     if conditions:
-        profile["ceterms:condition"] = {LANGUAGE: conditions}
+        profile["ceterms:condition"] = _text(conditions, words.language)
     targets = [ids[key] for key in dict.fromkeys([*credential.requires, *credential.components]) if key in ids]
     if targets:
         profile["ceterms:targetCredential"] = targets
     return profile
 
 
-def _renewal(renewal: model.Renewal) -> dict[str, Any]:
-    from cc_cli.catalog.model import RENEWAL_WORDS
-
-    options = [
-        RENEWAL_WORDS.get(option.kind, option.kind) + (f": {option.hours:g} hours" if option.hours else "")
-        for option in renewal.options
-    ]
+def _renewal(renewal: model.Renewal, words: Texts) -> dict[str, Any]:
+    options = [_renewal_option(words, option) for option in renewal.options]
+    described = words("export.renew_with", options="; ".join(options)) if options else words("export.renewal")
     profile: dict[str, Any] = {
         "@type": "ceterms:ConditionProfile",
-        "ceterms:description": _text("Renew with one of: " + "; ".join(options) + "." if options else "Renewal."),
+        "ceterms:description": _text(described, words.language),
     }
     if options:
-        profile["ceterms:condition"] = {LANGUAGE: options}
+        profile["ceterms:condition"] = _text(options, words.language)
     found: dict[str, Any] = {"ceterms:renewal": [profile]}
     if renewal.valid_for:
         found["ceterms:renewalFrequency"] = normalize(renewal.valid_for)
     return found
 
 
-def _alignments(credential: model.Credential) -> dict[str, Any]:
+def _renewal_option(words: Texts, option: model.RenewalOption) -> str:
+    """'Continuing education: 40 hours', in the credential's language."""
+    kind = words(f"renewal.{option.kind}")
+    return words("renewal.hours", option=kind, hours=f"{option.hours:g}") if option.hours else kind
+
+
+def _alignments(credential: model.Credential, language: str) -> dict[str, Any]:
     """Occupations (O*NET, ESCO... and job roles) as ceterms:occupationType, other frameworks as subjects."""
     occupations: list[dict[str, Any]] = []
     subjects: list[dict[str, Any]] = []
     for entry in credential.alignment:
         item: dict[str, Any] = {
             "@type": "ceterms:CredentialAlignmentObject",
-            "ceterms:targetNodeName": _text(entry.name),
+            "ceterms:targetNodeName": _text(entry.name, language),
         }
         if entry.url:
             item["ceterms:targetNode"] = entry.url
         if entry.framework:
-            item["ceterms:frameworkName"] = _text(entry.framework)
+            item["ceterms:frameworkName"] = _text(entry.framework, language)
         if entry.code:
             item["ceterms:codedNotation"] = entry.code
         framework = (entry.framework or "").lower()
         (occupations if any(word in framework for word in OCCUPATION_FRAMEWORKS) else subjects).append(item)
     for role in credential.job_roles:
-        occupations.append({"@type": "ceterms:CredentialAlignmentObject", "ceterms:targetNodeName": _text(role)})
+        occupations.append(
+            {"@type": "ceterms:CredentialAlignmentObject", "ceterms:targetNodeName": _text(role, language)}
+        )
     found: dict[str, Any] = {}
     if occupations:
         found["ceterms:occupationType"] = occupations

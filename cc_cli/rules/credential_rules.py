@@ -13,8 +13,8 @@ from cc_cli.rules.registry import rule
 
 @rule("CC201", ERROR, "skill badge without a `type`, or with a `level`", "credential")
 def skill_type(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """IBM Skill Progression badges mark incremental milestones: foundational, intermediate, advanced or
-    thought leader. Levels (associate, professional, advanced) belong to certifications.
+    """Skill badges mark incremental milestones of a skill progression: foundational, intermediate, advanced
+    or thought leader. Levels (associate, professional, advanced) belong to certifications.
 
     Passing:
         classification: skill
@@ -39,7 +39,7 @@ def skill_type(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
 
 @rule("CC202", ERROR, "certification without a `level`, or with a `type`", "credential")
 def certification_level(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """IBM Professional Certification has three levels of competency and experience: associate,
+    """Professional certifications have three levels of competency and experience: associate,
     professional and advanced.
 
     Passing:
@@ -63,7 +63,7 @@ def certification_level(credential: model.Credential, ctx: Context) -> Iterator[
 
 @rule("CC203", ERROR, "certificate with a `type` or `level`", "credential")
 def certificate_unlevelled(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """An IBM Certificate recognises a whole programme of learning; the framework gives it no type or level.
+    """A certificate recognises a whole programme of learning; the framework gives it no type or level.
 
     Passing:
         classification: certificate
@@ -118,8 +118,8 @@ def learning_experiences(credential: model.Credential, ctx: Context) -> list[lis
     "CC205", ERROR, "certificate aggregating fewer than 2 learning experiences (components or path steps)", "credential"
 )
 def certificate_aggregates(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """An IBM Certificate is "achieved through the aggregation of multiple learning experiences structured
-    as a prescriptive learning pathway".
+    """A certificate is earned through several learning experiences, taken along a prescribed learning path,
+    that together cover a broader area of study.
 
     Passing:
         classification: certificate
@@ -375,7 +375,7 @@ def enough_skills(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     skills are what employers search for.
 
     Passing:
-        skills: [Cloud Computing, IBM Cloud, IaaS]
+        skills: [Cloud Computing, Virtual Machines, IaaS]
     Failing:
         skills: [Cloud]
     """

@@ -1,11 +1,17 @@
-"""Emblem rules (CC401-CC404): the framework's design language must be able to draw every credential."""
+"""Emblem rules (CC401-CC407): the framework's design language must be able to draw every credential, in
+its language, with the issuer's name and business unit clear of everything else."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cc_cli.catalog import model
+from cc_cli.catalog.files import CATALOG_FILE
+from cc_cli.catalog.texts import language_of
 from cc_cli.core.problems import ERROR, WARNING, Hit
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import rule
@@ -28,8 +34,8 @@ def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     the title is unreadable on a profile or wallet. The same measuring function lays out `cc render`.
 
     Passing:
-        title: IBM Certified Administrator - Cloud Pak for Multicloud Management v2.2
-        emblem: {display_title: Cloud Pak for Multicloud Management v2.2 Administrator}
+        title: Certified Administrator - Multicloud Management Platform v2.2 for Hybrid Operations Teams
+        emblem: {display_title: Multicloud Management v2.2 Administrator}
     Failing: a 200-character title with no `emblem.display_title`.
     """
     if not _draws_emblem(credential):
@@ -37,7 +43,7 @@ def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     from cc_cli.emblem.textfit import fit_title
 
     text = credential.emblem.display_title or credential.title
-    if fit_title(text, credential.kind) is None:
+    if fit_title(text, credential.kind, language_of(ctx.catalog.info, credential)) is None:
         yield Hit(
             credential.source,
             _title_where(credential),
@@ -96,25 +102,180 @@ def artwork_not_legacy(credential: model.Credential, ctx: Context) -> Iterator[H
         )
 
 
-@rule("CC404", ERROR, "title has characters the emblem typeface cannot draw", "credential")
+@rule("CC404", ERROR, "title has characters the emblem fonts cannot draw", "credential")
 def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
-    """Emblem text is drawn as outlines of IBM Plex Sans Condensed; a character the typeface lacks would
-    come out as an empty box, so it is caught here instead.
+    """Emblem text is drawn as glyph outlines: the emblem typeface for Latin text, and fonts of the same
+    style for Arabic, Hebrew, Chinese, Japanese and Korean. A character none of
+    them has (an emoji, a script cc has no font for) would come out as an empty box, so it is caught here.
 
     Passing:
         title: Zoë's Café Analytics
+        title: クラウドの基礎          # Japanese, drawn with Noto Sans CJK
     Failing:
-        title: 云计算基础      # CJK is not in IBM Plex Sans Condensed: set `emblem.display_title`
+        title: क्लाउड मूल बातें        # Devanagari: set `emblem.display_title` in a script cc can draw
     """
     if not _draws_emblem(credential):
         return
-    from cc_cli.emblem.textfit import missing_glyphs
+    from cc_cli.emblem.textfit import undrawable
 
+    language = language_of(ctx.catalog.info, credential)
     for where, text, advice in (
         (_title_where(credential), credential.emblem.display_title or credential.title, "set `emblem.display_title`"),
         (("emblem", "business_unit"), credential.emblem.business_unit or "", "change `emblem.business_unit`"),
     ):
-        missing = missing_glyphs(text)
+        missing = undrawable(text, "SemiBold", language)
         if missing:
             shown = " ".join(f"'{char}' (U+{ord(char):04X})" for char in missing[:5])
-            yield Hit(credential.source, where, f"the emblem typeface cannot draw {shown}: {advice} without them")
+            yield Hit(credential.source, where, f"the emblem fonts cannot draw {shown}: {advice} without them")
+
+
+# What CC406 and CC407 both need, computed once per credential of the catalog being validated. Holding
+# the context itself (not its id, which a later context could reuse) keys the cache to one run.
+_fits: dict[str, Exception | None] = {}
+_emblems_of: list[Context | None] = [None]
+
+
+def _lettering_of(credential: model.Credential, ctx: Context) -> Exception | None:
+    """Why the credential's lettering besides its title does not fit (once per credential per run).
+
+    Only what the lettering depends on is built (kind, unit, issuer, words, the title band's height), so
+    credentials that share them share one cached layout."""
+    from cc_cli.catalog.texts import catalog_texts
+    from cc_cli.emblem.draw import shell_fit
+    from cc_cli.emblem.spec import EmblemSpec, kind_of
+    from cc_cli.emblem.textfit import fit_title
+    from cc_cli.emblem.words import fixed_words
+
+    if _emblems_of[0] is not ctx:
+        _fits.clear()
+        _emblems_of[0] = ctx
+    if credential.source in _fits:
+        return _fits[credential.source]
+    info = ctx.catalog.info
+    words = catalog_texts(info, credential)
+    layout = fit_title(credential.emblem.display_title or credential.title, credential.kind, words.language)
+    trouble = None
+    if layout is not None:
+        kicker, footer, level = fixed_words(kind_of(credential.kind), words)
+        shell = EmblemSpec(
+            id="",
+            kind=credential.kind,
+            title="",
+            alt="",
+            business_unit=(credential.emblem.business_unit or "").strip(),
+            issuer=info.issuer.name.strip(),
+            logo=("image/png", b"") if info.issuer.logo else None,
+            issuer_line=(info.emblem.issuer_line or "").strip(),
+            language=words.language,
+            kicker=kicker,
+            footer=footer,
+            level_word=level,
+        )
+        trouble = shell_fit(shell, len(layout.lines), layout.size)
+    _fits[credential.source] = trouble
+    return trouble
+
+
+@lru_cache(maxsize=4096)
+def _missing_fonts_in(text: str, language: str, _font_dirs: str | None) -> tuple[tuple[str, Any], ...]:
+    """The fonts `text` needs and lacks; cached per font folders ($CC_FONT_DIRS: a test may move them)."""
+    from cc_cli.emblem.scripts import missing_fonts
+
+    return tuple(missing_fonts(text, "SemiBold", language))
+
+
+@rule("CC405", ERROR, "emblem text needs a font that is not installed (the message names the package)", "catalog")
+def font_installed(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
+    """Japanese, Chinese, Korean and Hebrew emblem text is drawn with fonts from the system's packages
+    (Arabic's comes with cc). Without the font the emblem cannot be drawn, so `cc validate` says which
+    package to install, before `cc render` or `cc issue --bake` needs it.
+
+    Passing (with fonts-noto-cjk installed, as scripts/dev.sh does):
+        title: クラウドの基礎
+    Failing (on a machine without it): the same title; the message says `apt-get install fonts-noto-cjk`.
+    """
+    from cc_cli.catalog.texts import catalog_texts
+    from cc_cli.emblem.spec import kind_of
+    from cc_cli.emblem.words import fixed_words
+
+    font_dirs = os.environ.get("CC_FONT_DIRS")
+    info = ctx.catalog.info
+    shared = (
+        ((CATALOG_FILE, ("issuer", "name")), info.issuer.name.strip()),
+        ((CATALOG_FILE, ("emblem", "issuer_line")), (info.emblem.issuer_line or "").strip()),
+    )
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
+        if not _draws_emblem(credential):
+            continue
+        words = catalog_texts(info, credential)
+        words_at = (credential.source, ("language",)) if credential.language else (CATALOG_FILE, ("language",))
+        places = (
+            ((credential.source, _title_where(credential)), credential.emblem.display_title or credential.title),
+            ((credential.source, ("emblem", "business_unit")), credential.emblem.business_unit or ""),
+            *shared,
+            (words_at, " ".join(fixed_words(kind_of(credential.kind), words))),
+        )
+        reported: set[str] = set()  # packages already named for this credential's own text
+        for (source, where), text in places:
+            if (source, where) in seen or not text or text.isascii():
+                continue  # catalog.yaml's words are reported once; ASCII needs no other font
+            needed = _missing_fonts_in(text, words.language, font_dirs)
+            fresh = [(ch, family) for ch, family in needed if family.install not in reported]
+            if source == credential.source:
+                reported.update(family.install for _, family in needed)
+            if fresh:
+                seen.add((source, where))
+                shown = "; ".join(f"{ch!r} (U+{ord(ch):04X}) needs `{family.install}`" for ch, family in fresh)
+                yield Hit(source, where, f"the font for this script is not installed: {shown}, then run again")
+
+
+@rule(
+    "CC406",
+    ERROR,
+    "issuer name does not fit the emblem even on two lines: set a shorter `emblem.issuer_line`",
+    "catalog",
+)
+def issuer_fits(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
+    """The issuer's name is set above the title band like a title: on one line, then on two balanced
+    lines down to 20 px; the lettering along the foot ("<issuer> Digital Credential") shrinks to 16 px.
+    Below that it would touch the ring, the band or the other lettering. A long name ("Université de
+    Montréal — Faculté de l'éducation permanente") then needs a shorter `emblem.issuer_line` in
+    catalog.yaml, which emblems use wherever the full name does not fit.
+
+    Passing:
+        issuer: {name: Université de Montréal — Faculté de l'éducation permanente}
+        emblem: {issuer_line: Université de Montréal}
+    Failing:
+        issuer: {name: Université de Montréal — Faculté de l'éducation permanente et des études supérieures}
+    """
+    from cc_cli.emblem.spec import IssuerTooLong
+
+    info = ctx.catalog.info
+    where = ("emblem", "issuer_line") if (info.emblem.issuer_line or "").strip() else ("issuer", "name")
+    for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
+        if not _draws_emblem(credential) or credential.classification not in model.CLASSIFICATIONS:
+            continue
+        trouble = _lettering_of(credential, ctx)
+        if isinstance(trouble, IssuerTooLong):
+            yield Hit(CATALOG_FILE, where, f"{trouble} (first seen on the emblem of {credential.id})")
+            return
+
+
+@rule("CC407", ERROR, "business unit does not fit the emblem even on two lines", "credential")
+def business_unit_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
+    """The business unit is set under the issuer's name on one line, then on two lines down to 16 px;
+    a longer one would touch the ring or the title band.
+
+    Passing:
+        emblem: {business_unit: Faculté de l'éducation permanente}
+    Failing:
+        emblem: {business_unit: Faculté de l'éducation permanente, Service de la formation continue et du perfectionnement professionnel des cadres}
+    """
+    if not credential.emblem.business_unit or not _draws_emblem(credential):
+        return
+    from cc_cli.emblem.spec import UnitTooLong
+
+    trouble = _lettering_of(credential, ctx)
+    if isinstance(trouble, UnitTooLong):
+        yield Hit(credential.source, ("emblem", "business_unit"), str(trouble))

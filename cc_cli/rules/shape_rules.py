@@ -50,9 +50,9 @@ def yaml_syntax(*_: Any) -> Iterator[Hit]:
     """The file must be valid YAML; the message points at the character where parsing stopped.
 
     Passing:
-        title: IBM Cloud Essentials
+        title: Cloud Essentials
     Failing (tab indentation, unclosed bracket):
-        skills: [Cloud, IBM Cloud
+        skills: [Cloud, Virtual Machines
     """
     return iter(())
 
@@ -70,7 +70,7 @@ def yaml_not_allowed(*_: Any) -> Iterator[Hit]:
 
     Passing:
         id: cloud-essentials
-        title: IBM Cloud Essentials
+        title: Cloud Essentials
     Failing:
         id: cloud-essentials
         id: cloud-basics          # duplicate key
@@ -198,7 +198,7 @@ def malformed_value(source: str, value: Any, spec: Field, where: Where) -> Itera
     if control:
         code_point = f"U+{ord(control.group()):04X}"
         yield Hit(source, where, f"'{name}' contains a control character ({code_point}): remove it")
-    if spec.kind not in ("date", "duration", "url", "email", "did", "ledger"):
+    if spec.kind not in ("date", "duration", "url", "email", "did", "ledger", "lang"):
         return
     if not format_ok(value, spec.kind):
         if spec.kind == "date" and DATE.match(value):

@@ -28,7 +28,7 @@ from cc_cli.core.workers import workers_for
 from cc_cli.site import publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name
-from cc_cli.site.framework import CLASSIFICATIONS, LEGACY, SOURCE_TITLE
+from cc_cli.site.framework import CLASSIFICATIONS, passage
 from cc_cli.site.views import Site, sort_key
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
@@ -111,19 +111,24 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> Si
 
 
 def _common(site: Site, root: str) -> dict[str, Any]:
+    """What every page shows: the programme and issuer, and the words, `lang` and `dir` of the catalog's
+    language (a credential page passes its own `t`, `lang` and `dir` when its language differs)."""
     info = site.catalog.info
+    words = site.words
     return {
         "root": root,
-        "program": info.name or "Credentials",
+        "program": info.name or words("nav.credentials"),
         "issuer": info.issuer.name,
         "issuer_url": web_url(info.issuer.url),
         "issuer_did": info.issuer.did,
-        "source_title": SOURCE_TITLE,
+        "t": words,
+        "lang": words.language,
+        "dir": words.direction,
     }
 
 
 def _render(published: Site, template: str, target: Path, /, root: str, **context: Any) -> None:
-    html = environment().get_template(template).render(**_common(published, root), **context)
+    html = environment().get_template(template).render(**{**_common(published, root), **context})
     target.write_text(html, encoding="utf-8")
 
 
@@ -171,7 +176,7 @@ def _write_others(site: Site, folder: Path) -> None:
         legacy_total=len(legacy) + len(retired),
         path_cards=[site.path_card(p, "") for p in active_paths],
         counts=counts,
-        legacy_quote=LEGACY,
+        legacy_quote=passage(site.words, "legacy"),
     )
     _render(
         site,
@@ -181,7 +186,7 @@ def _write_others(site: Site, folder: Path) -> None:
         legacy_cards=[site.card(c, "") for c in legacy],
         retired_cards=[site.card(c, "") for c in retired],
         retired_paths=[site.path_card(p, "") for p in retired_paths],
-        legacy_quote=LEGACY,
+        legacy_quote=passage(site.words, "legacy"),
     )
     for path in site.paths.values():
         drawn = roadmap(site.catalog, path, site.relations)

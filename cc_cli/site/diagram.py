@@ -15,7 +15,8 @@ import textwrap
 from dataclasses import dataclass, field
 
 from cc_cli.catalog.roadmap import Roadmap, Stop
-from cc_cli.site.views import CLASS_LABELS, Site
+from cc_cli.catalog.texts import kind_label
+from cc_cli.site.views import Site
 
 NODE_W = 164  # one credential's column: two options side by side still fit a phone at 90 %
 GAP = 30  # between options, room for "or"
@@ -77,12 +78,15 @@ def wrap_title(title: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _meta(stop: Stop) -> tuple[str, ...]:
-    if not stop.known:
-        return ("Not in the catalog",)
-    second = " · ".join(part for part in (stop.grade, stop.time_words) if part)
-    first = CLASS_LABELS.get(stop.classification or "", "Credential")
-    return (first, second) if second else (first,)
+def _meta(stop: Stop, site: Site) -> tuple[str, ...]:
+    words = site.words
+    credential = site.catalog.credentials.get(stop.id)
+    if not stop.known or credential is None:
+        return (words("path.not_in_catalog"),)
+    label = kind_label(words, credential)
+    first, _, grade = label.partition(" · ")
+    second = " · ".join(part for part in (grade, site.duration(stop.time_to_earn)) if part)
+    return (first or words("path.credential"), second) if second else (first or words("path.credential"),)
 
 
 def node_height(node: Node) -> float:
@@ -113,7 +117,7 @@ def layout(drawn: Roadmap, site: Site, root: str = "../") -> Diagram:
                 href=site.credential_href(item.id, root) if item.known else None,
                 emblem=site.emblem_src(item.id, root),
                 title=wrap_title(item.title),
-                meta=_meta(item),
+                meta=_meta(item, site),
                 kind=item.kind,
                 step=number,
                 full_title=item.title,
@@ -121,21 +125,29 @@ def layout(drawn: Roadmap, site: Site, root: str = "../") -> Diagram:
             for index, item in enumerate(stops)
         ]
         if previous:
-            _connect(diagram, previous, previous_bottom, nodes, top, goal=number is None, one_of=one_of)
+            _connect(diagram, previous, previous_bottom, nodes, top, goal=number is None, one_of=one_of, site=site)
         for index in range(1, len(nodes)):
             between = (nodes[index - 1].x + nodes[index].x) / 2
-            diagram.labels.append(Label(between, top + EMBLEM / 2 + 5, "or", pill=False))
+            diagram.labels.append(Label(between, top + EMBLEM / 2 + 5, site.words("path.or"), pill=False))
         diagram.nodes.extend(nodes)
         bottom = top + max(node_height(node) for node in nodes)
         previous, previous_bottom = nodes, bottom
         top = bottom + ROW_GAP
     diagram.height = previous_bottom + MARGIN
-    diagram.description = describe_roadmap(drawn)
+    diagram.description = describe_roadmap(drawn, site)
     return diagram
 
 
 def _connect(
-    diagram: Diagram, above: list[Node], bottom: float, below: list[Node], top: float, *, goal: bool, one_of: bool
+    diagram: Diagram,
+    above: list[Node],
+    bottom: float,
+    below: list[Node],
+    top: float,
+    *,
+    goal: bool,
+    one_of: bool,
+    site: Site,
 ) -> None:
     """Lines from every node above to a bus, and from the bus to every node below (arrowheads at the end)."""
     start, end = bottom + 6, top - 8
@@ -149,15 +161,18 @@ def _connect(
         diagram.connectors.append(Connector(f"M{node.x:g},{bus:g}V{end:g}", dashed=goal, arrow=True))
     if goal or one_of:
         centre = (min(xs) + max(xs)) / 2
-        diagram.labels.append(Label(centre, bus, "prepares for" if goal else "choose one", pill=True))
+        text = site.words("path.prepares_for_label" if goal else "path.choose_one_label")
+        diagram.labels.append(Label(centre, bus, text, pill=True))
 
 
-def describe_roadmap(drawn: Roadmap) -> str:
+def describe_roadmap(drawn: Roadmap, site: Site) -> str:
     """The whole diagram in one sentence sequence, for screen readers (the SVG is role="img")."""
+    words = site.words
     parts = []
     for step in drawn.steps:
-        titles = " or ".join(stop.title for stop in step.options)
-        parts.append(f"Step {step.number}{', one of' if step.one_of else ''}: {titles}.")
+        titles = f" {words('path.or')} ".join(stop.title for stop in step.options)
+        key = "path.describe_one_of" if step.one_of else "path.describe_step"
+        parts.append(words(key, number=step.number, titles=titles))
     if drawn.goal:
-        parts.append(f"Prepares for: {drawn.goal.title}.")
+        parts.append(words("path.describe_goal", title=drawn.goal.title))
     return " ".join(parts)

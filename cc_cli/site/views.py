@@ -11,24 +11,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from cc_cli.catalog.model import RENEWAL_WORDS, Catalog, Credential, LearningPath
-from cc_cli.catalog.roadmap import Relations, grade
-from cc_cli.core.durations import describe
+from cc_cli.catalog.model import Catalog, Credential, LearningPath
+from cc_cli.catalog.roadmap import Relations
+from cc_cli.catalog.texts import (
+    Texts,
+    alt_text,
+    catalog_texts,
+    describe_duration,
+    direction,
+    kind_label,
+    language_of,
+    month_year,
+)
 from cc_cli.site.framework import quotes_for
 
-CRITERION_WORDS = {
-    "course": "Course",
-    "assessment": "Assessment",
-    "exam": "Exam",
-    "performance-test": "Performance-based test",
-    "project": "Project",
-    "evidence": "Evidence submission",
-    "sme-review": "Subject matter expert review",
-    "board-review": "Board review",
-    "experience": "Verified experience",
-}
-AUDIENCE_WORDS = {"newcomer": "Newcomers", "experienced": "Experienced professionals", "all": "Everyone"}
-CLASS_LABELS = {"skill": "Skill badge", "certificate": "Certificate", "certification": "Professional certification"}
 # Index order: skill badges, then certificates, then certifications; within each, by level.
 CLASS_ORDER = {"skill": 0, "certificate": 1, "certification": 2}
 
@@ -39,7 +35,9 @@ class Link:
 
     text: str
     href: str | None
-    note: str = ""
+    note: str = ""  # the status word shown beside it ("retired", in the page's language)
+    lang: str = ""  # the linked title's language, when it is not the page's
+    status: str = ""  # the status itself, for the tag's class
 
 
 class Site:
@@ -51,6 +49,19 @@ class Site:
         self.emblems = emblems  # credential id -> file name under emblems/
         self.credentials = {key: c for key, c in catalog.credentials.items() if c.status != "draft"}
         self.paths = {key: p for key, p in catalog.paths.items() if p.status != "draft"}
+        self.words = catalog_texts(catalog.info)  # the catalog's language: index, legacy and path pages
+
+    def words_for(self, credential: Credential) -> Texts:
+        """The words of a credential's own page: its language, else the catalog's."""
+        if not credential.language:
+            return self.words
+        return catalog_texts(self.catalog.info, credential)
+
+    def language(self, credential: Credential) -> str:
+        return language_of(self.catalog.info, credential)
+
+    def duration(self, value: str | None, words: Texts | None = None) -> str:
+        return describe_duration(words or self.words, value) if value else ""
 
     def credential_href(self, key: str, root: str) -> str | None:
         return f"{root}credentials/{quote(key)}.html" if key in self.credentials else None
@@ -61,10 +72,21 @@ class Site:
     def emblem_src(self, key: str, root: str) -> str:
         return f"{root}emblems/{quote(self.emblems.get(key, '_none.svg'))}"
 
-    def credential_link(self, key: str, root: str) -> Link:
+    def credential_link(self, key: str, root: str, words: Texts | None = None) -> Link:
+        words = words or self.words
         found = self.catalog.credentials.get(key)
-        note = "" if found is None or found.status == "active" else found.status
-        return Link(found.title if found else key, self.credential_href(key, root), note)
+        status = "" if found is None or found.status == "active" else found.status
+        note = words(f"status.{status}").lower() if status else ""
+        return Link(
+            found.title if found else key, self.credential_href(key, root), note, self._lang(found, words), status
+        )
+
+    def _lang(self, credential: Credential | None, page: Texts | None = None) -> str:
+        """A credential's language where it differs from the page's (for a `lang` attribute), else ''."""
+        if credential is None:
+            return ""
+        own = self.language(credential)
+        return own if own != (page or self.words).language else ""
 
     def path_link(self, key: str, root: str) -> Link:
         found = self.catalog.paths.get(key)
@@ -72,44 +94,54 @@ class Site:
 
     def card(self, credential: Credential, root: str) -> dict[str, Any]:
         """One credential as the index and the legacy page list it."""
+        words = self.words
+        lang = self._lang(credential)
         return {
             "id": credential.id,
             "title": credential.title,
+            "lang": lang,
+            "dir": direction(lang) if lang else "",
             "description": credential.description,
             "href": self.credential_href(credential.id, root),
             "emblem": self.emblem_src(credential.id, root),
-            "alt": credential.alt_text,
+            "alt": alt_text(self.words_for(credential), credential),
             "kind": credential.kind,
-            "label": kind_label(credential),
+            "label": kind_label(words, credential),
             "classification": credential.classification,
             "type": credential.type or "",
             "level": credential.level or "",
-            "time": describe(credential.time_to_earn) if credential.time_to_earn else "",
+            "time": self.duration(credential.time_to_earn),
             "status": credential.status,
+            "status_word": words(f"status.{credential.status}"),
             "search": " ".join([credential.title, credential.id, *credential.skills]).lower(),
         }
 
     def credential_page(self, credential: Credential) -> dict[str, Any]:
-        """Everything a credential's page shows."""
+        """Everything a credential's page shows, in the credential's language."""
         root = "../"
+        words = self.words_for(credential)
         renewal = None
         if credential.renewal and (credential.renewal.valid_for or credential.renewal.options):
             renewal = {
-                "valid_for": describe(credential.renewal.valid_for) if credential.renewal.valid_for else None,
-                "options": [
-                    RENEWAL_WORDS.get(option.kind, option.kind) + (f": {option.hours:g} hours" if option.hours else "")
-                    for option in credential.renewal.options
-                ],
+                "valid_for": self.duration(credential.renewal.valid_for, words) or None,
+                "options": [renewal_words(words, option.kind, option.hours) for option in credential.renewal.options],
             }
         return {
             "root": root,
             "c": credential,
-            "label": kind_label(credential),
+            "t": words,
+            "lang": words.language,
+            "dir": words.direction,
+            "label": kind_label(words, credential),
+            "alt": alt_text(words, credential),
+            "introduced": month_year(words, credential.introduced) if credential.introduced else None,
             "emblem": self.emblem_src(credential.id, root),
-            "quotes": quotes_for(credential.classification, credential.type, credential.level, credential.legacy),
+            "quotes": quotes_for(
+                words, credential.classification, credential.type, credential.level, credential.legacy
+            ),
             "criteria": [
                 {
-                    "kind": CRITERION_WORDS.get(item.kind, item.kind),
+                    "kind": words(f"criterion.{item.kind}"),
                     "description": item.description,
                     "code": item.code,
                     "proctored": item.proctored,
@@ -117,15 +149,17 @@ class Site:
                 }
                 for item in credential.criteria
             ],
-            "time": describe(credential.time_to_earn) if credential.time_to_earn else None,
-            "expires": describe(credential.expires_after) if credential.expires_after else None,
-            "audience": AUDIENCE_WORDS.get(credential.audience or ""),
+            "time": self.duration(credential.time_to_earn, words) or None,
+            "expires": self.duration(credential.expires_after, words) or None,
+            "audience": words(f"audience.{credential.audience}") if credential.audience else None,
             "renewal": renewal,
-            "requires": [self.credential_link(key, root) for key in credential.requires],
-            "components": [self.credential_link(key, root) for key in credential.components],
+            "requires": [self.credential_link(key, root, words) for key in credential.requires],
+            "components": [self.credential_link(key, root, words) for key in credential.components],
             "own_path": self.path_link(credential.path, root) if credential.path else None,
-            "required_by": [self.credential_link(k, root) for k in self.relations.required_by.get(credential.id, [])],
-            "part_of": [self.credential_link(k, root) for k in self.relations.part_of.get(credential.id, [])],
+            "required_by": [
+                self.credential_link(k, root, words) for k in self.relations.required_by.get(credential.id, [])
+            ],
+            "part_of": [self.credential_link(k, root, words) for k in self.relations.part_of.get(credential.id, [])],
             "on_paths": [self.path_link(k, root) for k in self.relations.on_paths.get(credential.id, [])],
         }
 
@@ -136,21 +170,20 @@ class Site:
             "description": path.description,
             "href": self.path_href(path.id, root),
             "steps": len([step for step in path.steps if step.options]),
-            "audience": AUDIENCE_WORDS.get(path.audience or ""),
+            "audience": self.words(f"audience.{path.audience}") if path.audience else None,
             "goal": goal.title if goal else None,
             "emblems": [
-                {"src": self.emblem_src(key, root), "alt": self.catalog.credentials[key].alt_text}
+                {"src": self.emblem_src(key, root), "alt": alt_text(self.words, self.catalog.credentials[key])}
                 for key in [*path.credential_ids(), *([path.leads_to] if path.leads_to else [])][:6]
                 if key in self.catalog.credentials
             ],
         }
 
 
-def kind_label(credential: Credential) -> str:
-    """'Skill badge · Foundational', 'Certificate', 'Professional certification · Associate'."""
-    word = grade(credential)
-    base = CLASS_LABELS.get(credential.classification, credential.classification)
-    return f"{base} · {word}" if word else base
+def renewal_words(words: Texts, kind: str, hours: float | None) -> str:
+    """'Continuing education: 40 hours', in the language of `words`."""
+    option = words(f"renewal.{kind}")
+    return words("renewal.hours", option=option, hours=f"{hours:g}") if hours else option
 
 
 def sort_key(credential: Credential) -> tuple[int, int, str, str]:

@@ -201,6 +201,7 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
         duplicates=data.get("duplicates", "replace" if data.get("classification") == "certification" else "deny"),
         emblem=model.Emblem(**emblem),
         url=data.get("url"),
+        language=data.get("language"),
     )
 
 
@@ -233,6 +234,9 @@ def info_from(data: dict[str, Any]) -> model.CatalogInfo:
     return model.CatalogInfo(
         name=data.get("name", ""),
         issuer=model.Issuer(**issuer),
+        language=data.get("language", "en"),
+        texts=data.get("texts", {}),
+        emblem=model.CatalogEmblem(**data.get("emblem", {})),
         base_url=data.get("base_url"),
         framework_date=parse_date(data["framework_date"]) if "framework_date" in data else None,
         status_list_valid_for=data.get("status_list_valid_for"),

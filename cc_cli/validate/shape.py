@@ -16,7 +16,7 @@ from cc_cli.core.durations import is_zero, too_long
 from cc_cli.core.problems import Hit
 
 Check = Callable[..., Iterable[Hit]]
-_FORMATTED = frozenset(("date", "duration", "url", "email", "did", "ledger"))
+_FORMATTED = frozenset(("date", "duration", "url", "email", "did", "ledger", "lang"))
 
 
 def plainly_valid(value: Any, spec: Field) -> bool:
@@ -73,6 +73,20 @@ class ShapeChecker:
                     cleaned[name] = value
         return cleaned
 
+    def _map(self, data: dict[str, Any], spec: Field, where: Where) -> dict[str, Any]:
+        """A mapping with free keys (`texts:` languages): each key checked as `spec.keys`, each value as
+        `spec.items`; entries with a bad key or value are dropped from the cleaned data."""
+        cleaned: dict[str, Any] = {}
+        for key, item in data.items():
+            if spec.keys is not None:
+                ok, _ = self.value(str(key), spec.keys, (*where, key))
+                if not ok:
+                    continue
+            ok, item = self.value(item, spec.items, (*where, key)) if spec.items is not None else (True, item)
+            if ok:
+                cleaned[str(key)] = item
+        return cleaned
+
     def value(self, value: Any, spec: Field, where: Where) -> tuple[bool, Any]:
         # Fast path for the common case; the rule functions (which word the messages) run only when the
         # value may be wrong, and decide on their own whether it is.
@@ -84,6 +98,8 @@ class ShapeChecker:
                 return False, None
         if spec.kind == "object" and spec.fields:
             return True, self.mapping(value, spec.fields, where, spec)
+        if spec.kind == "map":
+            return True, self._map(value, spec, where)
         if spec.kind == "list" and spec.items is not None:
             items = []
             for index, item in enumerate(value):

@@ -13,8 +13,9 @@
   var empty = document.getElementById("filter-empty");
   var total = cards.length;
 
-  function plural(n) {
-    return n === 1 ? " credential" : " credentials";
+  // The page's own words (data attributes of the form), so the count speaks the catalog's language.
+  function counted(n) {
+    return (n === 1 ? form.dataset.one : form.dataset.other).replace("{count}", String(n));
   }
 
   function apply() {
@@ -34,7 +35,8 @@
         shown++;
       }
     }
-    count.textContent = shown === total ? total + plural(total) : "Showing " + shown + " of " + total + plural(total);
+    count.textContent = shown === total ? counted(total) :
+      form.dataset.showing.replace("{shown}", String(shown)).replace("{total}", counted(total));
     empty.hidden = shown !== 0;
   }
 
