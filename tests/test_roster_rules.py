@@ -170,6 +170,6 @@ def test_catalog_rules_overrides_do_not_reach_roster_rules(base_catalog: Path, t
     catalog_yaml = base_catalog / "catalog.yaml"
     catalog_yaml.write_text(catalog_yaml.read_text(encoding="utf-8") + "rules: {CC502: off}\n", encoding="utf-8")
     problems = validate_catalog(base_catalog).problems
-    assert [(p.code, p.message) for p in problems] == [("CC102", "unknown rule 'CC502' (did you mean \"CC402\"?)")]
+    assert [p.code for p in problems] == ["CC102"] and problems[0].message.startswith("unknown rule 'CC502'")
     found = problems_of(tmp_path, "email,name,credential\nana@example,Ana Silva,cloud-essentials\n")
     assert [(p.code, p.severity) for p in found] == [("CC502", ERROR)]

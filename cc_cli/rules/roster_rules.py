@@ -288,7 +288,8 @@ def award_dates(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
 def repeated_award(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """An achievement is awarded once to each earner (a second award to a holder is the credential's
     `duplicates:` policy at work, against the ledger): the same person and credential twice in one roster is a
-    copy-paste slip. Emails compare in any case, and a credential named by its title is the same credential.
+    copy-paste slip. Emails compare in any case, and so do credential ids (a credential named by its title is
+    the same credential too).
 
     Passing:
         email,name,credential
@@ -297,7 +298,7 @@ def repeated_award(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     Failing:
         email,name,credential
         ana@example.com,Ana Silva,cloud-essentials
-        Ana@Example.com,Ana Silva,IBM Cloud Essentials
+        Ana@Example.com,Ana Silva,Cloud-Essentials
     """
     email, text = row.cells.get("email", ""), row.cells.get("credential", "")
     credential = ctx.credential(row)
