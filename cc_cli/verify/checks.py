@@ -14,7 +14,6 @@ status list it has checked. The first file is verified before forking so the wor
 from __future__ import annotations
 
 import json
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.core.problems import UsageError
-from cc_cli.core.workers import workers_for
+from cc_cli.core.workers import process_pool, workers_for
 from cc_cli.credentials import baking, signing
 from cc_cli.credentials.ob3 import identity_hash
 from cc_cli.verify.revocation import StatusSources, issuer_id
@@ -480,10 +479,6 @@ def _verify_rest(rest: list[str], options: VerifyOptions, worker: _Worker) -> It
         return
     size = max(50, min(500, len(rest) // (workers * 8)))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_after_fork) as pool:
+    with process_pool(workers, _after_fork, fork=True) as pool:  # forked: the workers start warm
         for reports in pool.map(_chunk, chunks, [options] * len(chunks)):
             yield from reports
