@@ -413,6 +413,41 @@ def test_kill_9_mid_batch_kills_the_workers_and_a_rerun_completes_without_duplic
     _check_manifest(out, rows)
 
 
+@pytest.mark.parametrize(
+    ("name", "group", "code", "message"),
+    [
+        ("SIGTERM", False, 143, "cc: error: terminated"),  # `kill PID`, a scheduler's timeout
+        ("SIGTERM", True, 143, "cc: error: terminated"),  # `systemctl stop`: every process of the group
+        ("SIGINT", True, 130, "cc: error: interrupted"),  # Ctrl-C: the terminal signals the whole group
+    ],
+)
+def test_a_terminated_or_interrupted_batch_stops_at_once_and_a_rerun_completes_it(
+    tmp_path: Path, key_file: Path, base_catalog: Path, name: str, group: bool, code: int, message: str
+) -> None:
+    rows = 4000
+    roster = _big_roster(tmp_path, rows)
+    out = tmp_path / "awards"
+    command = _command(roster, base_catalog, out, key_file, "--workers", "2")
+    process, workers = _start_signing(command, out, tmp_path / "stderr.txt", start_new_session=True)
+    before = len(award_files(out))
+    number = getattr(signal, name)
+    if group:
+        os.killpg(process.pid, number)
+    else:
+        os.kill(process.pid, number)
+    process.wait(timeout=60)
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert process.returncode == code, stderr
+    assert stderr == message + "\n"  # one line, no traceback from cc or its workers
+    assert _remaining(workers) == []
+    # It stops between two awards instead of signing the chunks already handed out (1,000 awards each).
+    assert len(award_files(out)) - before < 100, (before, len(award_files(out)))
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    _check_consistent(out, rows)
+    _check_manifest(out, rows)
+
+
 def test_a_rerun_removes_the_temporaries_of_killed_writers_only(
     tmp_path: Path, key_file: Path, base_catalog: Path
 ) -> None:
