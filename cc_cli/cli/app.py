@@ -89,7 +89,14 @@ _register()
 
 
 def main() -> None:
-    app()
+    from cc_cli.cli.common import Terminated, raise_on_sigterm
+
+    raise_on_sigterm()
+    try:
+        app()
+    except Terminated:  # outside a command (while parsing arguments): nothing to unwind
+        sys.stderr.write("cc: error: terminated\n")
+        raise SystemExit(143) from None
 
 
 if __name__ == "__main__":

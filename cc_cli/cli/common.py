@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -28,6 +29,22 @@ def default_catalog() -> Path:
     return Path(os.environ.get("CC_CATALOG", "catalog"))
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread as KeyboardInterrupt is for SIGINT, so that a terminated run
+    unwinds the same way (pools shut down, ledger closed, outputs never half written).
+
+    A BaseException, like KeyboardInterrupt: no `except Exception` on the way may swallow it."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def raise_on_sigterm() -> None:
+    """Make SIGTERM raise Terminated in this (the main) thread; `cc`'s entry point calls it."""
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
 def fail(message: str, code: int = ExitCode.USAGE) -> typer.Exit:
     """Print a one-line error on stderr and return the Exit to raise."""
     sys.stderr.write(f"cc: error: {message}\n")
@@ -45,6 +62,8 @@ def handle_errors(func: F) -> F:
             raise fail(str(exc)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except Terminated:
+            raise fail("terminated", 143) from None  # 128 + SIGTERM, as a shell reports it
         except BrokenPipeError:
             # The reader (`| head`) went away: stop quietly, as Python's docs advise.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -71,13 +71,15 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     replace_file(path, data, mode)
 
 
-def replace_file(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+def replace_file(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True, tag: str = "") -> None:
     """Put `data` at `path` through a temporary file and a rename, so no reader ever sees half of it.
 
     On any failure (a full disk, a file-size limit) the temporary file is removed and the OSError names
-    `path`. `durable` fsyncs before the rename; a caller that syncs many files at once passes False."""
+    `path`. `durable` fsyncs before the rename; a caller that syncs many files at once passes False.
+    `tag` goes into the temporary's name (the award writer puts its pid there, for the next run's sweep)."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        prefix = f".{path.name}.{tag}." if tag else f".{path.name}."  # `tag`: e.g. the writer's pid
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise named(exc, path) from None
     try:

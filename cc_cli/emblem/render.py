@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from cc_cli.catalog.model import Catalog, Credential
 from cc_cli.core import atomic
 from cc_cli.core.problems import UsageError
 from cc_cli.core.text import closest
-from cc_cli.core.workers import workers_for
+from cc_cli.core.workers import process_pool, workers_for
 from cc_cli.emblem.draw import lettering_problem
 from cc_cli.emblem.jobs import Job, make_job, produce, read_logo
 from cc_cli.emblem.spec import EmblemError
@@ -198,19 +198,15 @@ def _run(
             from cc_cli.emblem.draw import warm
 
             warm()
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with process_pool(workers) as pool:  # on a failure, cancels the jobs not yet started
                 futures = [pool.submit(_draw, job, out, check) for job in todo]
-                try:
-                    # as_completed waits on each future once; calling wait() in a loop is quadratic
-                    for future in as_completed(futures):
-                        outcome = future.result()
-                        outcomes.append(outcome)
-                        _record(new, by_id[outcome.id], outcome)
-                        if progress:
-                            progress(len(outcomes), len(todo))
-                except BaseException:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
+                # as_completed waits on each future once; calling wait() in a loop is quadratic
+                for future in as_completed(futures):
+                    outcome = future.result()
+                    outcomes.append(outcome)
+                    _record(new, by_id[outcome.id], outcome)
+                    if progress:
+                        progress(len(outcomes), len(todo))
     except OSError as exc:
         if not check:
             with contextlib.suppress(OSError):  # the next run then simply redraws more

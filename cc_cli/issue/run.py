@@ -23,7 +23,7 @@ from cc_cli.credentials.status_list import check_valid_for
 from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
 from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
-from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, writer_pool
+from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
 from cc_cli.ledger.locate import ledger_exists, open_ledger_at
 
@@ -93,6 +93,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         needed = {item.credential.id for item in plan}
         emblems = emblems_for(catalog, settings, needed) if settings.bake else {}
         claimed = ledger.claim_unwritten(batch_id)  # only batches whose run is over: a live run keeps its work
+        sweep_temporaries(settings.out)  # left by the workers of a killed run, whose awards we finish now
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
                 progress(0, len(plan) + len(claimed.rows))

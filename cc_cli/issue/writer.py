@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cc_cli.core.atomic import replace_file
+from cc_cli.core.workers import checkpoint, exit_if_orphaned, process_pool, process_running
 from cc_cli.credentials import baking, ob3, signing
 
 Task = list[tuple[str, str, dict[str, Any], str]]  # award id, relative file, unsigned document, proof time
@@ -64,7 +67,9 @@ def _canonicalizer() -> Callable[[Any], str]:
 def write_file(path: Path, data: bytes) -> None:
     """Atomic replace without fsync: the batch calls `os.sync()` once per chunk before the ledger
     records the files as written (an fsync per file would cost more than signing)."""
-    replace_file(path, data, durable=False)  # a full disk names `path` and leaves no temporary file
+    exit_if_orphaned()  # a worker whose `cc issue` is gone must not write into the next run's folder
+    # The temporary carries the writer's pid, so the next run can tell a killed writer's leftover (swept).
+    replace_file(path, data, durable=False, tag=str(os.getpid()))  # a full disk names `path`, leaves no temporary
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,35 @@ class Written:
 
     done: list[tuple[str, str]]
     not_baked: list[NotBaked]
+
+
+# The temporaries of write_file: ".<uuid>.json.<pid>.<8 random>.tmp" (and .png, .svg): the writer's pid
+# tells the next run whether the file is still being written.
+_TEMPORARY = re.compile(r"\.[0-9a-f-]+\.(?:json|png|svg)\.(?P<pid>[0-9]+)\.[a-z0-9_]{8}\.tmp\Z")
+
+
+def sweep_temporaries(out: Path) -> int:
+    """Remove the temporaries that killed writers left in the award folders of `out` (a SIGKILL skips all
+    cleanup); how many. Only write_file's names, and only those of processes that no longer run, so a
+    concurrent `cc issue` into the same folder keeps the files it is writing."""
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(out) as folders:
+        for folder in folders:
+            if folder.is_dir(follow_symlinks=False):
+                removed += _sweep_folder(folder.path)
+    return removed
+
+
+def _sweep_folder(folder: str) -> int:
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            found = _TEMPORARY.match(entry.name) if entry.name.startswith(".") else None
+            if found and not process_running(int(found["pid"])) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
 
 
 def bake_award(
@@ -119,6 +153,7 @@ def sign_and_write(task: Task) -> Written:
     assert state is not None, "worker not initialised"
     result = Written([], [])
     for award_id, relative, document, created in task:
+        checkpoint()  # the run is being interrupted: stop between two awards, none half written
         signed = signing.sign(document, state.key, state.verification_method, created, canon=state.canon)
         data = ob3.dumps(signed)
         target = state.out / relative
@@ -161,5 +196,5 @@ def writer_pool(
         _init(*args)
         yield _Inline()
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=args) as pool:
+    with process_pool(workers, _init, args) as pool:
         yield pool

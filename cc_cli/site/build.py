@@ -16,7 +16,7 @@ chunks while the main process writes the index and the path pages. Prints nothin
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any
 
 from cc_cli.catalog.model import Catalog
 from cc_cli.catalog.roadmap import relations_of, roadmap
-from cc_cli.core.workers import workers_for
+from cc_cli.core.workers import process_pool, workers_for
 from cc_cli.site import publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name
@@ -102,7 +102,7 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> Si
         warm()  # fonts and templates loaded once, before the workers fork
         size = max(100, len(ids) // (workers * 4))
         chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(site, folder)) as pool:
+        with process_pool(workers, _init, (site, folder)) as pool:
             futures: list[Future[list[str]]] = [pool.submit(_chunk, chunk) for chunk in chunks]
             _write_others(site, folder)  # meanwhile, in this process
             result.undrawn = sorted(key for future in futures for key in future.result())

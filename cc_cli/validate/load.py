@@ -95,10 +95,10 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
     result.files = files
     workers = workers_for(workers or 0)
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
+        from cc_cli.core.workers import process_pool
 
         chunk = max(1, len(files) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with process_pool(workers) as pool:
             loaded = list(pool.map(_load_one, [root] * len(files), files, chunksize=chunk))
     else:
         loaded = [_load_one(root, relative) for relative in files]

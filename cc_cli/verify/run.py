@@ -8,7 +8,6 @@ status list it has checked. The first file is verified before forking so the wor
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cc_cli.core.problems import UsageError
-from cc_cli.core.workers import workers_for
+from cc_cli.core.workers import process_pool, workers_for
 from cc_cli.verify import trust
 from cc_cli.verify.checks import Worker
 from cc_cli.verify.read import expand_paths
@@ -145,10 +144,6 @@ def _verify_rest(rest: list[str], options: VerifyOptions, worker: Worker) -> Ite
         return
     size = max(50, min(500, len(rest) // (workers * 8)))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_after_fork) as pool:
+    with process_pool(workers, _after_fork, fork=True) as pool:  # forked: the workers start warm
         for reports in pool.map(_chunk, chunks, [options] * len(chunks)):
             yield from reports
