@@ -97,6 +97,18 @@ class StandingSource(Protocol):
     def close(self) -> None: ...
 
 
+# The report counts a batch row stores, in the order of their columns: what a run knows when it starts
+# (rows, skipped, rejected), and all of them when it finishes.
+STARTED_COUNTS = ("rows", "skipped", "rejected")
+FINISHED_COUNTS = ("rows", "issued", "skipped", "rejected", "replaced")
+
+
+def batch_counts(counts: dict[str, int] | None, names: tuple[str, ...]) -> tuple[int, ...]:
+    """The `names` counts of an issue report, 0 where the report has none (the batches table's columns)."""
+    given = counts or {}
+    return tuple(given.get(name, 0) for name in names)
+
+
 class AwardLedger(ABC):
     """One open ledger. Reads see committed data; each write method is one short transaction of its own,
     so concurrent runs interleave chunk by chunk instead of waiting for a whole batch."""

@@ -33,7 +33,18 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from cc_cli.core.problems import UsageError
-from cc_cli.ledger.base import BATCH_COLUMNS, COLUMNS, STATES, AwardLedger, AwardRow, Claimed, Standing
+from cc_cli.ledger.base import (
+    BATCH_COLUMNS,
+    COLUMNS,
+    FINISHED_COUNTS,
+    STARTED_COUNTS,
+    STATES,
+    AwardLedger,
+    AwardRow,
+    Claimed,
+    Standing,
+    batch_counts,
+)
 from cc_cli.ledger.urls import masked, scrub
 
 SCHEMA_VERSION = 2  # the SQLite ledger's version: both backends move together
@@ -412,7 +423,6 @@ class PostgresLedger(AwardLedger):
         started_at: str,
         planned: dict[str, int] | None = None,
     ) -> int:
-        counts = planned or {}
         with self.db.transaction():
             batch_id = int(
                 self.db.execute(
@@ -423,9 +433,7 @@ class PostgresLedger(AwardLedger):
                         roster_sha256,
                         issuer_did,
                         started_at,
-                        counts.get("rows", 0),
-                        counts.get("skipped", 0),
-                        counts.get("rejected", 0),
+                        *batch_counts(planned, STARTED_COUNTS),
                     ),
                 ).fetchone()[0]
             )
@@ -488,15 +496,7 @@ class PostgresLedger(AwardLedger):
             self.db.execute(
                 "UPDATE batches SET finished_at = %s, rows_total = %s, issued = %s, skipped = %s, rejected = %s, "
                 "replaced = %s WHERE id = %s",
-                (
-                    finished_at,
-                    counts.get("rows", 0),
-                    counts.get("issued", 0),
-                    counts.get("skipped", 0),
-                    counts.get("rejected", 0),
-                    counts.get("replaced", 0),
-                    batch_id,
-                ),
+                (finished_at, *batch_counts(counts, FINISHED_COUNTS), batch_id),
             )
         self._release(batch_id)
 

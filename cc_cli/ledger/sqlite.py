@@ -28,7 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
-from cc_cli.ledger.base import BATCH_COLUMNS, COLUMNS, STATES, AwardLedger, AwardRow, Claimed, Standing
+from cc_cli.ledger.base import (
+    BATCH_COLUMNS,
+    COLUMNS,
+    FINISHED_COUNTS,
+    STARTED_COUNTS,
+    STATES,
+    AwardLedger,
+    AwardRow,
+    Claimed,
+    Standing,
+    batch_counts,
+)
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
@@ -381,7 +392,6 @@ class Ledger(AwardLedger):
     ) -> int:
         """Record a new batch (with the counts known before issuing: `planned` rows, rejected, skipped) and
         hold its lease until `finish_batch` or `close`: while held, no other run takes over its awards."""
-        counts = planned or {}
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO batches (roster_path, roster_sha256, issuer_did, started_at, rows_total, skipped, "
@@ -391,9 +401,7 @@ class Ledger(AwardLedger):
                     roster_sha256,
                     issuer_did,
                     started_at,
-                    counts.get("rows", 0),
-                    counts.get("skipped", 0),
-                    counts.get("rejected", 0),
+                    *batch_counts(planned, STARTED_COUNTS),
                 ),
             )
             batch_id = int(cursor.lastrowid or 0)
@@ -461,15 +469,7 @@ class Ledger(AwardLedger):
             db.execute(
                 "UPDATE batches SET finished_at = ?, rows_total = ?, issued = ?, skipped = ?, rejected = ?, "
                 "replaced = ? WHERE id = ?",
-                (
-                    finished_at,
-                    counts.get("rows", 0),
-                    counts.get("issued", 0),
-                    counts.get("skipped", 0),
-                    counts.get("rejected", 0),
-                    counts.get("replaced", 0),
-                    batch_id,
-                ),
+                (finished_at, *batch_counts(counts, FINISHED_COUNTS), batch_id),
             )
         self.leases.release(batch_id)  # finished: there is nothing left to take over
 
