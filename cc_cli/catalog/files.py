@@ -11,6 +11,8 @@ link cannot be told from the file itself; making one needs write access to both 
 from __future__ import annotations
 
 import os
+import stat
+from functools import lru_cache
 from pathlib import Path
 
 from cc_cli.core.regular import MISSING, SPECIAL, TOO_LARGE, RefusedFile, read_regular
@@ -63,12 +65,12 @@ def read_inside(root: Path, relative: str, limit: int) -> bytes:
     Raises CatalogFileError, before reading anything, for a path or link that leaves the catalog and for
     anything but a regular file; reads at most `limit` bytes (a larger file is refused), so memory and
     time stay bounded whatever the file is."""
-    base = Path(os.path.realpath(root))
-    path = Path(os.path.normpath(base / relative))
-    if not path.is_relative_to(base):
+    base = _real_folder(os.fspath(root))
+    path = os.path.normpath(os.path.join(base, relative))
+    if not _within(path, base):
         raise CatalogFileError("is outside the catalog folder")
-    real = Path(os.path.realpath(path))
-    if not real.is_relative_to(base):
+    real = _resolved(path)
+    if not _within(real, base):
         raise CatalogFileError(f"is a link to {real}, outside the catalog folder: copy the file into the catalog")
     try:
         return read_regular(real, limit, follow_links=False)  # resolved already: a link swapped in is refused
@@ -81,3 +83,36 @@ def read_inside(root: Path, relative: str, limit: int) -> bytes:
         raise CatalogFileError("not found", missing=True) from None
     except OSError as exc:
         raise CatalogFileError(f"cannot be read: {exc.strerror or exc}") from None
+
+
+def _within(path: str, base: str) -> bool:
+    """Whether the normalised `path` is `base` or below it."""
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _resolved(path: str) -> str:
+    """`path` with every link resolved. The folder part is resolved once per folder (a catalog has three),
+    and the file itself only when it is a link: `os.path.realpath` per file would look at every component
+    of every path, which took a quarter of `cc validate`'s reading time on a 10,000-file catalog."""
+    folder, name = os.path.split(path)
+    candidate = os.path.join(_real_folder(folder), name)
+    try:
+        is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+    except OSError:
+        is_link = False  # nothing there (or unreadable): reading it says which
+    return os.path.realpath(candidate) if is_link else candidate
+
+
+def _real_folder(folder: str) -> str:
+    """The real path of `folder`, cached while the folder itself stays what it was (same inode, not
+    replaced by a link): a cached answer is checked with one lstat instead of one per path component."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return os.path.realpath(folder)
+    return _real_folder_cached(folder, info.st_dev, info.st_ino, info.st_mode)
+
+
+@lru_cache(maxsize=256)
+def _real_folder_cached(folder: str, _dev: int, _ino: int, _mode: int) -> str:
+    return os.path.realpath(folder)

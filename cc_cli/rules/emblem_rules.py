@@ -140,17 +140,17 @@ def _lettering_of(credential: model.Credential, ctx: Context) -> Exception | Non
 
     Only what the lettering depends on is built (kind, unit, issuer, words, the title band's height), so
     credentials that share them share one cached layout."""
+    if _emblems_of[0] is not ctx:
+        _fits.clear()
+        _emblems_of[0] = ctx
+    if credential.source in _fits:  # before the imports: CC406 and CC407 ask for every credential
+        return _fits[credential.source]
     from cc_cli.catalog.texts import catalog_texts
     from cc_cli.emblem.draw import shell_fit
     from cc_cli.emblem.spec import EmblemSpec, kind_of
     from cc_cli.emblem.textfit import fit_title
     from cc_cli.emblem.words import fixed_words
 
-    if _emblems_of[0] is not ctx:
-        _fits.clear()
-        _emblems_of[0] = ctx
-    if credential.source in _fits:
-        return _fits[credential.source]
     info = ctx.catalog.info
     words = catalog_texts(info, credential)
     layout = fit_title(credential.emblem.display_title or credential.title, credential.kind, words.language)
