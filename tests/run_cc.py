@@ -3,6 +3,11 @@
 For faults that hang or eat memory (a FIFO, /dev/zero): CliRunner would hang the test process itself.
 `os.wait4` reports the rusage of this one child; `getrusage(RUSAGE_CHILDREN)` would be the maximum over
 every child the pytest worker ever had.
+
+cc is started by a small launcher (`_LAUNCHER`, a `python -S` that forks, execs cc and reports cc's own
+rusage): Linux carries the forking process's resident size into the child's peak across exec, so cc forked
+straight from a pytest worker of 130 MB would "peak" at 130 MB whatever it did. Forked from the small
+launcher, its peak is its own.
 """
 
 from __future__ import annotations
@@ -19,6 +24,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CC = str(Path(sys.executable).with_name("cc"))
+# Fork, exec cc, wait for it, write its peak RSS (KiB) to the file argv[1], and end as cc ended.
+_LAUNCHER = """
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+for sig in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(sig, lambda number, frame: os.kill(pid, number))
+while True:
+    try:
+        _, status, usage = os.wait4(pid, 0)
+        break
+    except InterruptedError:
+        continue
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+os._exit(os.WEXITSTATUS(status))
+"""
 MEMORY_CAP = 2 << 30  # address space of the child: a regression fails the test, never the machine
 
 
@@ -52,10 +78,11 @@ def run_cc(
     preexec: Callable[[], None] | None = None,
 ) -> Ran:
     """`cc ARGS` in its own session, killed (with anything it started) if it runs past `timeout` seconds."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryDirectory() as scratch:
+        peak_file = Path(scratch) / "peak"
         started = time.monotonic()
         proc = subprocess.Popen(
-            [CC, *args],
+            [sys.executable, "-S", "-c", _LAUNCHER, str(peak_file), CC, *args],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
@@ -70,7 +97,8 @@ def run_cc(
         out.seek(0)
         err.seek(0)
         code = None if status is None else os.waitstatus_to_exitcode(status)
-        return Ran(code, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024, seconds)
+        peak_kib = int(peak_file.read_text()) if peak_file.exists() else usage.ru_maxrss
+        return Ran(code, out.read().decode(), err.read().decode(), peak_kib / 1024, seconds)
 
 
 def _wait(pid: int, deadline: float) -> tuple[int | None, resource.struct_rusage]:
