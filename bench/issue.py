@@ -47,10 +47,11 @@ def credential(index: int) -> str:
     return text + "criteria:\n  - {kind: course, description: Complete the course.}\nexpires_after: P2Y\n"
 
 
-def generate(rows: int, credentials: int) -> tuple[Path, Path]:
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    catalog = WORK / "catalog"
+def generate(rows: int, credentials: int, work: Path = WORK) -> tuple[Path, Path]:
+    """A fresh catalog of `credentials` credentials and a roster of `rows` rows in `work`."""
+    if work.exists():
+        shutil.rmtree(work)
+    catalog = work / "catalog"
     (catalog / "credentials").mkdir(parents=True)
     (catalog / "paths").mkdir()
     (catalog / "catalog.yaml").write_text(
@@ -63,7 +64,7 @@ def generate(rows: int, credentials: int) -> tuple[Path, Path]:
     (catalog / "paths" / "bench-path.yaml").write_text(
         f"id: bench-path\ntitle: Bench\ndescription: Bench path.\nsteps:\n{steps}"
     )
-    roster = WORK / "roster.csv"
+    roster = work / "roster.csv"
     with roster.open("w", encoding="utf-8") as stream:
         stream.write("email,name,credential,issued_on\n")
         for row in range(rows):
