@@ -6,8 +6,9 @@ Layout (every link relative, so it works from file:// and from any static host, 
     legacy.html             legacy and retired credentials, retired paths
     credentials/<id>.html   one page per published credential (drafts are not published)
     paths/<id>.html         one page per published learning path, with its SVG roadmap
-    emblems/<id>.svg|png    emblems (see emblems.py for why SVG)
+    emblems/<id>.svg|png    emblems (pages show the SVG, see emblems.py; awards cite the PNG)
     assets/                 style sheet, the small filter script, the icon
+    achievements/<id>.json  what awards cite, and status/, issuer/ (see documents.py)
 
 Credential pages and emblems are the bulk of a large catalog; they are written by worker processes in
 chunks while the main process writes the index and the path pages. Prints nothing; returns a SiteResult.
@@ -25,7 +26,7 @@ from typing import Any
 from cc_cli.catalog.model import Catalog
 from cc_cli.catalog.roadmap import relations_of, roadmap
 from cc_cli.core.workers import process_pool, workers_for
-from cc_cli.site import publish
+from cc_cli.site import documents, publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name
 from cc_cli.site.framework import CLASSIFICATIONS, passage
@@ -43,6 +44,9 @@ class SiteResult:
     paths: int = 0  # path pages written
     pages: int = 0  # every HTML page
     undrawn: list[str] = field(default_factory=list)  # credentials shown with the placeholder emblem
+    achievements: int = 0  # achievement documents published
+    status_lists: int = 0  # status lists copied from --awards
+    logo: str | None = None  # where the issuer's logo was published
 
 
 @cache
@@ -68,12 +72,13 @@ def web_url(value: str | None) -> str | None:
     return None
 
 
-def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None) -> SiteResult:
+def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None, awards: Path | None = None) -> SiteResult:
     """Build the whole site into a temporary folder beside `out`, then swap it in; on any failure `out`
-    is left as it was."""
+    is left as it was. With `awards` (the --out folder of `cc issue`), its signed status lists are published
+    too; without, the lists already in `out/status/` are carried over."""
     temporary = publish.start(out)
     try:
-        result = write_site(catalog, temporary, jobs=jobs)
+        result = write_site(catalog, temporary, jobs=jobs, awards=awards)
         publish.finish(temporary, out)
     except BaseException:
         publish.abandon(temporary)
@@ -82,8 +87,8 @@ def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None) -> SiteR
     return result
 
 
-def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> SiteResult:
-    """Write every page, emblem and asset into `folder` (which should be empty)."""
+def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None, awards: Path | None = None) -> SiteResult:
+    """Write every page, emblem, asset and cited document into `folder` (which should be empty)."""
     site = Site(catalog, relations_of(catalog), {key: emblem_name(c) for key, c in catalog.credentials.items()})
     for name in ("credentials", "paths", "emblems", "assets"):
         (folder / name).mkdir(exist_ok=True)
@@ -107,6 +112,11 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> Si
             _write_others(site, folder)  # meanwhile, in this process
             result.undrawn = sorted(key for future in futures for key in future.result())
     result.pages = result.credentials + result.paths + 2
+    documents.write_achievements(catalog, folder, ids, documents.creator_id(catalog, awards))
+    result.achievements = len(ids)
+    result.logo = documents.copy_logo(catalog, folder)
+    if awards is not None:
+        result.status_lists = documents.copy_status_lists(awards, folder)
     return result
 
 

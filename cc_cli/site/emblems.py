@@ -5,6 +5,10 @@ sharp at every size a page shows it, and costs about a millisecond to produce, w
 costs ten or more (cairosvg); a 10,000-credential site would spend minutes on PNGs alone. Legacy artwork is
 published as supplied (PNG or SVG), because the framework keeps its original look.
 
+Pages show that one file; beside it the site also publishes the other format, because every award, baked
+image and CTDL export cites `emblems/<id>.png` (and `.svg` is what a vector-capable viewer wants). The PNG
+is what makes a site build cost ~10 ms more per credential.
+
 File names are known before anything is drawn (`<id>.svg`, or `<id>.png` for PNG legacy artwork) and an
 emblem that cannot be drawn is replaced by a neutral placeholder under the same name, so pages can be written
 in any order, in any worker process, and never point at a missing image.
@@ -40,16 +44,12 @@ def draw_one(catalog: Catalog, credential: Credential, out: Path) -> bool:
     """
     from cc_cli.emblem.render import emblem_bytes
 
-    name = emblem_name(credential)
-    kind = name.rsplit(".", 1)[1]
-    data = emblem_bytes(catalog, credential, (kind,)).get(kind)
-    if data is not None:
-        (out / name).write_bytes(data)
-        return True
-    if kind == "png":  # rare (unreadable artwork): the placeholder, rasterised under the promised name
-        from cc_cli.emblem.jobs import to_png
+    drawn = emblem_bytes(catalog, credential, ("svg", "png"))
+    for kind in ("svg", "png"):
+        data = drawn.get(kind)
+        if data is None and kind == "png":  # rare (unreadable artwork): the placeholder, rasterised
+            from cc_cli.emblem.jobs import to_png
 
-        (out / name).write_bytes(to_png(_placeholder(), 240))
-    else:
-        (out / name).write_bytes(_placeholder())
-    return False
+            data = to_png(_placeholder(), 240)
+        (out / f"{credential.id}.{kind}").write_bytes(data or _placeholder())
+    return bool(drawn)
