@@ -78,7 +78,7 @@ def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None, awards: 
     too; without, the lists already in `out/status/` are carried over."""
     temporary = publish.start(out)
     try:
-        result = write_site(catalog, temporary, jobs=jobs, awards=awards)
+        result = write_site(catalog, temporary, jobs=jobs, awards=awards, published=out / "status")
         publish.finish(temporary, out)
     except BaseException:
         publish.abandon(temporary)
@@ -87,8 +87,16 @@ def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None, awards: 
     return result
 
 
-def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None, awards: Path | None = None) -> SiteResult:
-    """Write every page, emblem, asset and cited document into `folder` (which should be empty)."""
+def write_site(
+    catalog: Catalog,
+    folder: Path,
+    *,
+    jobs: int | None = None,
+    awards: Path | None = None,
+    published: Path | None = None,
+) -> SiteResult:
+    """Write every page, emblem, asset and cited document into `folder` (which should be empty); `published`
+    is the status folder of the site this one replaces (whose ledger --awards must be)."""
     site = Site(catalog, relations_of(catalog), {key: emblem_name(c) for key, c in catalog.credentials.items()})
     for name in ("credentials", "paths", "emblems", "assets"):
         (folder / name).mkdir(exist_ok=True)
@@ -116,7 +124,7 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None, award
     result.achievements = len(ids)
     result.logo = documents.copy_logo(catalog, folder)
     if awards is not None:
-        result.status_lists = documents.copy_status_lists(awards, folder)
+        result.status_lists = documents.copy_status_lists(awards, folder, published)
     return result
 
 

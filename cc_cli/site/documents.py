@@ -79,15 +79,29 @@ def _status_documents(awards: Path) -> list[tuple[Path, dict[str, Any]]]:
     return found
 
 
-def copy_status_lists(awards: Path, folder: Path) -> int:
+def copy_status_lists(awards: Path, folder: Path, published: Path | None = None) -> int:
     """Copy the signed lists of `awards/status/` into `folder/status/`, read under the lock their writers
-    hold, so a list is never copied half-written or between a revocation and its publication. The count."""
+    hold, so a list is never copied half-written or between a revocation and its publication. The count.
+
+    Refused when `published` (the status folder of the site being replaced) holds another ledger's lists:
+    the new lists would flip the revocation bits of that ledger's awards."""
     source = awards / "status"
     if not source.is_dir():
         raise UsageError(
             f"--awards {awards} holds no status/ folder: give the --out folder of `cc issue` (default awards)"
         )
+    owner = status_list.owner_of(source)
+    before = status_list.owner_of(published) if published is not None else None
+    if owner is not None and before is not None and owner.ledger_id != before.ledger_id:
+        raise UsageError(
+            f"the site's status lists were published from the ledger {before.where}, those of --awards {awards} "
+            f"come from another ledger ({owner.where}): publishing them would flip the revocation bits of the "
+            f"first ledger's awards. Publish the awards of {before.where}, or give this ledger its own site"
+        )
     with status_list.status_lock(source):
+        if owner is not None:
+            (folder / "status").mkdir(parents=True, exist_ok=True)
+            (folder / "status" / status_list.OWNER_FILE).write_text(owner.text(), encoding="utf-8")
         documents = _status_documents(awards)
         for relative, _document in documents:
             target = folder / "status" / relative
