@@ -245,3 +245,25 @@ def test_achievements_keep_resolving_at_the_urls_of_earlier_awards(published: Pu
     for url in sorted(u for u in set().union(*published.cited.values()) if "/achievements/" in u):
         status, _, body = published.host.get(url.removesuffix(".json"))
         assert status == 200 and json.loads(body)["id"] == url
+
+
+def test_a_rebuild_redraws_the_png_of_a_changed_emblem_only(tmp_path: Path) -> None:
+    """PNGs of unchanged emblems are copied from the site being replaced; a changed one is drawn afresh."""
+    from cc_cli.emblem.render import emblem_bytes
+    from cc_cli.site import build_site
+    from cc_cli.validate.load import load_catalog
+
+    catalog, site = tmp_path / "catalog", tmp_path / "site"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    build_site(load_catalog(catalog).catalog, site)
+    before = {p.name: p.read_bytes() for p in (site / "emblems").glob("*.png")}
+    source = catalog / "credentials" / "cloud-essentials.yaml"
+    text = source.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    source.write_text(text.replace(title, "title: Cloud Basics"), encoding="utf-8")
+    loaded = load_catalog(catalog).catalog
+    build_site(loaded, site)
+    after = {p.name: p.read_bytes() for p in (site / "emblems").glob("*.png")}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["cloud-essentials.png"]
+    assert after["cloud-essentials.png"] == emblem_bytes(loaded, loaded.credentials["cloud-essentials"])["png"]

@@ -95,3 +95,14 @@ def test_issue_refuses_a_new_ledger_in_a_folder_of_another(tmp_path: Path, base_
     assert code == 2, output
     assert f"--ledger {awards / 'ledger.sqlite3'}" in output and "nothing was issued" in output
     assert not other.exists() and len(award_ids(awards)) == 1
+
+
+def test_verify_names_the_ledger_of_the_status_list(tmp_path: Path, base_catalog: Path, key_file: Path) -> None:
+    awards = tmp_path / "awards"
+    assert issue(roster(tmp_path, "ann@example.com"), awards, base_catalog, key_file)[0] == 0
+    files = [str(p) for p in award_files(awards)]
+    result = runner.invoke(
+        app, ["verify", *files, "--catalog", str(base_catalog), "--status-dir", str(awards / "status")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"made by the ledger {awards / 'ledger.sqlite3'}" in result.output

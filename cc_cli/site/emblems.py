@@ -36,15 +36,21 @@ def _placeholder() -> bytes:
     return PLACEHOLDER.read_bytes()
 
 
-def draw_one(catalog: Catalog, credential: Credential, out: Path) -> bool:
+def draw_one(catalog: Catalog, credential: Credential, out: Path, previous: Path | None = None) -> bool:
     """Write the credential's emblem into `out`; False (and the placeholder) when it cannot be drawn.
 
     `cc validate` reports why an emblem cannot be drawn (CC401-CC404); the site still builds, so one long
-    title does not hold back the whole catalog.
+    title does not hold back the whole catalog. `previous` is the emblem folder of the site being replaced:
+    a PNG is rasterised from the SVG alone, so where the SVG is unchanged its PNG is copied, not redrawn.
     """
     from cc_cli.emblem.render import emblem_bytes
 
-    drawn = emblem_bytes(catalog, credential, ("svg", "png"))
+    drawn = emblem_bytes(catalog, credential, ("svg",))
+    reused = _previous_png(previous, credential.id, drawn.get("svg"))
+    if reused is not None:
+        drawn["png"] = reused
+    elif drawn:
+        drawn = emblem_bytes(catalog, credential, ("svg", "png"))
     for kind in ("svg", "png"):
         data = drawn.get(kind)
         if data is None and kind == "png":  # rare (unreadable artwork): the placeholder, rasterised
@@ -53,3 +59,15 @@ def draw_one(catalog: Catalog, credential: Credential, out: Path) -> bool:
             data = to_png(_placeholder(), 240)
         (out / f"{credential.id}.{kind}").write_bytes(data or _placeholder())
     return bool(drawn)
+
+
+def _previous_png(previous: Path | None, key: str, svg: bytes | None) -> bytes | None:
+    """The previous site's PNG of this emblem, when that site's SVG is byte for byte this one."""
+    if previous is None or svg is None:
+        return None
+    try:
+        if (previous / f"{key}.svg").read_bytes() == svg:
+            return (previous / f"{key}.png").read_bytes()
+    except OSError:
+        pass
+    return None
