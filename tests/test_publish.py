@@ -267,3 +267,15 @@ def test_a_rebuild_redraws_the_png_of_a_changed_emblem_only(tmp_path: Path) -> N
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ["cloud-essentials.png"]
     assert after["cloud-essentials.png"] == emblem_bytes(loaded, loaded.credentials["cloud-essentials"])["png"]
+
+
+def test_the_issuer_logo_is_published(base_catalog: Path, tmp_path: Path) -> None:
+    logo = (ROOT / "emblems" / "cloud-essentials.png").read_bytes()  # any PNG the owner supplies
+    (base_catalog / "assets").mkdir(exist_ok=True)
+    (base_catalog / "assets" / "logo.png").write_bytes(logo)
+    settings = base_catalog / "catalog.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("issuer:\n", "issuer:\n  logo: assets/logo.png\n", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    cc("site", "--catalog", str(base_catalog), "--out", str(site))
+    assert (site / "issuer" / "logo.png").read_bytes() == logo
