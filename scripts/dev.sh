@@ -47,7 +47,7 @@ demo() {
   "$BIN/cc" issue examples/roster.csv --catalog catalog --out "$out/awards" --key "$out/issuer.key" --bake png
   "$BIN/cc" verify -q "$out/awards"
   "$BIN/cc" transcript zoe.astrom@example.com --catalog catalog --out "$out/awards"
-  "$BIN/cc" site --catalog catalog --out "$out/site"
+  "$BIN/cc" site --catalog catalog --out "$out/site" --awards "$out/awards"
   { set +x; } 2>/dev/null
   echo "demo: done; outputs in $out/ (open $out/site/index.html to browse the catalog)"
 }

@@ -40,6 +40,9 @@ def issue(
     ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and show the plan; write nothing."),
     strict: bool = typer.Option(False, "--strict", help="Issue nothing if any row is rejected."),
+    new_ledger: bool = typer.Option(
+        False, "--new-ledger", help="Start a second ledger beside a folder that holds this catalog's ledger."
+    ),
     bake: str = typer.Option("", "--bake", help="Also write the award baked into its emblem: png, svg or png,svg."),
     encoding: str = typer.Option(
         None, "--encoding", help="Roster encoding when not UTF-8, e.g. cp1252.", show_default=False
@@ -75,6 +78,7 @@ def issue(
         timezone=timezone,
         dry_run=dry_run,
         strict=strict,
+        new_ledger=new_ledger,
         bake=frozenset(formats),
         now=datetime.now(UTC),
         workers=workers,

@@ -30,26 +30,41 @@ def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
 
 
+def achievement_url(base_url: str | None, credential_id: str) -> str:
+    """Where the credential's Achievement is published: a `.json` suffix, so that any static host (GitHub
+    Pages, nginx, an object store) serves it as application/json without configuration. Awards issued before
+    this carried the URL without the suffix; `cc site` publishes that copy too, so they keep resolving."""
+    return f"{(base_url or '').rstrip('/')}/achievements/{credential_id}.json"
+
+
+def emblem_url(base_url: str | None, credential_id: str, kind: str = "png") -> str:
+    """Where the credential's emblem is published (`cc site` writes both PNG and SVG)."""
+    return f"{(base_url or '').rstrip('/')}/emblems/{credential_id}.{kind}"
+
+
 def status_list_url(base_url: str, index: int) -> str:
     return f"{base_url.rstrip('/')}/status/{index // STATUS_LIST_SIZE}.json"
 
 
 def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: dict[str, Any]) -> dict[str, Any]:
     """The catalog entry as an OB 3.0 `Achievement` (also what `cc export --format ob3` prints)."""
-    base = (info.base_url or "").rstrip("/")
     narrative = "\n".join(f"- {c.description}" + (f" ({c.url})" if c.url else "") for c in credential.criteria)
     criteria: dict[str, Any] = {"narrative": narrative or credential.description}
     if credential.url:
         criteria["id"] = credential.url
     words = catalog_texts(info, credential)  # the credential's language, else the catalog's
     result: dict[str, Any] = {
-        "id": f"{base}/achievements/{credential.id}",
+        "id": achievement_url(info.base_url, credential.id),
         "type": ["Achievement"],
         "achievementType": ACHIEVEMENT_TYPES.get(credential.classification, "Badge"),
         "name": credential.title,
         "description": credential.description,
         "criteria": criteria,
-        "image": {"id": f"{base}/emblems/{credential.id}.png", "type": "Image", "caption": alt_text(words, credential)},
+        "image": {
+            "id": emblem_url(info.base_url, credential.id),
+            "type": "Image",
+            "caption": alt_text(words, credential),
+        },
         "creator": issuer,
         "humanCode": credential.id,
         "inLanguage": words.language,

@@ -8,6 +8,11 @@ Every writer of OUT/status/ (`cc issue`, `cc revoke`, `cc revoke --republish`) p
 `publish_status_lists`: under one file lock, OUT/status/.lock, it reads the ledger and writes the lists from
 what it read. A writer that read the ledger outside the lock could write last and undo a revocation made
 meanwhile. The ledger reads are handed in as a callable: this package does not import the ledger.
+
+Every status folder also records which ledger made its lists (`ledger.txt`: the ledger's identity, where it
+is, the base_url). Two ledgers both hand out index 0: if the second one wrote the first one's lists, revoking
+its Ben would publish the first one's Ann as revoked. So a writer whose ledger is not the recorded one is
+refused, with the recorded ledger's location to point at instead.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import contextlib
 import fcntl
 import gzip
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +120,52 @@ def write_status_lists(
 
 
 LOCK_FILE = ".lock"  # in OUT/status/: held by whoever is reading the ledger for the lists and writing them
+OWNER_FILE = "ledger.txt"  # in OUT/status/: which ledger made these lists (see the module docstring)
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """The ledger a status folder's lists belong to."""
+
+    ledger_id: str
+    where: str  # the ledger's file or (masked) URL, to point users at
+    base_url: str = ""
+
+    def text(self) -> str:
+        return f"ledger {self.ledger_id}\nat {self.where}\nbase_url {self.base_url}\n"
+
+
+def owner_of(folder: Path) -> Owner | None:
+    """The ledger recorded in `folder/ledger.txt`; None when there is none (or it is unreadable)."""
+    try:
+        lines = (folder / OWNER_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    fields = dict(line.split(" ", 1) for line in lines if " " in line)
+    if not fields.get("ledger"):
+        return None
+    return Owner(fields["ledger"], fields.get("at", "?"), fields.get("base_url", ""))
+
+
+def check_owner(folder: Path, owner: Owner) -> Owner | None:
+    """UsageError if `folder` holds another ledger's lists; else the owner recorded there (if any)."""
+    from cc_cli.core.problems import UsageError
+
+    found = owner_of(folder)
+    if found is not None and found.ledger_id != owner.ledger_id:
+        raise UsageError(
+            f"{folder} holds the status lists of another ledger ({found.where}); this one ({owner.where}) "
+            "would overwrite them and flip the revocation bits of that ledger's awards. Point --ledger at "
+            f"{found.where} (or --out at its folder), or give this ledger a folder of its own"
+        )
+    return found
+
+
+def claim(folder: Path, owner: Owner) -> None:
+    """Record `owner` as the ledger of `folder`'s lists, or refuse (UsageError) if another ledger's are there."""
+    if check_owner(folder, owner) != owner:
+        write_bytes(folder / OWNER_FILE, owner.text().encode("utf-8"))
+
 
 # What the ledger says, read inside the lock: (every status index in use, the revoked ones).
 StatusFacts = Callable[[], tuple[list[int], list[int]]]
@@ -128,13 +180,17 @@ def publish_status_lists(
     valid_for: str | None = None,
     *,
     force: bool = True,
+    owner: Owner | None = None,
 ) -> list[Path]:
     """Under OUT/status/.lock, read `facts` and sign and write every list they call for (see the module
     docstring); the files written. Without `force`, nothing is written when the published lists already
-    say what the ledger says (and have not run out)."""
+    say what the ledger says (and have not run out). With `owner`, refused when the folder's lists are
+    another ledger's."""
     folder = out / "status"
     folder.mkdir(parents=True, exist_ok=True)
     with status_lock(folder):
+        if owner is not None:
+            claim(folder, owner)
         used, revoked = facts()
         if not force and lists_current(folder, used, revoked, _did(key)):
             return []

@@ -29,7 +29,7 @@ from cc_cli.catalog import model
 from cc_cli.catalog.texts import Texts, catalog_texts
 from cc_cli.core.csvfile import safe_cell
 from cc_cli.core.durations import add_to, normalize
-from cc_cli.credentials.ob3 import achievement, expiry_duration, issuer_profile
+from cc_cli.credentials.ob3 import achievement, emblem_url, expiry_duration, issuer_profile
 
 FORMATS = ("ob3", "ctdl", "credly-csv")
 CTDL_CONTEXT = "https://credreg.net/ctdl/schema/context/json"
@@ -135,7 +135,7 @@ def _ctdl_credential(
         "ceterms:ctid": ids[credential.id].removeprefix(CTDL_REGISTRY),
         "ceterms:name": _text(credential.title, language),
         "ceterms:description": _text(credential.description, language),
-        "ceterms:subjectWebpage": credential.url or f"{base}/achievements/{credential.id}",
+        "ceterms:subjectWebpage": credential.url or f"{base}/credentials/{credential.id}.html",
         "ceterms:credentialStatusType": {
             "@type": "ceterms:CredentialAlignmentObject",
             "ceterms:framework": CTDL_STATUS,
@@ -146,7 +146,7 @@ def _ctdl_credential(
         "ceterms:inLanguage": [language],
         "ceterms:ownedBy": [owner],
         "ceterms:offeredBy": [owner],
-        "ceterms:image": f"{base}/emblems/{credential.id}.png",
+        "ceterms:image": emblem_url(base, credential.id),
     }
     if credential.introduced:
         node["ceterms:dateEffective"] = credential.introduced.isoformat()

@@ -28,6 +28,7 @@ class IssueSettings(UsesLedger):
     timezone: str = "UTC"
     dry_run: bool = False
     strict: bool = False
+    new_ledger: bool = False  # --new-ledger: a fresh ledger beside another of the same catalog is meant
     bake: frozenset[str] = frozenset()
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     workers: int = 0  # 0: one per core

@@ -3,6 +3,7 @@ explained in `cc_cli.issue.plan`)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable
@@ -19,13 +20,13 @@ from cc_cli.core.stamps import utc_stamp
 from cc_cli.core.testhooks import pause_point
 from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
-from cc_cli.credentials.status_list import check_valid_for
+from cc_cli.credentials.status_list import Owner, check_owner, check_valid_for, owner_of
 from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
 from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
-from cc_cli.ledger.locate import ledger_exists, open_ledger_at
+from cc_cli.ledger.locate import LEDGER_FILE, Location, ledger_exists, open_ledger_at
 
 
 def run_issue(settings: IssueSettings, progress: Progress | None = None) -> IssueReport:
@@ -54,7 +55,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     except RosterError as exc:  # CC501: nothing can be issued from this file
         report.problems.append(exc.problem)
         return report
-    ledger = _open_ledger(settings)
+    ledger = _open_ledger(settings, catalog.info.base_url or "")
     try:
         if ledger is not None and did is not None:
             ledger.check_issuer(did)
@@ -122,14 +123,59 @@ def _did(key: Any) -> str:
     return signing.did_key(key.public_key())
 
 
-def _open_ledger(settings: IssueSettings) -> AwardLedger | None:
+def _open_ledger(settings: IssueSettings, base_url: str) -> AwardLedger | None:
     location = settings.ledger_at
-    if settings.dry_run and not ledger_exists(location):
+    fresh = not ledger_exists(location)
+    if fresh:
+        _guard_fresh_ledger(settings, location, base_url)
+    if settings.dry_run and fresh:
         return None
     ledger = open_ledger_at(location, create=not settings.dry_run)  # a dry run writes nothing, not even tables
+    try:
+        ledger_id = ledger.ledger_id()
+        if ledger_id:  # before anything is issued: the run must be able to publish its lists in --out
+            check_owner(settings.out / "status", Owner(ledger_id, ledger.where, base_url))
+    except BaseException:
+        ledger.close()
+        raise
     if not settings.dry_run:
         settings.out.mkdir(parents=True, exist_ok=True)  # only once the ledger is known to be good
     return ledger
+
+
+SIBLINGS_LOOKED_AT = 200  # folders beside --out searched for this catalog's ledger (a typo's neighbours)
+
+
+def _guard_fresh_ledger(settings: IssueSettings, location: Location, base_url: str) -> None:
+    """Refuse to start a new ledger where it would collide with an existing one: in an --out that holds
+    another ledger's status lists or awards, or (a typo in --out) beside a folder holding this catalog's."""
+    status = settings.out / "status"
+    found = owner_of(status)
+    if found is not None:
+        raise UsageError(
+            f"--out {settings.out} holds the awards and status lists of the ledger {found.where}, and there is "
+            f"no ledger at {location}: point at it with --ledger {found.where}; nothing was issued"
+        )
+    if any(status.glob("*.json")) or any(p.parent.name != "status" for p in settings.out.glob("*/*.json")):
+        raise UsageError(
+            f"--out {settings.out} holds awards but no ledger at {location}: a new ledger there would hand out "
+            "status indexes its awards already use; give --ledger (the ledger that issued them), or another --out"
+        )
+    if settings.new_ledger or location != settings.out / LEDGER_FILE or not base_url:
+        return
+    parent = settings.out.absolute().parent
+    try:
+        siblings = [p for p in itertools.islice(parent.iterdir(), SIBLINGS_LOOKED_AT) if p.is_dir()]
+    except OSError:
+        return
+    for sibling in sorted(siblings):
+        other = owner_of(sibling / "status")
+        if other is not None and other.base_url == base_url and sibling.name != settings.out.name:
+            raise UsageError(
+                f"--out {settings.out} would start a new ledger, but {sibling} beside it holds the ledger of "
+                f"this catalog's awards ({other.where}): give --out {sibling}, or --new-ledger to start a "
+                "second ledger on purpose; nothing was issued"
+            )
 
 
 def _insert_chunk(
@@ -264,4 +310,6 @@ def _publish_status(ledger: AwardLedger, catalog: model.Catalog, key: Any, setti
 
     stamp = utc_stamp(datetime.now(UTC))
     base_url = catalog.info.base_url or ""
-    publish_status_lists(settings.out, base_url, key, stamp, facts, catalog.info.status_list_valid_for)
+    ledger_id = ledger.ledger_id()
+    owner = Owner(ledger_id, ledger.where, base_url) if ledger_id else None
+    publish_status_lists(settings.out, base_url, key, stamp, facts, catalog.info.status_list_valid_for, owner=owner)

@@ -124,7 +124,7 @@ def copy_ledger(source: Location, target: Location) -> Copied:
             held = len(writer.batches())
             if held or writer.any_award() is not None:
                 raise UsageError(f"{writer.where} already holds {held} batch(es): copy into a new, empty ledger")
-            writer.import_rows(batches, awards)
+            writer.import_rows(batches, awards, reader.ledger_id())
             _compare(batches, writer.batches(), "batch", writer.where)
             _compare([a.values() for a in awards], [a.values() for a in writer.all_awards()], "award", writer.where)
             return Copied(reader.where, writer.where, len(batches), len(awards))

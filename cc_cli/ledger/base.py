@@ -103,6 +103,13 @@ STARTED_COUNTS = ("rows", "skipped", "rejected")
 FINISHED_COUNTS = ("rows", "issued", "skipped", "rejected", "replaced")
 
 
+def new_ledger_id() -> str:
+    """A fresh ledger identity: random, so two ledgers made anywhere never share one."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 def batch_counts(counts: dict[str, int] | None, names: tuple[str, ...]) -> tuple[int, ...]:
     """The `names` counts of an issue report, 0 where the report has none (the batches table's columns)."""
     given = counts or {}
@@ -204,6 +211,12 @@ class AwardLedger(ABC):
     def schema_version(self) -> int: ...
 
     @abstractmethod
+    def ledger_id(self) -> str | None:
+        """This ledger's identity, made once when it is created (or first opened for writing by this cc):
+        the published status lists record it, so another ledger can never overwrite them. None only for an
+        older ledger opened read-only."""
+
+    @abstractmethod
     def state_counts(self) -> dict[str, int]:
         """How many awards are in each state (pending, issued, revoked)."""
 
@@ -248,5 +261,8 @@ class AwardLedger(ABC):
         """[(award id, file sha256)]: the files are on disk, the awards are issued."""
 
     @abstractmethod
-    def import_rows(self, batches: list[tuple[object, ...]], awards: list[AwardRow]) -> None:
-        """Write a whole ledger's rows, ids and status indexes kept, into this empty one (one transaction)."""
+    def import_rows(
+        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+    ) -> None:
+        """Write a whole ledger's rows, ids and status indexes kept, into this empty one (one transaction);
+        with `ledger_id`, it takes that identity too (a copy is the same ledger, moved)."""

@@ -44,6 +44,7 @@ from cc_cli.ledger.base import (
     Claimed,
     Standing,
     batch_counts,
+    new_ledger_id,
 )
 from cc_cli.ledger.urls import masked, scrub
 
@@ -281,6 +282,7 @@ class PostgresLedger(AwardLedger):
                 self.created_from = 0
                 self.db.execute(SCHEMA)
                 self.db.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
+                self.db.execute("INSERT INTO meta VALUES ('ledger_id', %s)", (new_ledger_id(),))
                 return
             version = _version(self.db, tables)
             _require_version(version, self._where, tables)
@@ -291,6 +293,7 @@ class PostgresLedger(AwardLedger):
                     self.db.execute(statement)
             if int(version) < SCHEMA_VERSION:
                 self.db.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT INTO meta VALUES ('ledger_id', %s) ON CONFLICT DO NOTHING", (new_ledger_id(),))
 
     @property
     def where(self) -> str:
@@ -405,6 +408,11 @@ class PostgresLedger(AwardLedger):
     @_guarded
     def schema_version(self) -> int:
         return int(self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+
+    @_guarded
+    def ledger_id(self) -> str | None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+        return str(found[0]) if found else None
 
     @_guarded
     def state_counts(self) -> dict[str, int]:
@@ -568,9 +576,13 @@ class PostgresLedger(AwardLedger):
             )
 
     @_guarded
-    def import_rows(self, batches: list[tuple[object, ...]], awards: list[AwardRow]) -> None:
+    def import_rows(
+        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+    ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.db.transaction():
+            if ledger_id:  # a copy is the same ledger moved: its published lists stay its own
+                self.db.execute("UPDATE meta SET value = %s WHERE key = 'ledger_id'", (ledger_id,))
             # The links (closed_by, replaces) point at rows written later: set once every row is there.
             if batches:
                 unlinked = [(*batch[:closing], None, *batch[closing + 1 :]) for batch in batches]

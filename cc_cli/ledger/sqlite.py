@@ -39,6 +39,7 @@ from cc_cli.ledger.base import (
     Claimed,
     Standing,
     batch_counts,
+    new_ledger_id,
 )
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
@@ -249,6 +250,7 @@ class Ledger(AwardLedger):
                 if statement.strip():
                     self.db.execute(statement)
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('ledger_id', ?)", (new_ledger_id(),))
             _upgrade(self.db)
 
     def close(self) -> None:
@@ -273,6 +275,10 @@ class Ledger(AwardLedger):
     def schema_version(self) -> int:
         return int(self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
 
+    def ledger_id(self) -> str | None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+        return str(found[0]) if found else None
+
     def state_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
         counts.update(self.db.execute("SELECT state, COUNT(*) FROM awards GROUP BY state").fetchall())
@@ -287,9 +293,13 @@ class Ledger(AwardLedger):
     def standing(self, award_id: object) -> Standing | None:
         return _standing(self.db, award_id)
 
-    def import_rows(self, batches: list[tuple[object, ...]], awards: list[AwardRow]) -> None:
+    def import_rows(
+        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+    ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.transaction() as db:
+            if ledger_id:  # a copy is the same ledger moved: its published lists stay its own
+                db.execute("UPDATE meta SET value = ? WHERE key = 'ledger_id'", (ledger_id,))
             # The links (closed_by, replaces) point at rows written later: set once every row is there.
             marks = ", ".join("?" * len(BATCH_COLUMNS))
             unlinked = [(*batch[:closing], None, *batch[closing + 1 :]) for batch in batches]

@@ -175,7 +175,7 @@ def path_relations(
         credential = catalog.credentials.get(credential_id)
         if credential is None:
             return None
-        found = f"{base}/achievements/{credential_id}"
+        found = ob3.achievement_url(base, credential_id)
         achievements.setdefault(found, ob3.achievement(credential, catalog.info, issuer))
         return found
 

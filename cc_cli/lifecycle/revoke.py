@@ -121,6 +121,12 @@ def _ready_to_publish(settings: RevokeSettings, ledger: AwardLedger, rows: list[
     check_catalog_key(info.issuer.did, did, settings.catalog_root)
     ledger.check_issuer(did)
     _check_status_folder(settings.out / "status")
+    owner = status_owner(ledger, base_url)
+    if owner is not None:
+        try:
+            status_list.check_owner(settings.out / "status", owner)
+        except UsageError as exc:
+            raise UsageError(f"{exc}; nothing was revoked") from None
     return key, info, base_url
 
 
@@ -220,4 +226,13 @@ def _publish(
     out: Path, ledger: AwardLedger, key: Any, base_url: str, stamp: str, valid_for: str | None, *, force: bool
 ) -> list[Path]:
     """Rebuild the lists from the ledger and sign them, under the status folder's lock (as `cc issue` does)."""
-    return status_list.publish_status_lists(out, base_url, key, stamp, ledger.status_facts, valid_for, force=force)
+    owner = status_owner(ledger, base_url)
+    return status_list.publish_status_lists(
+        out, base_url, key, stamp, ledger.status_facts, valid_for, force=force, owner=owner
+    )
+
+
+def status_owner(ledger: AwardLedger, base_url: str) -> status_list.Owner | None:
+    """This ledger as the owner its status lists record (None for an old ledger with no identity yet)."""
+    ledger_id = ledger.ledger_id()
+    return status_list.Owner(ledger_id, ledger.where, base_url) if ledger_id else None

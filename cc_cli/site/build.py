@@ -6,8 +6,9 @@ Layout (every link relative, so it works from file:// and from any static host, 
     legacy.html             legacy and retired credentials, retired paths
     credentials/<id>.html   one page per published credential (drafts are not published)
     paths/<id>.html         one page per published learning path, with its SVG roadmap
-    emblems/<id>.svg|png    emblems (see emblems.py for why SVG)
+    emblems/<id>.svg|png    emblems (pages show the SVG, see emblems.py; awards cite the PNG)
     assets/                 style sheet, the small filter script, the icon
+    achievements/<id>.json  what awards cite, and status/, issuer/ (see documents.py)
 
 Credential pages and emblems are the bulk of a large catalog; they are written by worker processes in
 chunks while the main process writes the index and the path pages. Prints nothing; returns a SiteResult.
@@ -25,12 +26,13 @@ from typing import Any
 from cc_cli.catalog.model import Catalog
 from cc_cli.catalog.roadmap import relations_of, roadmap
 from cc_cli.core.workers import process_pool, workers_for
-from cc_cli.site import publish
+from cc_cli.site import documents, publish
 from cc_cli.site.diagram import layout
 from cc_cli.site.emblems import draw_one, emblem_name
 from cc_cli.site.framework import CLASSIFICATIONS, passage
 from cc_cli.site.views import Site, sort_key
 
+MARKER_FILE = publish.MARKER  # only a site cc built is trusted for reused emblems
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 ASSETS = ("site.css", "filters.js", "icon.svg")
 PARALLEL_FROM = 300  # credentials; below this, worker start-up costs more than it saves
@@ -43,6 +45,9 @@ class SiteResult:
     paths: int = 0  # path pages written
     pages: int = 0  # every HTML page
     undrawn: list[str] = field(default_factory=list)  # credentials shown with the placeholder emblem
+    achievements: int = 0  # achievement documents published
+    status_lists: int = 0  # status lists copied from --awards
+    logo: str | None = None  # where the issuer's logo was published
 
 
 @cache
@@ -68,12 +73,13 @@ def web_url(value: str | None) -> str | None:
     return None
 
 
-def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None) -> SiteResult:
+def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None, awards: Path | None = None) -> SiteResult:
     """Build the whole site into a temporary folder beside `out`, then swap it in; on any failure `out`
-    is left as it was."""
+    is left as it was. With `awards` (the --out folder of `cc issue`), its signed status lists are published
+    too; without, the lists already in `out/status/` are carried over."""
     temporary = publish.start(out)
     try:
-        result = write_site(catalog, temporary, jobs=jobs)
+        result = write_site(catalog, temporary, jobs=jobs, awards=awards, previous=out)
         publish.finish(temporary, out)
     except BaseException:
         publish.abandon(temporary)
@@ -82,8 +88,17 @@ def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None) -> SiteR
     return result
 
 
-def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> SiteResult:
-    """Write every page, emblem and asset into `folder` (which should be empty)."""
+def write_site(
+    catalog: Catalog,
+    folder: Path,
+    *,
+    jobs: int | None = None,
+    awards: Path | None = None,
+    previous: Path | None = None,
+) -> SiteResult:
+    """Write every page, emblem, asset and cited document into `folder` (which should be empty); `previous`
+    is the site this one replaces (its unchanged PNGs are reused; its status lists' ledger --awards must be)."""
+    before = previous / "emblems" if previous is not None and (previous / MARKER_FILE).exists() else None
     site = Site(catalog, relations_of(catalog), {key: emblem_name(c) for key, c in catalog.credentials.items()})
     for name in ("credentials", "paths", "emblems", "assets"):
         (folder / name).mkdir(exist_ok=True)
@@ -95,18 +110,24 @@ def write_site(catalog: Catalog, folder: Path, *, jobs: int | None = None) -> Si
     workers = max(1, min(workers_for(jobs or 0), 8))
     if workers == 1 or len(ids) < PARALLEL_FROM:
         _write_others(site, folder)
-        result.undrawn = _write_credentials(site, folder, ids)
+        result.undrawn = _write_credentials(site, folder, ids, before)
     else:
         from cc_cli.emblem.draw import warm
 
         warm()  # fonts and templates loaded once, before the workers fork
         size = max(100, len(ids) // (workers * 4))
         chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-        with process_pool(workers, _init, (site, folder)) as pool:
+        with process_pool(workers, _init, (site, folder, before)) as pool:
             futures: list[Future[list[str]]] = [pool.submit(_chunk, chunk) for chunk in chunks]
             _write_others(site, folder)  # meanwhile, in this process
             result.undrawn = sorted(key for future in futures for key in future.result())
     result.pages = result.credentials + result.paths + 2
+    documents.write_achievements(catalog, folder, ids, documents.creator_id(catalog, awards))
+    result.achievements = len(ids)
+    result.logo = documents.copy_logo(catalog, folder)
+    if awards is not None:
+        published = previous / "status" if previous is not None else None
+        result.status_lists = documents.copy_status_lists(awards, folder, published)
     return result
 
 
@@ -132,29 +153,30 @@ def _render(published: Site, template: str, target: Path, /, root: str, **contex
     target.write_text(html, encoding="utf-8")
 
 
-def _write_credentials(site: Site, folder: Path, ids: list[str]) -> list[str]:
-    """Emblem and page of each credential in `ids`; returns those drawn with the placeholder."""
+def _write_credentials(site: Site, folder: Path, ids: list[str], previous: Path | None) -> list[str]:
+    """Emblem and page of each credential in `ids`; returns those drawn with the placeholder. `previous`:
+    the emblems of the site being replaced, whose unchanged PNGs are reused."""
     undrawn = []
     for key in ids:
         credential = site.credentials[key]
-        if not draw_one(site.catalog, credential, folder / "emblems"):
+        if not draw_one(site.catalog, credential, folder / "emblems", previous):
             undrawn.append(key)
         page = site.credential_page(credential)
         _render(site, "credential.html.j2", folder / "credentials" / f"{key}.html", **page)
     return undrawn
 
 
-_state: tuple[Site, Path] | None = None
+_state: tuple[Site, Path, Path | None] | None = None
 
 
-def _init(site: Site, folder: Path) -> None:
+def _init(site: Site, folder: Path, previous: Path | None) -> None:
     global _state
-    _state = (site, folder)
+    _state = (site, folder, previous)
 
 
 def _chunk(ids: list[str]) -> list[str]:
     assert _state is not None
-    return _write_credentials(_state[0], _state[1], ids)
+    return _write_credentials(_state[0], _state[1], ids, _state[2])
 
 
 def _write_others(site: Site, folder: Path) -> None:

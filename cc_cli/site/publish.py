@@ -23,7 +23,8 @@ from cc_cli.core.problems import UsageError
 MARKER = ".cc-site"
 MARKER_TEXT = (
     "Built by `cc site`. The whole folder is replaced on every build, except .git, CNAME, .nojekyll,\n"
-    ".well-known and status/ (the published status lists), which are carried over: keep nothing else here.\n"
+    ".well-known and status/ (the published status lists; `cc site --awards DIR` replaces them with DIR's),\n"
+    "which are carried over: keep nothing else here.\n"
 )
 # What hosting needs beside the pages, carried from the old site into each new one: a gh-pages checkout,
 # the custom domain file, and the status lists `cc revoke` writes for publishing at BASE_URL/status/.

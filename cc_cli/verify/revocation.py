@@ -34,6 +34,7 @@ class StatusSources:
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
         self.dbs: dict[Location, StandingSource] = {}
         self.beside: dict[Path, tuple[str, Location] | None] = {}
+        self.made_by: dict[Path, str] = {}  # status folder -> which ledger made its lists, as words
 
     def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
         entries = document.get("credentialStatus")
@@ -125,9 +126,12 @@ class StatusSources:
             return FAIL, f"{file} is not a {entry.get('statusPurpose')} list"
         if index >= len(bits) * 8:
             return FAIL, f"statusListIndex {index} is beyond the {len(bits) * 8} entries of {file}"
+        if folder not in self.made_by:
+            self.made_by[folder] = _made_by(folder)
+        made_by = self.made_by[folder]
         if bits[index // 8] & (0x80 >> (index % 8)):
-            return FAIL, f"revoked: bit {index} is set in the status list {file}"
-        return OK, f"not revoked (bit {index} of {file})"
+            return FAIL, f"revoked: bit {index} is set in the status list {file}{made_by}"
+        return OK, f"not revoked (bit {index} of {file}{made_by})"
 
     def _load(self, file: Path) -> tuple[dict[str, Any], bytes] | str:
         """The verified list and its decoded bits, or why it cannot be trusted (kept for the whole run)."""
@@ -172,3 +176,11 @@ def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
         if not too_early and at >= moment:
             return f"expired on {value}"
     return None
+
+
+def _made_by(folder: Path) -> str:
+    """ ", made by the ledger X" when the status folder records which ledger wrote its lists."""
+    from cc_cli.credentials.status_list import owner_of
+
+    owner = owner_of(folder)
+    return f", made by the ledger {owner.where}" if owner is not None else ""
