@@ -189,6 +189,18 @@ def test_optional_column_aliases(tmp_path: Path, column: str, title: str, value:
 
 
 @pytest.mark.parametrize(
+    ("middle", "name"), [("", "Ada Lovelace"), ("King", "Ada King Lovelace")], ids=["middle-empty", "middle-filled"]
+)
+def test_credly_name_columns(tmp_path: Path, middle: str, name: str) -> None:
+    """Credly's bulk-issue layout names the earner in three columns: cc reads them as one name (issue 16)."""
+    header = "Badge Template ID,Recipient Email,Issued To First Name,Issued To Middle Name,Issued To Last Name\r\n"
+    row = f"cloud-essentials,ada@example.com,Ada,{middle},Lovelace\r\n"
+    roster, result = check(roster_file(tmp_path, "\ufeff" + header + row))
+    assert roster.rows[0].cells["name"] == name
+    assert found(result) == []
+
+
+@pytest.mark.parametrize(
     ("header", "row", "name"),
     [
         ("First Name,Last Name,Email,Credential", "Zoë,Åström,zoe@example.com,cloud-essentials", "Zoë Åström"),

@@ -38,8 +38,11 @@ ALIASES = {
     "evidence_narrative": ("evidence_description", "narrative"),
     "external_id": ("id", "row_id", "reference", "external_reference"),
 }
-FIRST_NAMES = ("first_name", "given_name", "firstname")
-LAST_NAMES = ("last_name", "family_name", "surname", "lastname")
+# Name parts, joined in this order into `name`; the issued_to_ titles are Credly's bulk-issue layout.
+FIRST_NAMES = ("first_name", "given_name", "firstname", "issued_to_first_name")
+MIDDLE_NAMES = ("middle_name", "middlename", "issued_to_middle_name")
+LAST_NAMES = ("last_name", "family_name", "surname", "lastname", "issued_to_last_name")
+_NAME_PARTS = (*FIRST_NAMES, *MIDDLE_NAMES, *LAST_NAMES)
 MAX_BYTES = 200_000_000
 # What to do when the roster path cannot be read, after what `read_regular` found there.
 _ADVICE = {
@@ -233,9 +236,9 @@ def _unreadable(path: Path, start: int, at: int, error: str) -> RosterError:
 
 
 def _map_header(header: list[str]) -> dict[str, list[int]]:
-    """canonical column -> 0-based indexes in the header ('name' may be first + last name)."""
+    """canonical column -> 0-based indexes in the header ('name' may be first + middle + last name)."""
     best: dict[str, tuple[int, int]] = {}  # canonical -> (rank, index)
-    first = last = None
+    first = middle = last = None
     for index, title in enumerate(header):
         key = normalize_header(title)
         if key in _RANK:
@@ -244,11 +247,13 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
                 best[name] = (rank, index)
         elif key in FIRST_NAMES and first is None:
             first = index
+        elif key in MIDDLE_NAMES and middle is None:
+            middle = index
         elif key in LAST_NAMES and last is None:
             last = index
     columns = {name: [index] for name, (_, index) in best.items()}
     if "name" not in columns and (first is not None or last is not None):
-        columns["name"] = [i for i in (first, last) if i is not None]
+        columns["name"] = [i for i in (first, middle, last) if i is not None]
     return columns
 
 
@@ -258,7 +263,7 @@ def _refuse_twins(header: list[str], path: Path, line: int) -> None:
     seen: dict[str, int] = {}
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key not in _RANK and key not in FIRST_NAMES and key not in LAST_NAMES:
+        if key not in _RANK and key not in _NAME_PARTS:
             continue
         if key in seen:
             raise _fail(
