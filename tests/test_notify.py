@@ -7,7 +7,6 @@ port is given with --port, as a command-line override of the catalog).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -28,6 +27,7 @@ from typer.testing import CliRunner
 from cc_cli.cli.app import app
 from tests.conftest import RULES_BASE
 from tests.smtp_server import Mailbox, free_port, serve
+from tests.tls import self_signed_certificate
 
 runner = CliRunner()
 NOTIFY = """notify:
@@ -340,42 +340,10 @@ def test_missing_settings_and_password_are_usage_errors(tmp_path: Path, base_cat
     assert code == 2 and "CC_SMTP_PASSWORD" in stderr
 
 
-def _certificate(tmp_path: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 (its own CA): (certificate PEM, key PEM)."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cc test smtp")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "smtp.pem", tmp_path / "smtp.key"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
 def test_starttls_with_a_login_trusts_only_the_ca_it_is_given(tmp_path: Path, base_catalog: Path) -> None:
     catalog = setup_catalog(base_catalog, NOTIFY.replace("security: none}", "security: starttls, username: badges}"))
     out = issue(tmp_path, catalog, ROSTER[:2])
-    cert_file, key_file = _certificate(tmp_path)
+    cert_file, key_file = self_signed_certificate(tmp_path, "smtp", "cc test smtp")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
     secret = "s3cret-pa55word"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import datetime as dt
 import functools
-import ipaddress
 import json
 import shutil
 import ssl
@@ -33,6 +31,7 @@ from cc_cli.cli.app import app
 from cc_cli.credentials import baking
 from tests.conftest import ROOT, SAMPLE_CATALOG
 from tests.i18n_catalog import write_catalog
+from tests.tls import self_signed_certificate
 
 runner = CliRunner()
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -42,36 +41,6 @@ READERS: dict[str, Callable[[bytes], str | bytes]] = {
     ".svg": baking.unbake_svg,
 }
 CONTENT_TYPES = {".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml", ".html": "text/html"}
-
-
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key, as PEM files."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -98,7 +67,7 @@ class Host:
 @contextlib.contextmanager
 def serve(folder: Path, work: Path) -> Iterator[Host]:
     """Serve `folder` (which may not exist yet: paths resolve per request) over HTTPS on 127.0.0.1."""
-    cert_file, key_file = make_certificate(work)
+    cert_file, key_file = self_signed_certificate(work, "site", "127.0.0.1")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
