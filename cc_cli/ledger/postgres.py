@@ -37,6 +37,7 @@ from cc_cli.ledger.base import (
     BATCH_COLUMNS,
     COLUMNS,
     FINISHED_COUNTS,
+    RENEWAL_INDEXES,
     STARTED_COUNTS,
     STATES,
     AwardLedger,
@@ -48,7 +49,7 @@ from cc_cli.ledger.base import (
 )
 from cc_cli.ledger.urls import masked, scrub
 
-SCHEMA_VERSION = 2  # the SQLite ledger's version: both backends move together
+SCHEMA_VERSION = 3  # the SQLite ledger's version: both backends move together
 LEASE_CLASS = 0x63630001  # the first key of cc's advisory locks ("cc" 0001); the second is the batch id
 SETUP_LOCK = 0  # second key of the lock that serialises creating and upgrading the schema
 DEADLOCK_RETRIES = 5
@@ -96,15 +97,18 @@ CREATE TABLE awards (
     file TEXT NOT NULL,
     file_sha256 TEXT
 );
-CREATE UNIQUE INDEX one_live_award ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy != 'allow';
+CREATE UNIQUE INDEX one_live_award ON awards (credential_id, email_lower)
+    WHERE state != 'revoked' AND policy NOT IN ('allow', 'renew');
+CREATE UNIQUE INDEX one_renewal_of_each ON awards (credential_id, email_lower, COALESCE(replaces, ''))
+    WHERE state != 'revoked' AND policy = 'renew';
 CREATE INDEX awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX awards_unwritten ON awards (batch_id) WHERE file_sha256 IS NULL;
 CREATE SEQUENCE status_index_seq AS BIGINT MINVALUE 0 START 0;
 """
 
-# The statements that take a PostgreSQL ledger of schema version N to N + 1 (none yet: PostgreSQL ledgers
-# began at version 2).
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# The statements that take a PostgreSQL ledger of schema version N to N + 1 (PostgreSQL ledgers began at
+# version 2; 3 is the renewal indexes, as in sqlite.py).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RENEWAL_INDEXES}
 
 # The awards columns' types, for inserting a chunk as arrays (`unnest`).
 _TYPES = {"batch_id": "bigint", "roster_line": "integer", "status_index": "bigint"}

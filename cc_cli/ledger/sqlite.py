@@ -32,6 +32,7 @@ from cc_cli.ledger.base import (
     BATCH_COLUMNS,
     COLUMNS,
     FINISHED_COUNTS,
+    RENEWAL_INDEXES,
     STARTED_COUNTS,
     STATES,
     AwardLedger,
@@ -47,7 +48,7 @@ from cc_cli.ledger.leases import Leases
 
 __all__ = ["COLUMNS", "SCHEMA_VERSION", "AwardRow", "Claimed", "Ledger", "LedgerReader", "Standing"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,7 +74,7 @@ CREATE TABLE IF NOT EXISTS awards (
     email_lower TEXT NOT NULL,
     name TEXT NOT NULL,
     salt TEXT NOT NULL,
-    policy TEXT NOT NULL,                -- deny | allow | replace, from the catalog at issue time
+    policy TEXT NOT NULL,                -- deny | allow | replace | renew, from the catalog at issue time
     batch_id INTEGER NOT NULL REFERENCES batches(id),
     roster_line INTEGER NOT NULL,
     external_id TEXT,
@@ -92,7 +93,9 @@ CREATE TABLE IF NOT EXISTS awards (
     file_sha256 TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_live_award
-    ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy != 'allow';
+    ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy NOT IN ('allow', 'renew');
+CREATE UNIQUE INDEX IF NOT EXISTS one_renewal_of_each
+    ON awards (credential_id, email_lower, COALESCE(replaces, '')) WHERE state != 'revoked' AND policy = 'renew';
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
 """
@@ -100,6 +103,7 @@ CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_s
 # The statements that take a ledger of schema version N to N + 1 (run in one transaction, in order).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE batches ADD COLUMN closed_by INTEGER REFERENCES batches(id)",),
+    2: RENEWAL_INDEXES,
 }
 
 
