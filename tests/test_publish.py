@@ -245,9 +245,15 @@ def test_the_issuer_logo_is_published(base_catalog: Path, tmp_path: Path) -> Non
     settings = base_catalog / "catalog.yaml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace("issuer:\n", "issuer:\n  logo: assets/logo.png\n", 1), encoding="utf-8")
-    site = tmp_path / "site"
-    cc("site", "--catalog", str(base_catalog), "--out", str(site))
+    key, out, site = tmp_path / "issuer.key", tmp_path / "awards", tmp_path / "site"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("email,name,credential,issued_on\nana@example.com,Ana,base-foundational,2026-01-10\n")
+    cc("keys", "init", str(key))
+    cc("issue", str(roster), "--catalog", str(base_catalog), "--out", str(out), "--key", str(key))
+    cc("site", "--catalog", str(base_catalog), "--out", str(site), "--awards", str(out))
     assert (site / "issuer" / "logo.png").read_bytes() == logo
+    award = json.loads(next(p for p in out.glob("base-foundational/*.json")).read_text())
+    assert award["issuer"]["image"] == {"id": "https://credentials.example.org/issuer/logo.png", "type": "Image"}
 
 
 def test_site_copies_the_pngs_cc_render_drew_and_redraws_what_changed(tmp_path: Path) -> None:

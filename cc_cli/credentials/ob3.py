@@ -97,12 +97,28 @@ def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: d
     return result
 
 
+LOGO_PATH = "issuer/logo"  # where `cc site` publishes the catalog's issuer.logo, with its own suffix
+
+
+def issuer_logo_path(info: model.CatalogInfo) -> str | None:
+    """`issuer/logo.png` (or `.svg`) for a catalog whose issuer has a logo, relative to base_url; else None."""
+    logo = info.issuer.logo
+    if not logo:
+        return None
+    suffix = logo.rsplit(".", 1)[-1].lower() if "." in logo.rsplit("/", 1)[-1] else ""
+    return f"{LOGO_PATH}.{suffix}"
+
+
 def issuer_profile(info: model.CatalogInfo, did: str) -> dict[str, Any]:
+    """The OB 3.0 issuer Profile: name, url, email and, where the catalog has one, the published logo."""
     profile: dict[str, Any] = {"id": did, "type": ["Profile"], "name": info.issuer.name}
     if info.issuer.url:
         profile["url"] = info.issuer.url
     if info.issuer.email:
         profile["email"] = info.issuer.email
+    logo = issuer_logo_path(info)
+    if logo and info.base_url:
+        profile["image"] = {"id": f"{info.base_url.rstrip('/')}/{logo}", "type": "Image"}
     return profile
 
 

@@ -59,7 +59,7 @@ def copy_logo(catalog: Catalog, folder: Path) -> str | None:
     if not source.is_file() or suffix not in (".png", ".svg"):
         raise UsageError(f"{catalog.root / 'catalog.yaml'}: issuer.logo {logo} is not a PNG or SVG file to publish")
     (folder / LOGO_FOLDER).mkdir(exist_ok=True)
-    name = f"{LOGO_FOLDER}/logo{suffix}"
+    name = ob3.issuer_logo_path(catalog.info) or f"{LOGO_FOLDER}/logo{suffix}"  # the URL awards cite
     shutil.copyfile(source, folder / name)
     return name
 
