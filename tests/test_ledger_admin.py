@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cc_cli.cli.app import app
+from cc_cli.ledger.sqlite import SCHEMA_VERSION
 from tests.conftest import ROOT, SAMPLE_CATALOG, Backend
 from tests.pg import Server
 from tests.pg import query as pg_query
@@ -59,8 +60,11 @@ def test_copy_sqlite_to_postgresql_and_back_is_identical(
     assert pg_query(pg_url, "SELECT MAX(id) FROM batches") == [(4,)]
     newest = pg_query(pg_url, "SELECT status_index FROM awards WHERE email_lower = 'cy@example.com'")
     assert newest == [(max(row[16] for row in original["awards"]) + 1,)]  # type: ignore[type-var, operator]
-    for award_id, expected in ((history.ids[CERT], "not revoked (ledger"), (history.old_cert, "revoked on")):
-        award = history.out / CERT / f"{award_id.removeprefix('urn:uuid:')}.json"
+    revoked = history.out / "cloud-essentials" / f"{history.revoked.removeprefix('urn:uuid:')}.json"
+    for award, expected in (
+        (history.out / CERT / f"{history.ids[CERT].removeprefix('urn:uuid:')}.json", "not revoked (ledger"),
+        (revoked, "revoked on"),
+    ):
         code, stdout, _ = invoke("verify", str(award), "--ledger", pg_url, "--catalog", str(SAMPLE_CATALOG))
         assert expected in stdout and code == (0 if expected.startswith("not") else 1), stdout
 
@@ -83,12 +87,13 @@ def test_copy_refuses_a_target_that_holds_awards_and_a_source_that_is_no_ledger(
 
 def test_migrate_creates_upgrades_and_refuses(tmp_path: Path, pg_server: Server, pg_url: str) -> None:
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 0 and stdout == f"{pg_url} (postgresql): created a cc ledger (schema version 2)\n"
+    assert code == 0 and stdout == f"{pg_url} (postgresql): created a cc ledger (schema version {SCHEMA_VERSION})\n"
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 0 and stdout.endswith("already at schema version 2: nothing to do\n")
-    pg_server.sql("UPDATE meta SET value = '3' WHERE key = 'schema_version'", pg_url.rsplit("/", 1)[1])
+    assert code == 0 and stdout.endswith(f"already at schema version {SCHEMA_VERSION}: nothing to do\n")
+    newer = SCHEMA_VERSION + 1
+    pg_server.sql(f"UPDATE meta SET value = '{newer}' WHERE key = 'schema_version'", pg_url.rsplit("/", 1)[1])
     code, _, stderr = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 2 and "has schema version 3" in stderr and "upgrade cc" in stderr
+    assert code == 2 and f"has schema version {newer}" in stderr and "upgrade cc" in stderr
     # Someone else's database: refused, and not one table is added to it.
     other = pg_server.new_database(f"crm_{tmp_path.name[-20:].replace('-', '_')}")
     pg_server.sql("CREATE TABLE contacts (email TEXT)", other.rsplit("/", 1)[1])
@@ -102,7 +107,7 @@ def test_migrate_creates_upgrades_and_refuses(tmp_path: Path, pg_server: Server,
         db.executescript((ROOT / "tests/data/ledgers/schema_v1.sql").read_text(encoding="utf-8"))
     db.close()
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", str(old))
-    assert code == 0 and stdout == f"{old} (sqlite): upgraded from schema version 1 to 2\n"
+    assert code == 0 and stdout == f"{old} (sqlite): upgraded from schema version 1 to {SCHEMA_VERSION}\n"
 
 
 def test_status_says_backend_schema_issuer_counts_and_last_batches(tmp_path: Path, backend: Backend) -> None:
@@ -111,11 +116,17 @@ def test_status_says_backend_schema_issuer_counts_and_last_batches(tmp_path: Pat
     assert code == 0, stderr
     found = json.loads(stdout)
     assert found["backend"] == backend.kind and found["ledger"] == str(backend.ledger(history.out))
-    assert found["schema_version"] == 2 and len(found["issuers"]) == 1 and found["issuers"][0].startswith("did:key:")
-    assert found["awards"] == {"pending": 0, "issued": 7, "revoked": 2} and found["batches"] == 2
+    assert (
+        found["schema_version"] == SCHEMA_VERSION
+        and len(found["issuers"]) == 1
+        and found["issuers"][0].startswith("did:key:")
+    )
+    assert (
+        found["awards"] == {"pending": 0, "issued": 8, "revoked": 1} and found["batches"] == 2
+    )  # a renewal revokes nothing
     assert [b["id"] for b in found["recent_batches"]] == [2, 1]
     assert {b["state"] for b in found["recent_batches"]} == {"finished"}
     code, stdout, _ = invoke("ledger", "status", "--out", str(history.out))
-    assert code == 0 and "awards:  9: 7 issued, 2 revoked, 0 pending" in stdout
+    assert code == 0 and "awards:  9: 8 issued, 1 revoked, 0 pending" in stdout
     code, _, stderr = invoke("ledger", "status", "--out", str(tmp_path / "none"), "--ledger", str(tmp_path / "x.db"))
     assert code == 2 and "no ledger at" in stderr and not (tmp_path / "x.db").exists()

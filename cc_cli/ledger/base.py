@@ -61,6 +61,25 @@ RENEWAL_INDEXES = (
     "WHERE state != 'revoked' AND policy = 'renew'",
 )
 
+
+def in_link_order(awards: list[AwardRow]) -> list[AwardRow]:
+    """`awards` with every award after the one it `replaces`, for copying a ledger with the links in place:
+    a renewal inserted before its earlier award, with `replaces` unset, would look like a second first award
+    to the one_renewal_of_each index."""
+    by_id = {award.id: award for award in awards}
+    placed: set[str] = set()
+    ordered: list[AwardRow] = []
+    for award in awards:
+        chain = []
+        current: AwardRow | None = award
+        while current is not None and current.id not in placed:
+            chain.append(current)
+            placed.add(current.id)
+            current = by_id.get(current.replaces) if current.replaces else None
+        ordered.extend(reversed(chain))
+    return ordered
+
+
 # The batches table's columns, in order (`Ledger.batches()` rows are tuples of these).
 BATCH_COLUMNS = (
     "id",

@@ -45,6 +45,7 @@ from cc_cli.ledger.base import (
     Claimed,
     Standing,
     batch_counts,
+    in_link_order,
     new_ledger_id,
 )
 from cc_cli.ledger.urls import masked, scrub
@@ -587,7 +588,8 @@ class PostgresLedger(AwardLedger):
         with self.db.transaction():
             if ledger_id:  # a copy is the same ledger moved: its published lists stay its own
                 self.db.execute("UPDATE meta SET value = %s WHERE key = 'ledger_id'", (ledger_id,))
-            # The links (closed_by, replaces) point at rows written later: set once every row is there.
+            # closed_by points at batches written later: set once every batch is there. Awards go in link
+            # order instead, with `replaces` in place (see in_link_order).
             if batches:
                 unlinked = [(*batch[:closing], None, *batch[closing + 1 :]) for batch in batches]
                 with self.db.cursor().copy(f"COPY batches ({', '.join(BATCH_COLUMNS)}) FROM STDIN") as copy:
@@ -599,11 +601,8 @@ class PostgresLedger(AwardLedger):
                 self.db.execute("SELECT setval(pg_get_serial_sequence('batches', 'id'), (SELECT MAX(id) FROM batches))")
             if awards:
                 with self.db.cursor().copy(f"COPY awards ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                    for award in awards:
-                        copy.write_row((*award.values()[:-3], None, *award.values()[-2:]))
-                links = [(award.replaces, award.id) for award in awards if award.replaces]
-                if links:
-                    self.db.cursor().executemany("UPDATE awards SET replaces = %s WHERE id = %s", links)
+                    for award in in_link_order(awards):
+                        copy.write_row(award.values())
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
 
 

@@ -40,6 +40,7 @@ from cc_cli.ledger.base import (
     Claimed,
     Standing,
     batch_counts,
+    in_link_order,
     new_ledger_id,
 )
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
@@ -304,7 +305,8 @@ class Ledger(AwardLedger):
         with self.transaction() as db:
             if ledger_id:  # a copy is the same ledger moved: its published lists stay its own
                 db.execute("UPDATE meta SET value = ? WHERE key = 'ledger_id'", (ledger_id,))
-            # The links (closed_by, replaces) point at rows written later: set once every row is there.
+            # closed_by points at batches written later: set once every batch is there. Awards go in link
+            # order instead, with `replaces` in place (see in_link_order).
             marks = ", ".join("?" * len(BATCH_COLUMNS))
             unlinked = [(*batch[:closing], None, *batch[closing + 1 :]) for batch in batches]
             db.executemany(f"INSERT INTO batches ({', '.join(BATCH_COLUMNS)}) VALUES ({marks})", unlinked)
@@ -313,11 +315,8 @@ class Ledger(AwardLedger):
                 [(batch[closing], batch[0]) for batch in batches if batch[closing] is not None],
             )
             marks = ", ".join("?" * len(COLUMNS))
-            rows = [(*award.values()[:-3], None, *award.values()[-2:]) for award in awards]
+            rows = [award.values() for award in in_link_order(awards)]
             db.executemany(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
-            db.executemany(
-                "UPDATE awards SET replaces = ? WHERE id = ?", [(a.replaces, a.id) for a in awards if a.replaces]
-            )
 
     # Reads ---------------------------------------------------------------------------------------
 
