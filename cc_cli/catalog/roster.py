@@ -36,13 +36,18 @@ ALIASES = {
     "expires_on": ("expiration_date", "expiry_date", "expires", "expires_at", "expiration"),
     "evidence_url": ("evidence", "evidence_link"),
     "evidence_narrative": ("evidence_description", "narrative"),
-    "external_id": ("id", "row_id", "reference", "external_reference"),
+    "external_id": ("id", "row_id", "reference", "external_reference", "issuer_earner_id"),
 }
 # Name parts, joined in this order into `name`; the issued_to_ titles are Credly's bulk-issue layout.
 FIRST_NAMES = ("first_name", "given_name", "firstname", "issued_to_first_name")
 MIDDLE_NAMES = ("middle_name", "middlename", "issued_to_middle_name")
 LAST_NAMES = ("last_name", "family_name", "surname", "lastname", "issued_to_last_name")
 _NAME_PARTS = (*FIRST_NAMES, *MIDDLE_NAMES, *LAST_NAMES)
+# Credly's text evidence: title and description, joined by a blank line into `evidence_narrative` (Markdown)
+# when the roster has no narrative column of its own.
+TEXT_EVIDENCE = ("text_evidence_title", "text_evidence_description")
+# How the cells of a field read from several columns are joined.
+_JOINERS = {"name": " ", "evidence_narrative": "\n\n"}
 MAX_BYTES = 200_000_000
 # What to do when the roster path cannot be read, after what `read_regular` found there.
 _ADVICE = {
@@ -196,14 +201,20 @@ def read_roster(path: Path, encoding: str | None = None) -> Roster:
                 continue  # blank lines, as spreadsheets leave them at the end
             width = len(record)
             cells = {name: clean(record[i]) if i < width else "" for name, i in simple}
-            for name, indexes in joined:  # First Name + Last Name
-                cells[name] = " ".join(part for i in indexes if i < width and (part := clean(record[i])))
+            for name, indexes in joined:  # First Name + Last Name, Text Evidence Title + Description
+                cells[name] = _JOINERS[name].join(part for i in indexes if i < width and (part := clean(record[i])))
             rows.append(RosterRow(start, cells, _fit(record, len(header)), where))
     except csv.Error as exc:
         raise _unreadable(path, previous + 1, reader.line_num, str(exc)) from None
     if not rows:  # a header alone is an export that went wrong, not a batch of nothing to celebrate
         raise _fail(path, 2, 1, "the roster has a header but no rows: export the rows too, one award per row")
-    return Roster(path, delimiter, header, rows, [], hashlib.sha256(raw).hexdigest())
+    return Roster(path, delimiter, header, rows, [], hashlib.sha256(raw).hexdigest(), _ignored(header, columns))
+
+
+def _ignored(header: list[str], columns: dict[str, list[int]]) -> list[str]:
+    """The titles of the columns no field is read from (Credly's Country, Locale, Group Tag...), in order."""
+    used = {i for indexes in columns.values() for i in indexes}
+    return [title.strip() for i, title in enumerate(header) if i not in used and title.strip()]
 
 
 def _fit(record: list[str], width: int) -> list[str]:
@@ -239,6 +250,7 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
     """canonical column -> 0-based indexes in the header ('name' may be first + middle + last name)."""
     best: dict[str, tuple[int, int]] = {}  # canonical -> (rank, index)
     first = middle = last = None
+    evidence: dict[str, int] = {}
     for index, title in enumerate(header):
         key = normalize_header(title)
         if key in _RANK:
@@ -251,9 +263,13 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
             middle = index
         elif key in LAST_NAMES and last is None:
             last = index
+        elif key in TEXT_EVIDENCE:
+            evidence.setdefault(key, index)
     columns = {name: [index] for name, (_, index) in best.items()}
     if "name" not in columns and (first is not None or last is not None):
         columns["name"] = [i for i in (first, middle, last) if i is not None]
+    if "evidence_narrative" not in columns and evidence:
+        columns["evidence_narrative"] = [evidence[key] for key in TEXT_EVIDENCE if key in evidence]
     return columns
 
 
@@ -263,7 +279,7 @@ def _refuse_twins(header: list[str], path: Path, line: int) -> None:
     seen: dict[str, int] = {}
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key not in _RANK and key not in _NAME_PARTS:
+        if key not in _RANK and key not in _NAME_PARTS and key not in TEXT_EVIDENCE:
             continue
         if key in seen:
             raise _fail(

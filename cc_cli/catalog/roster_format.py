@@ -47,6 +47,7 @@ class Roster:
     rows: list[RosterRow]
     problems: list[Problem]
     sha256: str
+    ignored: list[str] = field(default_factory=list)  # titles of the columns no field is read from
 
     @property
     def dialect_name(self) -> str:

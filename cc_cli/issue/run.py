@@ -35,12 +35,19 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
 
     from cc_cli.catalog.roster import RosterError, read_roster
     from cc_cli.issue.row_checks import check_rows
+    from cc_cli.rules.roster_rules import date_order
     from cc_cli.validate.engine import require_valid
 
     try:
         tz = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
+    try:
+        order = date_order(settings.date_format)
+    except ValueError:
+        raise UsageError(
+            f"unknown --date-format '{settings.date_format}': use mdy (month first, Credly's mm/dd/yy) or dmy"
+        ) from None
     catalog = require_valid(settings.catalog_root).catalog
     check_valid_for(catalog.info.status_list_valid_for)  # before anything is written
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
@@ -55,6 +62,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     except RosterError as exc:  # CC501: nothing can be issued from this file
         report.problems.append(exc.problem)
         return report
+    report.ignored_columns = roster.ignored
     ledger = _open_ledger(settings, catalog.info.base_url or "")
     try:
         if ledger is not None and did is not None:
@@ -63,7 +71,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():
             held.setdefault(email_lower, set()).add(credential_id)
-        checked = check_rows(roster, catalog, lambda email: held.get(email, set()), settings.now, tz)
+        checked = check_rows(roster, catalog, lambda email: held.get(email, set()), settings.now, tz, order)
         cells = {row.line: row.cells for row in roster.rows}
         for row, problems in checked.rejected:
             report.problems.extend(problems)
