@@ -642,3 +642,26 @@ def test_credly_template_id_that_matches_nothing_is_cc503_with_a_suggestion(tmp_
     _, result = credly_check(tmp_path, ["cloud-esentials,ada@example.com,Ada,,Lovelace,03/14/25,,,,,,,"])
     assert codes(result) == [(2, 1, "CC503")]
     assert 'did you mean "cloud-essentials"' in found(result)[0].message
+
+
+TEMPLATE = "5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f"
+
+
+def test_badge_template_id_resolves_through_credly_template_id(tmp_path: Path) -> None:
+    import copy
+
+    catalog = copy.deepcopy(CATALOG)
+    catalog.credentials["cloud-essentials"].credly_template_id = TEMPLATE
+    rows = [
+        f"{TEMPLATE.upper()},ada@example.com,Ada,,Lovelace,03/14/25,,,,,,,",  # any case, as UUIDs compare
+        "cloud-essentials,bo@example.com,Bo,,Chen,03/14/25,,,,,,,",  # or the cc id itself
+        "00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f,cy@example.com,Cy,,Diaz,03/14/25,,,,,,,",
+    ]
+    path = roster_file(tmp_path, "\ufeff" + CREDLY_HEADER + "".join(row + "\r\n" for row in rows))
+    roster = read_roster(path)
+    result = check_rows(roster, catalog, lambda email: set(), NOW, ZoneInfo("UTC"))
+    assert [p.credential_id for p in result.valid] == ["cloud-essentials", "cloud-essentials"]
+    assert codes(result) == [(4, 1, "CC503")]
+    message = found(result)[0].message
+    assert message.startswith("Badge Template ID '00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f' is no credential's")
+    assert "add `credly_template_id: 00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f`" in message

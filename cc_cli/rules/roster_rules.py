@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from cc_cli.catalog import model
-from cc_cli.catalog.formats import URL
+from cc_cli.catalog.formats import URL, UUID
 from cc_cli.catalog.roster_format import DEFAULT_LIMIT, LIMITS, MULTILINE, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Hit
 from cc_cli.core.text import closest, did_you_mean, suggest
@@ -43,6 +43,7 @@ class RosterContext:
     of each award, the awards of the valid rows above)."""
 
     __slots__ = (
+        "by_template",
         "by_title",
         "catalog",
         "date_order",
@@ -63,6 +64,7 @@ class RosterContext:
     tz: tzinfo  # the zone of dates and datetimes written without an offset
     date_order: str | None  # 'mdy' or 'dmy' (`--date-format`): how slashed dates read; None: refuse ambiguity
     by_title: dict[str, str]  # casefolded title -> id, for titles that name exactly one credential
+    by_template: dict[str, str]  # lower-cased `credly_template_id` -> id (Credly's Badge Template ID)
     resolved: dict[int, str | None]  # line -> the id of the credential the row names, None if none
     first_line: dict[tuple[str, str], int]  # (email lower-cased, credential) -> the first line naming it
     earned: dict[str, set[str]]  # lower-cased email -> the credentials of valid rows so far (`earn`)
@@ -79,7 +81,9 @@ class RosterContext:
         self.roster, self.source, self.catalog, self.holdings = roster, str(roster.path), catalog, holdings
         self.now, self.tz, self.date_order = now, tz, date_order
         self.by_title = _titles(catalog)
+        self.by_template = templates(catalog)
         by_lower = {cid.lower(): cid for cid in catalog.credentials}
+        by_lower.update({template: cid for template, cid in self.by_template.items() if template not in by_lower})
         self.resolved, self.first_line, self.earned = {}, {}, {}
         for row in roster.rows:
             text = row.cells.get("credential", "")
@@ -180,8 +184,19 @@ def _titles(catalog: model.Catalog) -> dict[str, str]:
     return {title: ids[0] for title, ids in titles.items() if len(ids) == 1}
 
 
+def templates(catalog: model.Catalog) -> dict[str, str]:
+    """lower-cased `credly_template_id` -> credential id, for the well-formed template ids (CC219, CC220)."""
+    found: dict[str, str] = {}
+    for cid in sorted(catalog.credentials):
+        template = catalog.credentials[cid].credly_template_id
+        if isinstance(template, str) and UUID.match(template.strip()):
+            found.setdefault(template.strip().lower(), cid)
+    return found
+
+
 def _resolve(text: str, catalog: model.Catalog, by_lower: dict[str, str], by_title: dict[str, str]) -> str | None:
-    """The credential id a cell names: its id (any case) or its exact title (any case)."""
+    """The credential id a cell names: its id or its `credly_template_id` (any case), or its exact title (any
+    case)."""
     if text in catalog.credentials:
         return text
     return by_lower.get(text.lower()) or by_title.get(text.casefold())
@@ -200,7 +215,7 @@ def _closest(text: str, catalog: model.Catalog, by_title: dict[str, str]) -> str
 def unknown_credential(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """An award is an achievement of the catalog, its criteria, skills and alignments taken from the credential
     file: a credential the catalog does not define has nothing to award. The cell holds the credential's id
-    (any case) or its exact title.
+    or its `credly_template_id` (a Credly roster's Badge Template ID), in any case, or its exact title.
 
     Passing:
         email,name,credential
@@ -210,7 +225,15 @@ def unknown_credential(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
         ana@example.com,Ana Silva,cloud-esentials
     """
     text = row.cells.get("credential", "")
-    if text and ctx.credential(row) is None:
+    if text and ctx.credential(row) is None and UUID.match(text):
+        title = _title(row, ctx, "credential")
+        yield Hit(
+            ctx.source,
+            ("credential",),
+            f"{title} '{text}' is no credential's credly_template_id: add `credly_template_id: {text}` to the "
+            "file of the credential it is on Credly (credentials/<id>.yaml), or write the credential's cc id",
+        )
+    elif text and ctx.credential(row) is None:
         yield Hit(
             ctx.source,
             ("credential",),
