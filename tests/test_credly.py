@@ -92,3 +92,80 @@ def test_a_credly_roster_issues_with_its_dates_earner_id_and_evidence(tmp_path: 
     with sqlite3.connect(out_dir / "ledger.sqlite3") as db:
         ids = sorted(row[0] for row in db.execute("SELECT external_id FROM awards"))
     assert ids == ["E-1", "E-2"]
+
+
+# --- the export reads back ----------------------------------------------------------------------
+
+TEMPLATES = {
+    "cloud-essentials": "5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f",
+    "containers-kubernetes-essentials": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+}
+
+
+def test_the_credly_export_as_written_dry_runs_clean(tmp_path: Path) -> None:
+    """Its example rows are valid: prerequisites above the rows that need them, Thought Leader evidence."""
+    template = tmp_path / "credly.csv"
+    code, out, err = cc("export", "-f", "credly-csv", "-c", str(SAMPLE_CATALOG), "-o", str(template))
+    assert code == 0, out + err
+    assert "--date-format mdy" in err
+    code, out, err = cc(
+        "issue", str(template), "-c", str(SAMPLE_CATALOG), "-o", str(tmp_path / "out"), "--dry-run",
+        "--date-format", "mdy", "-f", "json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["problems"] == [], err + out
+    assert data["summary"]["rejected"] == 0 and data["summary"]["issued"] == data["summary"]["rows"] > 20
+
+
+def test_the_credly_export_writes_template_ids_and_issues_once_recipients_are_filled_in(
+    tmp_path: Path, key_file: Path
+) -> None:
+    import csv
+    import io
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    for cid, template in TEMPLATES.items():
+        with (catalog / "credentials" / f"{cid}.yaml").open("a", encoding="utf-8") as file:
+            file.write(f"credly_template_id: {template}\n")
+    template_file = tmp_path / "credly.csv"
+    code, out, err = cc("export", "-f", "credly-csv", "-c", str(catalog), "-o", str(template_file))
+    assert code == 0, out + err
+    rows = list(csv.DictReader(io.StringIO(template_file.read_text(encoding="utf-8"), newline="")))
+    by_tag = {row["Group Tag"]: row for row in rows}
+    assert {tag: by_tag[tag]["Badge Template ID"] for tag in TEMPLATES} == TEMPLATES
+    assert all(row["Badge Template ID"] == tag for tag, row in by_tag.items() if tag not in TEMPLATES)  # catalog ids
+    # Fill in the recipients, as an office would: two learners, each earning every credential in order.
+    learners = [("ada@example.com", "Ada", "", "Lovelace"), ("grace@example.com", "Grace", "Brewster", "Hopper")]
+    filled = io.StringIO()
+    writer = csv.DictWriter(filled, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    for email, first, middle, last in learners:
+        for row in rows:
+            writer.writerow(
+                {
+                    **row,
+                    "Recipient Email": email,
+                    "Issued To First Name": first,
+                    "Issued To Middle Name": middle,
+                    "Issued To Last Name": last,
+                }
+            )
+    roster = tmp_path / "filled.csv"
+    roster.write_bytes(("\ufeff" + filled.getvalue()).encode("utf-8"))
+    out_dir = tmp_path / "out"
+    code, out, err = cc(
+        "issue", str(roster), "-c", str(catalog), "-o", str(out_dir), "-k", str(key_file), "--date-format", "mdy",
+        "-f", "json", "--workers", "1",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["problems"] == [], err + out
+    assert data["summary"]["issued"] == 2 * len(rows)
+    assert "Group Tag" in data["ignored_columns"]
+    # Read back: every award is of the credential its row's Group Tag names.
+    issued = {(row["email"], row["credential"]) for row in data["rows"] if row["action"] == "issue"}
+    assert issued == {(email, row["Group Tag"]) for email, *_ in learners for row in rows}
+    for row in data["rows"]:
+        award = json.loads((out_dir / row["file"]).read_text(encoding="utf-8"))
+        assert award["credentialSubject"]["achievement"]["id"].endswith(f"/achievements/{row['credential']}.json")
