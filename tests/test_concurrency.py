@@ -261,7 +261,7 @@ def test_a_run_killed_under_an_older_cc_is_completed_and_its_ledger_upgraded(
     assert "closed_by" not in v1_batch_columns
     report = json.loads(Run(args, tmp_path / "rerun").finish()[0])
     assert report["summary"]["recovered"] == ROWS
-    assert query(ledger, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert query(ledger, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
     assert query(ledger, "SELECT id, issued, closed_by FROM batches ORDER BY id") == [(1, ROWS, 2), (2, 0, None)]
     check_manifest(manifest_rows(out / "cohort.manifest.csv"), ledger, out)
     check_ledger(ledger)

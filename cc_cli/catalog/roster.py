@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,8 +66,53 @@ def normalize_header(text: str) -> str:
     return re.sub(r"[\s_-]+", "_", text.strip().strip(_INVISIBLE).lower()).strip("_")
 
 
-_RANK = {name: (name, 0) for name in (*REQUIRED, *OPTIONAL)}
-_RANK.update({alias: (name, i + 1) for name, aliases in ALIASES.items() for i, alias in enumerate(aliases)})
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns a kind of CSV file has: a roster (`ROSTER`), or awards issued elsewhere (`IMPORT`,
+    `cc import awards`). Both are read the same way, with the same name parts and text evidence."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    aliases: dict[str, tuple[str, ...]]
+
+    @property
+    def rank(self) -> dict[str, tuple[str, int]]:
+        """normalized title -> (canonical column, rank): the canonical name 0, then its aliases in order."""
+        ranks = {name: (name, 0) for name in (*self.required, *self.optional)}
+        ranks.update(
+            {alias: (name, i + 1) for name, aliases in self.aliases.items() for i, alias in enumerate(aliases)}
+        )
+        return ranks
+
+
+ROSTER = Layout(REQUIRED, OPTIONAL, ALIASES)
+# Credly's issued-badges export and CSVs like it. Its `Badge Id` is the award's id at the source, never the
+# credential's, so `badge_id` is no credential alias here.
+IMPORT = Layout(
+    REQUIRED,
+    ("issued_on", "expires_on", "state", "url", "source_id", "external_id"),
+    {
+        "email": (*ALIASES["email"], "earner_email", "issued_to_email"),
+        "name": (*ALIASES["name"], "issued_to", "earner_name", "earner"),
+        "credential": (
+            "credential_id",
+            "badge_template_id",
+            "template_id",
+            "achievement_id",
+            "badge_template_name",
+            "badge_template",
+            "badge_name",
+            "achievement",
+            "badge",
+        ),
+        "issued_on": ALIASES["issued_on"],
+        "expires_on": ALIASES["expires_on"],
+        "state": ("status", "badge_state", "badge_status"),
+        "url": ("public_url", "badge_url", "badge_public_url", "award_url", "credential_url", "share_url"),
+        "source_id": ("badge_id", "award_id", "issued_badge_id", "credly_badge_id"),
+        "external_id": ("issuer_earner_id", "external_reference", "reference"),
+    },
+)
 
 
 def clean(value: str) -> str:
@@ -160,7 +206,7 @@ def _header(text: str, delimiter: str) -> list[str]:
         return []
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, layout: Layout) -> str:
     """The sniffed delimiter if the header it gives has the required columns, else the one that does."""
     try:
         sniffed = csv.Sniffer().sniff(text[:65536], delimiters="".join(DELIMITERS)).delimiter
@@ -169,27 +215,28 @@ def _delimiter(text: str) -> str:
     candidates = list(dict.fromkeys([sniffed, *DELIMITERS] if sniffed else DELIMITERS))
     headers = {d: _header(text, d) for d in candidates}
     for delimiter in candidates:
-        if _map_header(headers[delimiter]).keys() >= set(REQUIRED):
+        if _map_header(headers[delimiter], layout).keys() >= set(layout.required):
             return delimiter
     return sniffed or max(candidates, key=lambda d: len(headers[d]))
 
 
-def read_roster(path: Path, encoding: str | None = None) -> Roster:
-    """Read the roster at `path`; RosterError (CC501) when its content cannot be read as a roster or lacks a
-    required column, UsageError when the path is not a roster file cc will read (see `_read_bytes`)."""
+def read_roster(path: Path, encoding: str | None = None, layout: Layout = ROSTER) -> Roster:
+    """Read the roster at `path` (or, with `layout=IMPORT`, a file of awards issued elsewhere); RosterError
+    (CC501) when its content cannot be read as one or lacks a required column, UsageError when the path is
+    not a file cc will read (see `_read_bytes`)."""
     path = Path(path)
     raw = _read_bytes(path)
     text = _decode(raw, path, encoding)
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(text, layout)
     reader = _reader(text, delimiter)
     previous = 0
     try:
         header = _first_record(reader)
         if header is None:
             raise _fail(path, 1, 1, "the roster is empty: it needs a header row (email,name,credential)")
-        columns = _map_header(header)
-        _refuse_twins(header, path, reader.line_num)
-        _require(columns, header, path, delimiter, reader.line_num)
+        columns = _map_header(header, layout)
+        _refuse_twins(header, path, reader.line_num, layout)
+        _require(columns, header, path, delimiter, reader.line_num, layout)
         where = {name: indexes[0] + 1 for name, indexes in columns.items()}
         simple = [(name, indexes[0]) for name, indexes in columns.items() if len(indexes) == 1]
         joined = [(name, indexes) for name, indexes in columns.items() if len(indexes) > 1]
@@ -246,15 +293,16 @@ def _unreadable(path: Path, start: int, at: int, error: str) -> RosterError:
     return _fail(path, start, 1, message)
 
 
-def _map_header(header: list[str]) -> dict[str, list[int]]:
+def _map_header(header: list[str], layout: Layout = ROSTER) -> dict[str, list[int]]:
     """canonical column -> 0-based indexes in the header ('name' may be first + middle + last name)."""
+    ranks = layout.rank
     best: dict[str, tuple[int, int]] = {}  # canonical -> (rank, index)
     first = middle = last = None
     evidence: dict[str, int] = {}
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key in _RANK:
-            name, rank = _RANK[key]
+        if key in ranks:
+            name, rank = ranks[key]
             if name not in best or rank < best[name][0]:
                 best[name] = (rank, index)
         elif key in FIRST_NAMES and first is None:
@@ -273,13 +321,14 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
     return columns
 
 
-def _refuse_twins(header: list[str], path: Path, line: int) -> None:
+def _refuse_twins(header: list[str], path: Path, line: int, layout: Layout) -> None:
     """CC501 when two columns have the same title for a field (two 'email' columns): which one holds the
     address is a guess, and a wrong guess sends awards to the wrong people."""
     seen: dict[str, int] = {}
+    ranks = layout.rank
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key not in _RANK and key not in _NAME_PARTS and key not in TEXT_EVIDENCE:
+        if key not in ranks and key not in _NAME_PARTS and key not in TEXT_EVIDENCE:
             continue
         if key in seen:
             raise _fail(
@@ -291,9 +340,11 @@ def _refuse_twins(header: list[str], path: Path, line: int) -> None:
         seen[key] = index
 
 
-def _require(columns: dict[str, list[int]], header: list[str], path: Path, delimiter: str, line: int) -> None:
+def _require(
+    columns: dict[str, list[int]], header: list[str], path: Path, delimiter: str, line: int, layout: Layout
+) -> None:
     """CC501 on the header line (1) when a required column is missing: what was found, and the closest title to rename."""
-    missing = [name for name in REQUIRED if name not in columns]
+    missing = [name for name in layout.required if name not in columns]
     if not missing:
         return
     found = ", ".join(repr(title) for title in header) or "nothing"
@@ -308,7 +359,7 @@ def _require(columns: dict[str, list[int]], header: list[str], path: Path, delim
     hints: list[tuple[int, str]] = []
     for name in missing:
         close = closest(name, spare)
-        for alias in ALIASES[name]:
+        for alias in layout.aliases[name]:
             close = close or closest(alias, spare, cutoff=0.75)
         if close:
             index, title = spare.pop(close)

@@ -25,6 +25,10 @@ LIMITS = {
     "evidence_url": 2048,
     "evidence_narrative": 2000,
     "external_id": 200,
+    # `cc import awards` files (`cc_cli.catalog.roster.IMPORT`)
+    "state": 40,
+    "url": 2048,
+    "source_id": 200,
 }
 DEFAULT_LIMIT = 2000
 MULTILINE = frozenset({"evidence_narrative"})  # Markdown, where line breaks (LF) are meaningful

@@ -22,7 +22,7 @@ from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import Owner, check_owner, check_valid_for, owner_of
 from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
-from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows
+from cc_cli.issue.plan import CHUNK, Planned, document_for, external_held, live_awards, new_award_row, plan_rows
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
@@ -71,6 +71,9 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():
             held.setdefault(email_lower, set()).add(credential_id)
+        external = ledger.external_awards() if ledger is not None else []  # `cc import awards`: count as held
+        for email_lower, credentials in external_held(external).items():
+            held.setdefault(email_lower, set()).update(credentials)
         checked = check_rows(roster, catalog, lambda email: held.get(email, set()), settings.now, tz, order)
         cells = {row.line: row.cells for row in roster.rows}
         for row, problems in checked.rejected:
@@ -80,7 +83,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 Outcome(row.line, row.cells.get("email", ""), row.cells.get("credential", ""), "reject", reason=reason)
             )
         report.problems.extend(roster.problems)
-        plan = plan_rows(checked.valid, catalog, cells, ledger, live, settings.now, report)
+        plan = plan_rows(checked.valid, catalog, cells, ledger, live, settings.now, report, external)
         if settings.strict and checked.rejected:
             report.withheld = True
             for item in plan:  # listed, so no valid row goes unmentioned

@@ -125,8 +125,12 @@ def copy_ledger(source: Location, target: Location) -> Copied:
             if held or writer.any_award() is not None:
                 raise UsageError(f"{writer.where} already holds {held} batch(es): copy into a new, empty ledger")
             writer.import_rows(batches, awards, reader.ledger_id())
+            external = reader.external_awards()
+            writer.add_external(external)  # the awards issued elsewhere move with the ledger (schema 3)
             _compare(batches, writer.batches(), "batch", writer.where)
             _compare([a.values() for a in awards], [a.values() for a in writer.all_awards()], "award", writer.where)
+            found = [a.values() for a in writer.external_awards()]
+            _compare([a.values() for a in external], found, "external award", writer.where)
             return Copied(reader.where, writer.where, len(batches), len(awards))
         finally:
             writer.close()

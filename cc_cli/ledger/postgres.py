@@ -36,19 +36,21 @@ from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import (
     BATCH_COLUMNS,
     COLUMNS,
+    EXTERNAL_COLUMNS,
     FINISHED_COUNTS,
     STARTED_COUNTS,
     STATES,
     AwardLedger,
     AwardRow,
     Claimed,
+    ExternalAward,
     Standing,
     batch_counts,
     new_ledger_id,
 )
 from cc_cli.ledger.urls import masked, scrub
 
-SCHEMA_VERSION = 2  # the SQLite ledger's version: both backends move together
+SCHEMA_VERSION = 3  # the SQLite ledger's version: both backends move together
 LEASE_CLASS = 0x63630001  # the first key of cc's advisory locks ("cc" 0001); the second is the batch id
 SETUP_LOCK = 0  # second key of the lock that serialises creating and upgrading the schema
 DEADLOCK_RETRIES = 5
@@ -101,10 +103,33 @@ CREATE INDEX awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX awards_unwritten ON awards (batch_id) WHERE file_sha256 IS NULL;
 CREATE SEQUENCE status_index_seq AS BIGINT MINVALUE 0 START 0;
 """
+# Schema 3: awards issued elsewhere (`cc import awards`), as in the SQLite ledger.
+EXTERNAL_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS external_awards (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    import_key TEXT COLLATE "C" NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    source_id TEXT,
+    credential_id TEXT COLLATE "C" NOT NULL,
+    email TEXT NOT NULL,
+    email_lower TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    issued_at TEXT COLLATE "C" NOT NULL,
+    valid_until TEXT COLLATE "C",
+    state TEXT NOT NULL CHECK (state IN ('issued', 'expired', 'revoked', 'rejected')),
+    url TEXT,
+    external_id TEXT,
+    import_file TEXT NOT NULL,
+    import_line INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS external_awards_by_recipient ON external_awards (email_lower, credential_id)",
+)
+SCHEMA += ";\n".join(EXTERNAL_SCHEMA) + ";\n"
 
-# The statements that take a PostgreSQL ledger of schema version N to N + 1 (none yet: PostgreSQL ledgers
-# began at version 2).
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# The statements that take a PostgreSQL ledger of schema version N to N + 1 (PostgreSQL ledgers began at
+# version 2).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: EXTERNAL_SCHEMA}
 
 # The awards columns' types, for inserting a chunk as arrays (`unnest`).
 _TYPES = {"batch_id": "bigint", "roster_line": "integer", "status_index": "bigint"}
@@ -601,6 +626,47 @@ class PostgresLedger(AwardLedger):
                 if links:
                     self.db.cursor().executemany("UPDATE awards SET replaces = %s WHERE id = %s", links)
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
+
+    # External awards (schema 3) -------------------------------------------------------------------
+
+    def _has_external(self) -> bool:
+        return "external_awards" in _tables(self.db)  # a schema-2 ledger opened read-only has none
+
+    @_guarded
+    def add_external(self, rows: list[ExternalAward]) -> list[bool]:
+        if not rows:
+            return []
+        columns = ", ".join(EXTERNAL_COLUMNS)
+        types = {"import_line": "integer"}
+        arrays = ", ".join(f"%s::{types.get(column, 'text')}[]" for column in EXTERNAL_COLUMNS)
+        with self.db.transaction():
+            inserted = {
+                key
+                for (key,) in self.db.execute(
+                    f"INSERT INTO external_awards ({columns}) SELECT * FROM unnest({arrays}) AS chunk ({columns}) "
+                    "ORDER BY import_key ON CONFLICT DO NOTHING RETURNING import_key",
+                    [[getattr(row, column) for row in rows] for column in EXTERNAL_COLUMNS],
+                ).fetchall()
+            }
+        return [row.import_key in inserted for row in rows]
+
+    @_guarded
+    def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
+        if not self._has_external():
+            return []
+        query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
+        if email_lower is None:
+            cursor = self.db.execute(query + " ORDER BY issued_at, id")
+        else:
+            cursor = self.db.execute(query + " WHERE email_lower = %s ORDER BY issued_at, id", (email_lower,))
+        return [ExternalAward(*row) for row in cursor.fetchall()]
+
+    @_guarded
+    def external_keys(self, keys: list[str]) -> set[str]:
+        if not self._has_external() or not keys:
+            return set()
+        query = "SELECT import_key FROM external_awards WHERE import_key = ANY(%s)"
+        return {key for (key,) in self.db.execute(query, (list(keys),)).fetchall()}
 
 
 class _Lost(Exception):

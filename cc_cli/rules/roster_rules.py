@@ -369,8 +369,8 @@ def _not_a_date(row: RosterRow, ctx: RosterContext, name: str) -> str:
     except AmbiguousDate as exc:
         return (
             f"{title} '{text}' reads two ways, {exc.month_first:%B} {exc.month_first.day} or {exc.day_first:%B} "
-            f"{exc.day_first.day}, {exc.month_first.year}: say which with `cc issue --date-format mdy` (month "
-            f"first, Credly's mm/dd/yy) or `--date-format dmy` (day first), or write it YYYY-MM-DD ({exc.month_first.isoformat()} or {exc.day_first.isoformat()})"
+            f"{exc.day_first.day}, {exc.month_first.year}: say which with --date-format mdy (month first, "
+            f"Credly's mm/dd/yy) or --date-format dmy (day first), or write it YYYY-MM-DD ({exc.month_first.isoformat()} or {exc.day_first.isoformat()})"
         )
     if ctx.date_order is not None and _SLASHED.match(text):
         pattern = "mm/dd/yy" if ctx.date_order == "mdy" else "dd/mm/yy"

@@ -1,0 +1,232 @@
+"""`cc import awards` (issue 16): awards issued elsewhere recorded in the ledger, in both backends, and
+counted where a learner's record matters (CC507 and `duplicates: deny` at `cc issue`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cc_cli.cli.app import app
+from cc_cli.core.problems import Problem
+from cc_cli.lifecycle.imports import ImportSettings, run_import
+from cc_cli.validate.engine import all_rules
+from tests.conftest import SAMPLE_CATALOG, Backend
+from tests.test_roster_rules import examples
+
+runner = CliRunner()
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+CASE_DIR = Path(__file__).resolve().parent / "rules"
+IMPORT_RULES = [rule for rule in all_rules() if rule.scope == "import"]
+# Credly's issued-badges export, as downloaded: UTF-8 with a BOM, CRLF.
+CREDLY_HEADER = (
+    "Badge Id,Badge Template Id,Badge Template Name,Recipient Email,Issued To First Name,Issued To Last Name,"
+    "Issued At,Expires At,State,Badge URL,Issuer Earner Id,Group Tag,Locale"
+)
+
+
+def cc(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_bytes(("\ufeff" + header + "\r\n" + "".join(row + "\r\n" for row in rows)).encode("utf-8"))
+    return path
+
+
+def credly_row(i: int, template: str = "cloud-essentials", state: str = "accepted", issued: str = "2024-03-01") -> str:
+    return (
+        f"b{i:05d},{template},IBM Cloud Essentials,learner{i}@example.com,Learner,N{i},{issued},,{state},"
+        f"https://www.credly.com/badges/b{i:05d},E{i},cohort,en"
+    )
+
+
+def problems_of(tmp_path: Path, text: str) -> list[Problem]:
+    """What `cc import awards --dry-run` finds in `text` (through the core, at NOW)."""
+    path = tmp_path / "past.csv"
+    path.write_text(text, encoding="utf-8")
+    settings = ImportSettings(path, SAMPLE_CATALOG, tmp_path / "out", dry_run=True, now=NOW)
+    report = run_import(settings)
+    assert not (tmp_path / "out").exists()  # a dry run writes nothing
+    return report.problems
+
+
+def _cases() -> list[Any]:
+    params = []
+    for rule in IMPORT_RULES:
+        data = yaml.safe_load((CASE_DIR / f"{rule.code}.yaml").read_text(encoding="utf-8"))
+        for outcome in ("pass", "fail"):
+            for index, case in enumerate(data.get(outcome) or []):
+                params.append(pytest.param(rule.code, outcome, case, id=f"{rule.code}-{outcome}-{index}"))
+    return params
+
+
+@pytest.mark.parametrize(("code", "outcome", "case"), _cases())
+def test_import_rule_case(tmp_path: Path, code: str, outcome: str, case: dict[str, Any]) -> None:
+    found = problems_of(tmp_path, case["rows"])
+    if outcome == "pass":
+        assert [str(p) for p in found] == []
+        return
+    mine = [p for p in found if p.code == code]
+    assert [(p.line, p.column) for p in mine] == [(e["line"], e["column"]) for e in case["expect"]], [
+        str(p) for p in found
+    ]
+    for problem, wanted in zip(mine, case["expect"], strict=True):
+        for fragment in wanted.get("message_contains", []):
+            assert fragment in problem.message, problem.message
+
+
+@pytest.mark.parametrize("rule", IMPORT_RULES, ids=lambda rule: rule.code)
+def test_import_rule_docstring_examples(tmp_path: Path, rule: Any) -> None:
+    found = examples(rule)
+    (tmp_path / "pass").mkdir()
+    (tmp_path / "fail").mkdir()
+    assert problems_of(tmp_path / "pass", found["Passing"][0]) == []
+    failing = problems_of(tmp_path / "fail", found["Failing"][0])
+    assert failing and {p.code for p in failing} == {rule.code}
+
+
+def test_a_credly_export_is_recorded_once_and_a_dry_run_writes_nothing(tmp_path: Path, backend: Backend) -> None:
+    rows = [credly_row(1), credly_row(2, state="revoked"), credly_row(3, state="pending"), credly_row(1)]
+    past = write(tmp_path / "credly-issued.csv", CREDLY_HEADER, rows)
+    out = tmp_path / "out"
+    args = ("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out), "-f", "json")
+    code, stdout, stderr = cc(*args, "--dry-run")
+    assert code == 0, stdout + stderr
+    data = json.loads(stdout)
+    assert data["summary"] == {"rows": 4, "imported": 3, "already": 1, "rejected": 0}
+    assert data["ignored_columns"] == ["Badge Template Name", "Group Tag", "Locale"]
+    assert data["rows"][3]["reason"] == "the same award as line 2: recorded once"
+    if backend.kind == "sqlite":
+        assert not out.exists()
+    code, stdout, stderr = cc(*args)
+    assert code == 0, stdout + stderr
+    assert json.loads(stdout)["summary"] == {"rows": 4, "imported": 3, "already": 1, "rejected": 0}
+    recorded = backend.query(
+        out, "SELECT email, credential_id, state, source, source_id, url, external_id, issued_at FROM external_awards "
+        "ORDER BY email"
+    )  # fmt: skip
+    assert recorded == [
+        ("learner1@example.com", "cloud-essentials", "issued", "credly", "b00001", "https://www.credly.com/badges/b00001", "E1", "2024-03-01T00:00:00Z"),
+        ("learner2@example.com", "cloud-essentials", "revoked", "credly", "b00002", "https://www.credly.com/badges/b00002", "E2", "2024-03-01T00:00:00Z"),
+        ("learner3@example.com", "cloud-essentials", "issued", "credly", "b00003", "https://www.credly.com/badges/b00003", "E3", "2024-03-01T00:00:00Z"),
+    ]  # fmt: skip
+    # The same export again adds nothing; nor does the text summary hide it.
+    code, stdout, _ = cc(*args[:-2])
+    assert code == 0 and "4 rows: recorded 0 external award(s), 4 already in the ledger, rejected 0" in stdout
+    assert "ignored column(s), read into no field: Badge Template Name, Group Tag, Locale" in stdout
+    assert backend.query(out, "SELECT COUNT(*) FROM external_awards") == [(3,)]
+    assert backend.query(out, "SELECT COUNT(*) FROM awards") == [(0,)]  # nothing signed, nothing issued
+
+
+def test_hostile_cells_are_rejected_with_codes_and_the_rejects_file_is_formula_safe(tmp_path: Path) -> None:
+    rows = [
+        credly_row(1),
+        credly_row(2).replace("Learner", '"=HYPERLINK(""https://evil.example"")"', 1),
+        credly_row(3).replace("Learner", "Le\u202earner", 1),
+        credly_row(4).replace("Learner", "L" * 5000, 1),
+        credly_row(5, template="cloud-esentials"),
+        credly_row(6, issued="03/04/24"),
+    ]
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, rows)
+    out = tmp_path / "out"
+    code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    assert code == 1 and "Traceback" not in stdout + stderr
+    assert "6 rows: recorded 1 external award(s), 0 already in the ledger, rejected 5" in stdout
+    lines = [line for line in stderr.splitlines() if " error CC" in line]
+    found = [(line.split(":")[1], line.split(" error ")[1][:5]) for line in lines]
+    assert found == [("3", "CC701"), ("4", "CC509"), ("5", "CC509"), ("6", "CC503"), ("7", "CC505")]
+    assert all(line.startswith(f"{past}:") for line in lines)
+    assert 'did you mean "cloud-essentials"' in lines[3] and "--date-format mdy" in lines[4]
+    rejects = out / "past.import-rejects.csv"
+    assert f"rejects: {rejects}" in stdout
+    cells = [cell for row in csv.reader(io.StringIO(rejects.read_text(encoding="utf-8"))) for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        assert db.execute("SELECT email FROM external_awards").fetchall() == [("learner1@example.com",)]
+
+
+def test_5000_past_awards_count_as_prerequisites_and_deny_a_second_award(
+    tmp_path: Path, backend: Backend, key_file: Path
+) -> None:
+    """The Credly holders of cloud-essentials may be issued containers-kubernetes-essentials, which requires it;
+    the holder of a revoked one may not; and no holder is issued cloud-essentials again (duplicates: deny)."""
+    rows = [credly_row(i) for i in range(5000)]
+    rows[7] = credly_row(7, state="revoked")
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, rows)
+    out = tmp_path / "out"
+    code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    assert code == 0 and "5000 rows: recorded 5000" in stdout, stdout + stderr
+    roster = tmp_path / "next.csv"
+    lines = [f"learner{i}@example.com,Learner N{i},containers-kubernetes-essentials" for i in range(10)]
+    lines.append("learner0@example.com,Learner N0,cloud-essentials")
+    roster.write_text("email,name,credential\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, stdout, stderr = cc(
+        "issue", str(roster), "-c", str(SAMPLE_CATALOG), "-o", str(out), "-k", str(key_file), "-f", "json",
+        "--workers", "1",
+    )  # fmt: skip
+    assert code == 1, stdout + stderr
+    data = json.loads(stdout)
+    actions = {(row["line"], row["action"]) for row in data["rows"]}
+    assert actions == {*((i + 2, "issue") for i in range(10) if i != 7), (9, "reject"), (12, "skip")}
+    [problem] = data["problems"]
+    assert problem["code"] == "CC507" and "learner7@example.com does not hold cloud-essentials" in problem["message"]
+    [skipped] = [row for row in data["rows"] if row["action"] == "skip"]
+    assert "already holds the credly award of it (https://www.credly.com/badges/b00000)" in skipped["reason"]
+    assert backend.query(out, "SELECT COUNT(*) FROM awards") == [(9,)]
+
+
+@pytest.fixture(scope="module")
+def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("key") / "issuer.key"
+    result = runner.invoke(app, ["keys", "init", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_import_usage_errors_exit_2(tmp_path: Path) -> None:
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, [credly_row(1)])
+    base = ("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(tmp_path / "out"))
+    for extra, message in (
+        (("--date-format", "ymd"), "unknown --date-format 'ymd'"),
+        (("--source", "a b"), "--source 'a b': give a short name"),
+        (("--timezone", "Mars/Base"), "unknown time zone 'Mars/Base'"),
+    ):
+        code, stdout, stderr = cc(*base, *extra)
+        assert code == 2 and message in stdout + stderr and "Traceback" not in stdout + stderr
+    code, _, stderr = cc("import", "awards", str(tmp_path / "missing.csv"), "-c", str(SAMPLE_CATALOG))
+    assert code == 2 and "check the path" in stderr
+
+
+def test_a_schema_2_ledger_is_upgraded_by_migrate_and_by_import(tmp_path: Path) -> None:
+    ledger = tmp_path / "out" / "ledger.sqlite3"
+    code, _, stderr = cc("ledger", "migrate", "--ledger", str(ledger))
+    assert code == 0, stderr
+    with sqlite3.connect(ledger) as db:  # what a ledger of schema 2 is: no external_awards table
+        db.execute("DROP TABLE external_awards")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.close()
+    code, _, stderr = cc("transcript", "learner1@example.com", "-c", str(SAMPLE_CATALOG), "--ledger", str(ledger))
+    assert code == 1 and "no awards for learner1@example.com" in stderr  # read-only, it reads schema 2 as it is
+    code, stdout, _ = cc("ledger", "migrate", "--ledger", str(ledger))
+    assert code == 0 and stdout == f"{ledger} (sqlite): upgraded from schema version 2 to 3\n"
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("SELECT COUNT(*) FROM external_awards").fetchone() == (0,)
+        db.execute("DROP TABLE external_awards")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    db.close()
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, [credly_row(1)])
+    code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "--ledger", str(ledger))
+    assert code == 0 and "recorded 1" in stdout, stdout + stderr
+    with sqlite3.connect(ledger) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    db.close()
