@@ -230,3 +230,36 @@ def test_a_schema_2_ledger_is_upgraded_by_migrate_and_by_import(tmp_path: Path) 
     with sqlite3.connect(ledger) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
     db.close()
+
+
+def test_transcript_lists_external_awards_apart_and_counts_them_for_paths(tmp_path: Path, key_file: Path) -> None:
+    out = tmp_path / "out"
+    rows = [credly_row(1), credly_row(1, template="containers-kubernetes-essentials", state="revoked")]
+    rows[1] = rows[1].replace("b00001", "k00001")
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, rows)
+    assert cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))[0] == 0
+    base = ("transcript", "learner1@example.com", "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    code, stdout, stderr = cc(*base, "-f", "json")  # only external awards: still a transcript
+    assert code == 0, stdout + stderr
+    data = json.loads(stdout)
+    assert data["awards"] == [] and data["name"] == "Learner N1"
+    assert [(a["credential"], a["status"], a["source"], a["signed_by_cc"]) for a in data["external_awards"]] == [
+        ("cloud-essentials", "active", "credly", False),
+        ("containers-kubernetes-essentials", "revoked", "credly", False),
+    ]
+    assert data["external_awards"][0]["url"] == "https://www.credly.com/badges/b00001"
+    [path] = [p for p in data["paths"] if p["path"] == "cloud-developer"]
+    assert path["steps_done"] == 1 and path["steps"][0]["done_by"] == "cloud-essentials"  # the revoked one: no
+    # Now cc issues the next step: the transcript lists it as cc's, and the Credly one apart.
+    roster = tmp_path / "next.csv"
+    roster.write_text("email,name,credential\nlearner1@example.com,Learner N1,containers-kubernetes-essentials\n")
+    code, stdout, stderr = cc("issue", str(roster), "-c", str(SAMPLE_CATALOG), "-o", str(out), "-k", str(key_file))
+    assert code == 0, stdout + stderr
+    code, stdout, _ = cc(*base)
+    assert code == 0
+    signed, elsewhere = stdout.split("Awarded elsewhere (imported with `cc import awards`; not signed by cc):")
+    assert "containers-kubernetes-essentials" in signed and "cloud-essentials]" not in signed
+    assert "active        IBM Cloud Essentials [cloud-essentials]" in elsewhere
+    assert "credly: https://www.credly.com/badges/b00001" in elsewhere
+    assert "Cloud Developer (cloud-developer): 2 of 3 steps" in elsewhere
+    assert "1 award(s): 1 active; 2 awarded elsewhere" in stdout

@@ -134,6 +134,7 @@ def test_every_award_is_marked_active_expired_revoked_or_superseded(history: His
         "pending": 0,
         "superseded": 1,
         "paths_complete": 0,
+        "external": 0,  # awards imported from elsewhere (`cc import awards`)
     }
 
 
