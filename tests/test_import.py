@@ -263,3 +263,27 @@ def test_transcript_lists_external_awards_apart_and_counts_them_for_paths(tmp_pa
     assert "credly: https://www.credly.com/badges/b00001" in elsewhere
     assert "Cloud Developer (cloud-developer): 2 of 3 steps" in elsewhere
     assert "1 award(s): 1 active; 2 awarded elsewhere" in stdout
+
+
+def test_expiring_lists_imported_awards_with_their_source(tmp_path: Path, backend: Backend) -> None:
+    cert = "ibm-certified-associate-analyst-qradar-siem-v7-5"
+    rows = [
+        credly_row(1, template=cert).replace("2024-03-01,,", "2024-03-01,2026-12-20,"),  # in the window
+        credly_row(2, template=cert, state="revoked").replace("2024-03-01,,", "2024-03-01,2026-12-20,"),
+        credly_row(3, template=cert).replace("2024-03-01,,", "2024-03-01,2027-06-01,"),  # later
+    ]
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, rows)
+    out = tmp_path / "out"
+    assert cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))[0] == 0
+    base = ("expiring", "--within", "P60D", "--at", "2026-11-28", "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    code, stdout, stderr = cc(*base, "-f", "json")
+    assert code == 0, stdout + stderr
+    [award] = json.loads(stdout)["awards"]
+    assert (award["email"], award["credential"], award["source"]) == ("learner1@example.com", cert, "credly")
+    assert award["url"] == "https://www.credly.com/badges/b00001" and award["days_left"] == 22
+    assert award["renewal"]  # what the catalog says about renewing it
+    code, stdout, _ = cc(*base)
+    assert code == 0 and "credly: https://www.credly.com/badges/b00001" in stdout
+    code, stdout, _ = cc(*base, "-f", "csv")
+    [header, row] = list(csv.reader(io.StringIO(stdout)))
+    assert row[header.index("source")] == "credly"
