@@ -287,3 +287,38 @@ def test_expiring_lists_imported_awards_with_their_source(tmp_path: Path, backen
     code, stdout, _ = cc(*base, "-f", "csv")
     [header, row] = list(csv.reader(io.StringIO(stdout)))
     assert row[header.index("source")] == "credly"
+
+
+def test_a_clr_attests_imported_awards_without_embedding_them_and_verify_says_so(
+    tmp_path: Path, key_file: Path
+) -> None:
+    out = tmp_path / "out"
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, [credly_row(1)])
+    assert cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))[0] == 0
+    base = ("transcript", "learner1@example.com", "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    code, _, stderr = cc(*base, "--clr", str(tmp_path / "none.json"), "-k", str(key_file))
+    assert code == 2 and "no valid awards signed by cc" in stderr and "attested, never embedded" in stderr
+    roster = tmp_path / "next.csv"
+    roster.write_text("email,name,credential\nlearner1@example.com,Learner N1,containers-kubernetes-essentials\n")
+    assert cc("issue", str(roster), "-c", str(SAMPLE_CATALOG), "-o", str(out), "-k", str(key_file))[0] == 0
+    target = tmp_path / "learner1.clr.json"
+    code, _, stderr = cc(*base, "--clr", str(target), "-k", str(key_file))
+    assert code == 0, stderr
+    subject = json.loads(target.read_text(encoding="utf-8"))["credentialSubject"]
+    embedded = [award["credentialSubject"]["achievement"]["id"] for award in subject["verifiableCredential"]]
+    assert [found.rsplit("/", 1)[1] for found in embedded] == ["containers-kubernetes-essentials.json"]
+    marked = [entry for entry in subject["achievement"] if "otherIdentifier" in entry]
+    assert [entry["id"].rsplit("/", 1)[1] for entry in marked] == ["cloud-essentials.json"]
+    assert marked[0]["otherIdentifier"] == [
+        {
+            "type": "IdentifierEntry",
+            "identifier": "https://www.credly.com/badges/b00001",
+            "identifierType": "ext:earnedElsewhere.credly",
+        }
+    ]
+    code, stdout, stderr = cc("verify", str(target), "--ledger", str(out / "ledger.sqlite3"), "--format", "json")
+    assert code == 0, stdout + stderr
+    checks = json.loads(stdout)["files"][0]["checks"]
+    assert checks["schema"]["status"] == "ok" and checks["proof"]["status"] == "ok"
+    assert "1 achievement(s) earned elsewhere (credly) are attested by the CLR's issuer from its records, not " \
+        "embedded credentials" in checks["awards"]["reason"]  # fmt: skip
