@@ -103,14 +103,14 @@ def test_a_credly_export_is_recorded_once_and_a_dry_run_writes_nothing(tmp_path:
     code, stdout, stderr = cc(*args, "--dry-run")
     assert code == 0, stdout + stderr
     data = json.loads(stdout)
-    assert data["summary"] == {"rows": 4, "imported": 3, "already": 1, "rejected": 0}
+    assert data["summary"] == {"rows": 4, "imported": 3, "updated": 0, "already": 1, "rejected": 0}
     assert data["ignored_columns"] == ["Badge Template Name", "Group Tag", "Locale"]
     assert data["rows"][3]["reason"] == "the same award as line 2: recorded once"
     if backend.kind == "sqlite":
         assert not out.exists()
     code, stdout, stderr = cc(*args)
     assert code == 0, stdout + stderr
-    assert json.loads(stdout)["summary"] == {"rows": 4, "imported": 3, "already": 1, "rejected": 0}
+    assert json.loads(stdout)["summary"] == {"rows": 4, "imported": 3, "updated": 0, "already": 1, "rejected": 0}
     recorded = backend.query(
         out, "SELECT email, credential_id, state, source, source_id, url, external_id, issued_at FROM external_awards "
         "ORDER BY email"
@@ -126,6 +126,17 @@ def test_a_credly_export_is_recorded_once_and_a_dry_run_writes_nothing(tmp_path:
     assert "ignored column(s), read into no field: Badge Template Name, Group Tag, Locale" in stdout
     assert backend.query(out, "SELECT COUNT(*) FROM external_awards") == [(3,)]
     assert backend.query(out, "SELECT COUNT(*) FROM awards") == [(0,)]  # nothing signed, nothing issued
+    # A later export: Credly revoked badge 1 since, and a revoked one is never un-revoked by an import.
+    later = [credly_row(1, state="revoked"), credly_row(2, state="accepted"), credly_row(3, state="pending")]
+    write(past, CREDLY_HEADER, later)
+    code, stdout, _ = cc(*args)
+    assert code == 0 and json.loads(stdout)["summary"] == {
+        "rows": 3, "imported": 0, "updated": 1, "already": 2, "rejected": 0
+    }  # fmt: skip
+    states = backend.query(out, "SELECT email, state FROM external_awards ORDER BY email")
+    assert states == [
+        ("learner1@example.com", "revoked"), ("learner2@example.com", "revoked"), ("learner3@example.com", "issued")
+    ]  # fmt: skip
 
 
 def test_hostile_cells_are_rejected_with_codes_and_the_rejects_file_is_formula_safe(tmp_path: Path) -> None:
@@ -322,3 +333,23 @@ def test_a_clr_attests_imported_awards_without_embedding_them_and_verify_says_so
     assert checks["schema"]["status"] == "ok" and checks["proof"]["status"] == "ok"
     assert "1 achievement(s) earned elsewhere (credly) are attested by the CLR's issuer from its records, not " \
         "embedded credentials" in checks["awards"]["reason"]  # fmt: skip
+
+
+def test_ledger_copy_moves_the_external_awards(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CC_LEDGER", raising=False)
+    out = tmp_path / "out"
+    past = write(
+        tmp_path / "past.csv",
+        CREDLY_HEADER,
+        [credly_row(i, state="revoked" if i == 2 else "accepted") for i in range(4)],
+    )
+    assert cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))[0] == 0
+    code, stdout, stderr = cc("ledger", "copy", str(out / "ledger.sqlite3"), pg_url)
+    assert code == 0, stdout + stderr
+    query = "SELECT import_key, email, state, url, issued_at FROM external_awards ORDER BY import_key"
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        laptop = db.execute(query).fetchall()
+    db.close()
+    from tests.pg import query as pg_query
+
+    assert [tuple(row) for row in pg_query(pg_url, query)] == laptop and len(laptop) == 4

@@ -104,7 +104,7 @@ def _print_text(report: Any) -> None:
     verb = "would record" if report.dry_run else "recorded"
     sys.stdout.write(
         f"{c['rows']} rows: {verb} {c['imported']} external award(s), {c['already']} already in the ledger, "
-        f"rejected {c['rejected']}\n"
+        f"rejected {c['rejected']}" + (f"; updated {c['updated']} the source changed" if c["updated"] else "") + "\n"
     )
     if report.ignored_columns:
         sys.stdout.write(f"ignored column(s), read into no field: {', '.join(report.ignored_columns)}\n")

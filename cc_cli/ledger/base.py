@@ -294,13 +294,14 @@ class AwardLedger(ABC):
         """[(award id, file sha256)]: the files are on disk, the awards are issued."""
 
     @abstractmethod
-    def add_external(self, rows: list[ExternalAward]) -> list[bool]:
-        """Record awards issued elsewhere, in one transaction; False where the ledger already holds one
-        with that `import_key` (a re-import adds nothing)."""
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
+        """Record awards issued elsewhere, in one transaction: for each, `new`; or, where the ledger already
+        holds one with its `import_key`, `updated` when the source now says another state, expiry or URL
+        (a revoked one stays revoked), else `same` (a re-import adds nothing)."""
 
     @abstractmethod
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
-        """The external awards of one recipient (or all), by issue date; none in a ledger of schema 2
+        """The external awards of one recipient (or all), by issue date, then credential; none in a ledger of schema 2
         opened read-only (it has no table for them yet)."""
 
     @abstractmethod

@@ -633,7 +633,7 @@ class PostgresLedger(AwardLedger):
         return "external_awards" in _tables(self.db)  # a schema-2 ledger opened read-only has none
 
     @_guarded
-    def add_external(self, rows: list[ExternalAward]) -> list[bool]:
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
         if not rows:
             return []
         columns = ", ".join(EXTERNAL_COLUMNS)
@@ -648,7 +648,26 @@ class PostgresLedger(AwardLedger):
                     [[getattr(row, column) for row in rows] for column in EXTERNAL_COLUMNS],
                 ).fetchall()
             }
-        return [row.import_key in inserted for row in rows]
+            rest = [row for row in rows if row.import_key not in inserted]
+            updated: set[str] = set()
+            if rest:
+                updated = {
+                    key
+                    for (key,) in self.db.execute(
+                        "UPDATE external_awards AS e SET state = d.state, valid_until = d.valid_until, url = d.url "
+                        "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS d (import_key, state, "
+                        "valid_until, url) WHERE e.import_key = d.import_key AND e.state != 'revoked' AND "
+                        "(e.state, e.valid_until, e.url) IS DISTINCT FROM (d.state, d.valid_until, d.url) "
+                        "RETURNING e.import_key",
+                        (
+                            [row.import_key for row in rest],
+                            [row.state for row in rest],
+                            [row.valid_until for row in rest],
+                            [row.url for row in rest],
+                        ),
+                    ).fetchall()
+                }
+        return ["new" if r.import_key in inserted else "updated" if r.import_key in updated else "same" for r in rows]
 
     @_guarded
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
@@ -656,9 +675,11 @@ class PostgresLedger(AwardLedger):
             return []
         query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
         if email_lower is None:
-            cursor = self.db.execute(query + " ORDER BY issued_at, id")
+            cursor = self.db.execute(query + " ORDER BY issued_at, credential_id, import_key")
         else:
-            cursor = self.db.execute(query + " WHERE email_lower = %s ORDER BY issued_at, id", (email_lower,))
+            cursor = self.db.execute(
+                query + " WHERE email_lower = %s ORDER BY issued_at, credential_id, import_key", (email_lower,)
+            )
         return [ExternalAward(*row) for row in cursor.fetchall()]
 
     @_guarded

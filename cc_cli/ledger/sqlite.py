@@ -569,22 +569,33 @@ class Ledger(AwardLedger):
     def _has_external(self) -> bool:
         return "external_awards" in _table_names(self.db)  # a schema-2 ledger opened read-only has none
 
-    def add_external(self, rows: list[ExternalAward]) -> list[bool]:
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
         marks = ", ".join("?" * len(EXTERNAL_COLUMNS))
-        statement = (
-            f"INSERT INTO external_awards ({', '.join(EXTERNAL_COLUMNS)}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+        insert = f"INSERT INTO external_awards ({', '.join(EXTERNAL_COLUMNS)}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+        update = (
+            "UPDATE external_awards SET state = ?1, valid_until = ?2, url = ?3 WHERE import_key = ?4 AND "
+            "state != 'revoked' AND (state IS NOT ?1 OR valid_until IS NOT ?2 OR url IS NOT ?3)"
         )
+        found: list[str] = []
         with self.transaction() as db:
-            return [db.execute(statement, row.values()).rowcount == 1 for row in rows]
+            for row in rows:
+                if db.execute(insert, row.values()).rowcount == 1:
+                    found.append("new")
+                    continue
+                changed = db.execute(update, (row.state, row.valid_until, row.url, row.import_key)).rowcount
+                found.append("updated" if changed == 1 else "same")
+        return found
 
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
         if not self._has_external():
             return []
         query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
         if email_lower is None:
-            cursor = self.db.execute(query + " ORDER BY issued_at, id")
+            cursor = self.db.execute(query + " ORDER BY issued_at, credential_id, import_key")
         else:
-            cursor = self.db.execute(query + " WHERE email_lower = ? ORDER BY issued_at, id", (email_lower,))
+            cursor = self.db.execute(
+                query + " WHERE email_lower = ? ORDER BY issued_at, credential_id, import_key", (email_lower,)
+            )
         return [ExternalAward(*row) for row in cursor.fetchall()]
 
     def external_keys(self, keys: list[str]) -> set[str]:

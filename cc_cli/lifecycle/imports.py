@@ -10,8 +10,10 @@ writes nothing, not even a ledger.
 
 Each award has an identity (`import_key`): its source and the source's own id of it when the file has one
 (Credly's Badge Id), else its source, recipient, credential and issue date. Importing the same export twice
-adds nothing; a row repeated in one file is recorded once. Revoked, expired and rejected awards keep that
-state: they are recorded, and never count as held (expired ones do: the learning happened).
+adds nothing; a row repeated in one file is recorded once; a later export in which the source changed an
+award's state, expiry or URL (revoked it since) updates the record, except that a revoked award stays revoked.
+Revoked, expired and rejected awards keep that state: they are recorded, and revoked and rejected ones never
+count as held (expired ones do: the learning happened).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class ImportOutcome:
     line: int
     email: str
     credential_id: str
-    action: str  # import | already (in the ledger) | repeat (an earlier line of the file) | reject
+    action: str  # import | update (the source changed its state) | already (in the ledger) | repeat | reject
     reason: str = ""
 
 
@@ -75,6 +77,7 @@ class ImportReport:
         return {
             "rows": len(self.outcomes),
             "imported": found["import"],
+            "updated": found["update"],
             "already": found["already"] + found["repeat"],
             "rejected": found["reject"],
         }
@@ -183,6 +186,7 @@ def _problems(row: RosterRow, ctx: RosterContext) -> list[Problem]:
 def _record(settings: ImportSettings, candidates: list[ExternalAward], report: ImportReport) -> None:
     """Record the candidates the ledger lacks (a dry run only asks which those are)."""
     location = settings.ledger_at
+    added: list[str] = []  # new | updated | same, per candidate
     if settings.dry_run:
         known: set[str] = set()
         if ledger_exists(location):
@@ -192,19 +196,21 @@ def _record(settings: ImportSettings, candidates: list[ExternalAward], report: I
                 known = ledger.external_keys([row.import_key for row in candidates])
             finally:
                 ledger.close()
-        added = [row.import_key not in known for row in candidates]
+        added = ["same" if row.import_key in known else "new" for row in candidates]  # updates show when run
     else:
         ledger = open_ledger_at(location, create=True)  # creates the table in a ledger of schema 2
         try:
             report.ledger = ledger.where
-            added = []
             for start in range(0, len(candidates), CHUNK):
                 added.extend(ledger.add_external(candidates[start : start + CHUNK]))
         finally:
             ledger.close()
-    for row, new in zip(candidates, added, strict=True):
-        if new:
+    for row, what in zip(candidates, added, strict=True):
+        if what == "new":
             report.outcomes.append(ImportOutcome(row.import_line, row.email, row.credential_id, "import"))
+        elif what == "updated":
+            reason = f"already in the ledger; its state, expiry or URL changed at the source (now {row.state})"
+            report.outcomes.append(ImportOutcome(row.import_line, row.email, row.credential_id, "update", reason))
         else:
             reason = "already in the ledger (imported before)"
             report.outcomes.append(ImportOutcome(row.import_line, row.email, row.credential_id, "already", reason))
