@@ -353,3 +353,19 @@ def test_ledger_copy_moves_the_external_awards(tmp_path: Path, pg_url: str, monk
     from tests.pg import query as pg_query
 
     assert [tuple(row) for row in pg_query(pg_url, query)] == laptop and len(laptop) == 4
+
+
+def test_ledger_status_counts_the_external_awards(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, [credly_row(1), credly_row(2, state="revoked")])
+    assert cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))[0] == 0
+    code, stdout, _ = cc("ledger", "status", "-o", str(out), "-f", "json")
+    assert code == 0 and json.loads(stdout)["external_awards"] == {
+        "issued": 1,
+        "expired": 0,
+        "revoked": 1,
+        "rejected": 0,
+    }
+    code, stdout, _ = cc("ledger", "status", "-o", str(out))
+    assert "elsewhere: 2 imported with `cc import awards`: 1 issued, 1 revoked" in stdout
+    assert "schema version 3" in stdout
