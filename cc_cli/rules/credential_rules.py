@@ -441,7 +441,7 @@ def credly_template_id(credential: model.Credential, ctx: Context) -> Iterator[H
     Passing:
         credly_template_id: 5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f
     Failing:
-        credly_template_id: https://www.credly.com/org/ibm/badge/ibm-cloud-essentials
+        credly_template_id: https://www.credly.com/org/acme/badge/cloud-essentials
     """
     value = credential.credly_template_id
     if isinstance(value, str) and not UUID.match(value.strip()):
