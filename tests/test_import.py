@@ -369,3 +369,37 @@ def test_ledger_status_counts_the_external_awards(tmp_path: Path) -> None:
     code, stdout, _ = cc("ledger", "status", "-o", str(out))
     assert "elsewhere: 2 imported with `cc import awards`: 1 issued, 1 revoked" in stdout
     assert "schema version 3" in stdout
+
+
+def test_credlys_analytics_export_is_read_with_its_expired_flag(tmp_path: Path) -> None:
+    """Credly's analytics export (its column glossary): Earner Badge ID, Issued to Email, Status, Expired."""
+    header = (
+        "Badge Name,Badge Template ID,Issued by,Earner Badge ID,Issuer Earner ID,Group Tag,Badge URL,"
+        "Issued to First Name,Issued to Middle Name,Issued to Last Name,Country,Account status,Issued to Email,"
+        "Status,Expired,Issue Date,Record Created"
+    )
+    rows = [
+        "IBM Cloud Essentials,cloud-essentials,Acme,e1,X1,,https://www.credly.com/badges/e1,Ada,,Lovelace,UK,"
+        "Confirmed,ada@example.com,accepted,,2023-05-12,2023-05-12",
+        "IBM Cloud Essentials,cloud-essentials,Acme,e2,X2,,https://www.credly.com/badges/e2,Bo,Wen,Chen,CN,"
+        "Confirmed,bo@example.com,accepted,Expired,2020-01-10,2020-01-10",
+        "IBM Cloud Essentials,cloud-essentials,Acme,e3,X3,,,Cy,,Diaz,,Not created,cy@example.com,rejected,,"
+        "2023-05-12,2023-05-12",
+    ]
+    past = write(tmp_path / "analytics.csv", header, rows)
+    out = tmp_path / "out"
+    code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out), "-f", "json")
+    assert code == 0, stdout + stderr
+    data = json.loads(stdout)
+    assert data["summary"]["imported"] == 3
+    assert data["ignored_columns"] == [
+        "Badge Name", "Issued by", "Group Tag", "Country", "Account status", "Record Created"
+    ]  # fmt: skip
+    with sqlite3.connect(out / "ledger.sqlite3") as db:
+        found = db.execute("SELECT source_id, name, state, external_id FROM external_awards ORDER BY source_id")
+        assert found.fetchall() == [
+            ("e1", "Ada Lovelace", "issued", "X1"),
+            ("e2", "Bo Wen Chen", "expired", "X2"),
+            ("e3", "Cy Diaz", "rejected", "X3"),
+        ]
+    db.close()

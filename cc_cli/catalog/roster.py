@@ -86,11 +86,13 @@ class Layout:
 
 
 ROSTER = Layout(REQUIRED, OPTIONAL, ALIASES)
-# Credly's issued-badges export and CSVs like it. Its `Badge Id` is the award's id at the source, never the
+# Credly's issued-badges (analytics) export and CSVs like it: Badge Template ID, Earner Badge ID, Issued to
+# First/Middle/Last Name, Issued to Email, Status (accepted, pending, revoked, rejected), Expired ("Expired"
+# or blank), Issue Date, Badge URL, Issuer Earner ID. A `Badge Id` is the award's id at the source, never the
 # credential's, so `badge_id` is no credential alias here.
 IMPORT = Layout(
     REQUIRED,
-    ("issued_on", "expires_on", "state", "url", "source_id", "external_id"),
+    ("issued_on", "expires_on", "state", "expired", "url", "source_id", "external_id"),
     {
         "email": (*ALIASES["email"], "earner_email", "issued_to_email"),
         "name": (*ALIASES["name"], "issued_to", "earner_name", "earner"),
@@ -108,8 +110,9 @@ IMPORT = Layout(
         "issued_on": ALIASES["issued_on"],
         "expires_on": ALIASES["expires_on"],
         "state": ("status", "badge_state", "badge_status"),
+        "expired": ("is_expired", "badge_expired"),
         "url": ("public_url", "badge_url", "badge_public_url", "award_url", "credential_url", "share_url"),
-        "source_id": ("badge_id", "award_id", "issued_badge_id", "credly_badge_id"),
+        "source_id": ("earner_badge_id", "badge_id", "award_id", "issued_badge_id", "credly_badge_id"),
         "external_id": ("issuer_earner_id", "external_reference", "reference"),
     },
 )

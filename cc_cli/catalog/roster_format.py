@@ -27,6 +27,7 @@ LIMITS = {
     "external_id": 200,
     # `cc import awards` files (`cc_cli.catalog.roster.IMPORT`)
     "state": 40,
+    "expired": 40,
     "url": 2048,
     "source_id": 200,
 }

@@ -36,10 +36,19 @@ STATES = {
 }
 
 
+# Credly's `Expired` column: "Expired" when the badge has expired, blank when not.
+EXPIRED = {"": False, "expired": True, "yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+
+
 def state_of(row: RosterRow) -> str | None:
-    """The state cc records for the row (`issued` when the file has none), None when it is not one."""
+    """The state cc records for the row (`issued` when the file has none; `expired` when an `Expired` column
+    says so of an issued one), None when the state or the flag is not one cc knows."""
     text = row.cells.get("state", "").strip().lower()
-    return STATES.get(text) if text else "issued"
+    state = STATES.get(text) if text else "issued"
+    flag = EXPIRED.get(row.cells.get("expired", "").strip().lower())
+    if state is None or flag is None:
+        return None
+    return "expired" if flag and state == "issued" else state
 
 
 @rule("CC701", ERROR, "import cell a spreadsheet would run as a formula (=, +, -, @)", "import")
@@ -66,7 +75,12 @@ def formula_cell(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
             )
 
 
-@rule("CC702", ERROR, "import row without an issue date, with an unknown state, or a URL that is not http(s)", "import")
+@rule(
+    "CC702",
+    ERROR,
+    "import row without an issue date, with an unknown state or expired flag, or a URL that is not http(s)",
+    "import",
+)
 def import_fields(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """An award issued elsewhere is recorded as it stands: when it was issued (it has happened, so no
     default of "today"), whether it still holds (issued, or expired, revoked, rejected by its earner, which
@@ -82,7 +96,14 @@ def import_fields(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     if not row.cells.get("issued_on"):
         where = "issued_on" if "issued_on" in row.columns else "email"
         yield Hit(ctx.source, (where,), "no issue date: give the date the award was issued (an issued_on column)")
-    if state_of(row) is None:
+    flag = row.cells.get("expired", "")
+    if flag.strip().lower() not in EXPIRED:
+        yield Hit(
+            ctx.source,
+            ("expired",),
+            f"expired '{flag[:40]}' is not a yes/no: write Expired (or yes), or leave it empty",
+        )
+    elif state_of(row) is None:
         text = row.cells.get("state", "")
         yield Hit(
             ctx.source,
