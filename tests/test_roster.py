@@ -665,3 +665,13 @@ def test_badge_template_id_resolves_through_credly_template_id(tmp_path: Path) -
     message = found(result)[0].message
     assert message.startswith("Badge Template ID '00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f' is no credential's")
     assert "add `credly_template_id: 00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f`" in message
+
+
+def test_older_credly_text_evidence_name_is_the_title(tmp_path: Path) -> None:
+    text = (
+        "Badge Template ID,Recipient Email,Issued To First Name,Issued To Last Name,Text Evidence Description,"
+        "Text Evidence Name\r\ncloud-essentials,ada@example.com,Ada,Lovelace,Ran the lab,Lab\r\n"
+    )
+    roster, result = check(roster_file(tmp_path, text))
+    assert found(result) == [] and result.valid[0].evidence_narrative == "Lab\n\nRan the lab"
+    assert roster.ignored == []

@@ -46,7 +46,8 @@ LAST_NAMES = ("last_name", "family_name", "surname", "lastname", "issued_to_last
 _NAME_PARTS = (*FIRST_NAMES, *MIDDLE_NAMES, *LAST_NAMES)
 # Credly's text evidence: title and description, joined by a blank line into `evidence_narrative` (Markdown)
 # when the roster has no narrative column of its own.
-TEXT_EVIDENCE = ("text_evidence_title", "text_evidence_description")
+# ("Text Evidence Name" in older Credly templates.)
+TEXT_EVIDENCE = {"text_evidence_title": 0, "text_evidence_name": 0, "text_evidence_description": 1}
 # How the cells of a field read from several columns are joined.
 _JOINERS = {"name": " ", "evidence_narrative": "\n\n"}
 MAX_BYTES = 200_000_000
@@ -301,7 +302,7 @@ def _map_header(header: list[str], layout: Layout = ROSTER) -> dict[str, list[in
     ranks = layout.rank
     best: dict[str, tuple[int, int]] = {}  # canonical -> (rank, index)
     first = middle = last = None
-    evidence: dict[str, int] = {}
+    evidence: dict[int, int] = {}  # 0 (title) or 1 (description) -> index
     for index, title in enumerate(header):
         key = normalize_header(title)
         if key in ranks:
@@ -315,12 +316,12 @@ def _map_header(header: list[str], layout: Layout = ROSTER) -> dict[str, list[in
         elif key in LAST_NAMES and last is None:
             last = index
         elif key in TEXT_EVIDENCE:
-            evidence.setdefault(key, index)
+            evidence.setdefault(TEXT_EVIDENCE[key], index)  # 0: title, 1: description
     columns = {name: [index] for name, (_, index) in best.items()}
     if "name" not in columns and (first is not None or last is not None):
         columns["name"] = [i for i in (first, middle, last) if i is not None]
     if "evidence_narrative" not in columns and evidence:
-        columns["evidence_narrative"] = [evidence[key] for key in TEXT_EVIDENCE if key in evidence]
+        columns["evidence_narrative"] = [evidence[part] for part in (0, 1) if part in evidence]
     return columns
 
 
