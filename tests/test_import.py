@@ -403,3 +403,19 @@ def test_credlys_analytics_export_is_read_with_its_expired_flag(tmp_path: Path) 
             ("e3", "Cy Diaz", "rejected", "X3"),
         ]
     db.close()
+
+
+def test_past_earners_of_legacy_and_retired_credentials_are_imported(tmp_path: Path) -> None:
+    """The framework's promise: earlier achievements stay relevant. A legacy credential's (and a retired
+    one's) past earners are imported, though neither could be issued from a roster today (CC504 for retired)."""
+    rows = [
+        credly_row(1, template="bluemix-essentials", issued="2017-06-01"),
+        credly_row(2, template="ibm-certified-advocate-cloud-v1", issued="2018-02-01"),
+    ]
+    past = write(tmp_path / "past.csv", CREDLY_HEADER, rows)
+    out = tmp_path / "out"
+    code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "-o", str(out))
+    assert code == 0 and "recorded 2" in stdout, stdout + stderr
+    code, stdout, _ = cc("transcript", "learner2@example.com", "-c", str(SAMPLE_CATALOG), "-o", str(out), "-f", "json")
+    [award] = json.loads(stdout)["external_awards"]
+    assert award["credential"] == "ibm-certified-advocate-cloud-v1" and award["issued_at"] == "2018-02-01T00:00:00Z"
