@@ -77,7 +77,7 @@ def test_clr_embeds_the_earned_award_files_verbatim(clr_file: Path, history: His
     embedded = load(clr_file)["credentialSubject"]["verifiableCredential"]
     files = {p.stem: load(p) for p in history.out.glob("*/*.json") if p.parent.name != "status"}
     earned = {award_id for credential, award_id in history.ids.items() if credential != "cloud-essentials"}
-    assert {award["id"] for award in embedded} == earned  # not the revoked badge, not the superseded cert
+    assert {award["id"] for award in embedded} == earned  # not the revoked badge, not the renewed cert
     assert history.old_cert not in {award["id"] for award in embedded}
     for award in embedded:
         assert award == files[award["id"].removeprefix("urn:uuid:")]

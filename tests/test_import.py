@@ -218,28 +218,28 @@ def test_import_usage_errors_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "check the path" in stderr
 
 
-def test_a_schema_2_ledger_is_upgraded_by_migrate_and_by_import(tmp_path: Path) -> None:
+def test_a_schema_3_ledger_is_upgraded_by_migrate_and_by_import(tmp_path: Path) -> None:
     ledger = tmp_path / "out" / "ledger.sqlite3"
     code, _, stderr = cc("ledger", "migrate", "--ledger", str(ledger))
     assert code == 0, stderr
-    with sqlite3.connect(ledger) as db:  # what a ledger of schema 2 is: no external_awards table
+    with sqlite3.connect(ledger) as db:  # what a ledger of schema 3 is: no external_awards table
         db.execute("DROP TABLE external_awards")
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     db.close()
     code, _, stderr = cc("transcript", "learner1@example.com", "-c", str(SAMPLE_CATALOG), "--ledger", str(ledger))
-    assert code == 1 and "no awards for learner1@example.com" in stderr  # read-only, it reads schema 2 as it is
+    assert code == 1 and "no awards for learner1@example.com" in stderr  # read-only, it reads schema 3 as it is
     code, stdout, _ = cc("ledger", "migrate", "--ledger", str(ledger))
-    assert code == 0 and stdout == f"{ledger} (sqlite): upgraded from schema version 2 to 3\n"
+    assert code == 0 and stdout == f"{ledger} (sqlite): upgraded from schema version 3 to 4\n"
     with sqlite3.connect(ledger) as db:
         assert db.execute("SELECT COUNT(*) FROM external_awards").fetchone() == (0,)
         db.execute("DROP TABLE external_awards")
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     db.close()
     past = write(tmp_path / "past.csv", CREDLY_HEADER, [credly_row(1)])
     code, stdout, stderr = cc("import", "awards", str(past), "-c", str(SAMPLE_CATALOG), "--ledger", str(ledger))
     assert code == 0 and "recorded 1" in stdout, stdout + stderr
     with sqlite3.connect(ledger) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
     db.close()
 
 
@@ -368,7 +368,7 @@ def test_ledger_status_counts_the_external_awards(tmp_path: Path) -> None:
     }
     code, stdout, _ = cc("ledger", "status", "-o", str(out))
     assert "elsewhere: 2 imported with `cc import awards`: 1 issued, 1 revoked" in stdout
-    assert "schema version 3" in stdout
+    assert "schema version 4" in stdout
 
 
 def test_credlys_analytics_export_is_read_with_its_expired_flag(tmp_path: Path) -> None:

@@ -83,12 +83,12 @@ def test_copy_refuses_a_target_that_holds_awards_and_a_source_that_is_no_ledger(
 
 def test_migrate_creates_upgrades_and_refuses(tmp_path: Path, pg_server: Server, pg_url: str) -> None:
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 0 and stdout == f"{pg_url} (postgresql): created a cc ledger (schema version 3)\n"
+    assert code == 0 and stdout == f"{pg_url} (postgresql): created a cc ledger (schema version 4)\n"
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 0 and stdout.endswith("already at schema version 3: nothing to do\n")
-    pg_server.sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'", pg_url.rsplit("/", 1)[1])
+    assert code == 0 and stdout.endswith("already at schema version 4: nothing to do\n")
+    pg_server.sql("UPDATE meta SET value = '5' WHERE key = 'schema_version'", pg_url.rsplit("/", 1)[1])
     code, _, stderr = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 2 and "has schema version 4" in stderr and "upgrade cc" in stderr
+    assert code == 2 and "has schema version 5" in stderr and "upgrade cc" in stderr
     # Someone else's database: refused, and not one table is added to it.
     other = pg_server.new_database(f"crm_{tmp_path.name[-20:].replace('-', '_')}")
     pg_server.sql("CREATE TABLE contacts (email TEXT)", other.rsplit("/", 1)[1])
@@ -102,19 +102,19 @@ def test_migrate_creates_upgrades_and_refuses(tmp_path: Path, pg_server: Server,
         db.executescript((ROOT / "tests/data/ledgers/schema_v1.sql").read_text(encoding="utf-8"))
     db.close()
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", str(old))
-    assert code == 0 and stdout == f"{old} (sqlite): upgraded from schema version 1 to 3\n"
+    assert code == 0 and stdout == f"{old} (sqlite): upgraded from schema version 1 to 4\n"
     assert pg_query(old, "SELECT COUNT(*) FROM external_awards") == [(0,)]
 
 
-def test_migrate_upgrades_a_postgresql_ledger_of_schema_2(pg_server: Server, pg_url: str) -> None:
-    """Schema 3 (issue 16) adds `external_awards`; a PostgreSQL ledger of schema 2 gets it in place."""
+def test_migrate_upgrades_a_postgresql_ledger_of_schema_3(pg_server: Server, pg_url: str) -> None:
+    """Schema 4 (issue 16) adds `external_awards`; a PostgreSQL ledger of schema 3 gets it in place."""
     assert invoke("ledger", "migrate", "--ledger", pg_url)[0] == 0
     database = pg_url.rsplit("/", 1)[1]
-    pg_server.sql("DROP TABLE external_awards; UPDATE meta SET value = '2' WHERE key = 'schema_version'", database)
+    pg_server.sql("DROP TABLE external_awards; UPDATE meta SET value = '3' WHERE key = 'schema_version'", database)
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
-    assert code == 0 and stdout == f"{pg_url} (postgresql): upgraded from schema version 2 to 3\n"
+    assert code == 0 and stdout == f"{pg_url} (postgresql): upgraded from schema version 3 to 4\n"
     assert pg_query(pg_url, "SELECT COUNT(*) FROM external_awards") == [(0,)]
-    assert pg_query(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("3",)]
+    assert pg_query(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
 
 
 def test_status_says_backend_schema_issuer_counts_and_last_batches(tmp_path: Path, backend: Backend) -> None:
@@ -123,7 +123,7 @@ def test_status_says_backend_schema_issuer_counts_and_last_batches(tmp_path: Pat
     assert code == 0, stderr
     found = json.loads(stdout)
     assert found["backend"] == backend.kind and found["ledger"] == str(backend.ledger(history.out))
-    assert found["schema_version"] == 3 and len(found["issuers"]) == 1 and found["issuers"][0].startswith("did:key:")
+    assert found["schema_version"] == 4 and len(found["issuers"]) == 1 and found["issuers"][0].startswith("did:key:")
     assert found["awards"] == {"pending": 0, "issued": 7, "revoked": 2} and found["batches"] == 2
     assert [b["id"] for b in found["recent_batches"]] == [2, 1]
     assert {b["state"] for b in found["recent_batches"]} == {"finished"}

@@ -248,3 +248,42 @@ def test_the_issuer_logo_is_published(base_catalog: Path, tmp_path: Path) -> Non
     site = tmp_path / "site"
     cc("site", "--catalog", str(base_catalog), "--out", str(site))
     assert (site / "issuer" / "logo.png").read_bytes() == logo
+
+
+def test_site_copies_the_pngs_cc_render_drew_and_redraws_what_changed(tmp_path: Path) -> None:
+    """A catalog repository keeps `cc render`'s emblems: `cc site` copies a PNG whose SVG is unchanged (the
+    costly part of a build) and draws one whose SVG changed or whose PNG is not whole. A mistyped --emblems
+    is refused rather than silently redrawing everything."""
+    from cc_cli.emblem.render import emblem_bytes
+    from cc_cli.validate.load import load_catalog
+
+    rendered, site = tmp_path / "emblems", tmp_path / "site"
+    shutil.copytree(ROOT / "emblems", rendered)
+    planted = (rendered / "cloud-architecture-thought-leader.png").read_bytes()  # whole, 600 px, another emblem
+    (rendered / "cloud-essentials.png").write_bytes(planted)
+    edited = rendered / "cloud-native-microservices.svg"
+    edited.write_bytes(edited.read_bytes().replace(b"</svg>", b"<!-- edited --></svg>"))
+    (rendered / "cybersecurity-fundamentals.png").write_bytes(planted[:-20])  # truncated
+    result = runner.invoke(
+        app, ["site", "--catalog", str(SAMPLE_CATALOG), "--out", str(site), "--emblems", str(rendered)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (site / "emblems" / "cloud-essentials.png").read_bytes() == planted  # copied, not drawn
+    loaded = load_catalog(SAMPLE_CATALOG).catalog
+    for key in ("cloud-native-microservices", "cybersecurity-fundamentals"):
+        drawn = emblem_bytes(loaded, loaded.credentials[key])["png"]
+        assert (site / "emblems" / f"{key}.png").read_bytes() == drawn == (ROOT / "emblems" / f"{key}.png").read_bytes()
+    typo = runner.invoke(
+        app,
+        [
+            "site",
+            "--catalog",
+            str(SAMPLE_CATALOG),
+            "--out",
+            str(tmp_path / "new"),
+            "--emblems",
+            str(tmp_path / "emblem"),
+        ],
+    )
+    assert typo.exit_code == 2 and "--emblems" in typo.stderr and "cc render" in typo.stderr
+    assert not (tmp_path / "new").exists()

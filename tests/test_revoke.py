@@ -340,3 +340,41 @@ def test_a_list_from_the_future_is_refused_with_a_clock_hint(
     )
     reason = json.loads(result.stdout)["files"][0]["checks"]["status"]["reason"]
     assert result.exit_code == 1 and reason.endswith("is not valid before 2999-01-01T00:00:00Z: check clocks")
+
+
+def test_awards_past_the_first_list_cite_their_own_bit_and_verify(tmp_path: Path, backend: Backend) -> None:
+    """A list holds 131,072 bits: ledger index 131,077 is bit 5 of list 1, which is what the award must say
+    (Bitstring Status List's statusListIndex is the position in the list it names), for cc and for others."""
+    from dataclasses import replace
+
+    from js_verifier import ensure_or_skip, js_verify
+
+    issuer, out = make_issuer(), tmp_path / "awards"
+    size = ob3.STATUS_LIST_SIZE
+    rows = [
+        replace(award_row(i, email=f"l{i}@example.com"), status_index=at)
+        for i, at in enumerate((3, size + 5, 2 * size))
+    ]
+    issue_into(out, issuer, rows).close()
+    key_file = tmp_path / "issuer.key"
+    keys.create_key(key_file, issuer.key)
+    files = [out / row.file for row in rows]
+    entries = [json.loads(file.read_text())["credentialStatus"] for file in files]
+    assert [(e["statusListCredential"].rsplit("/", 1)[1], e["statusListIndex"]) for e in entries] == [
+        ("0.json", "3"),
+        ("1.json", "5"),
+        ("2.json", "0"),
+    ]
+    assert entries[1]["id"] == "https://credentials.example.com/status/1.json#5"
+    assert revoke(out, key_file, rows[1].id, "--reason", "withdrawn")[0] == 0
+    bits = status_list.decode_bits(
+        json.loads((out / "status" / "1.json").read_text())["credentialSubject"]["encodedList"]
+    )
+    assert bits[0] == 0b0000_0100 and sum(bits) == 0b0000_0100  # bit 5 of list 1, nothing else
+    for source in (["--status-dir", str(out / "status")], []):  # the published lists, then the ledger beside
+        result = runner.invoke(app, ["verify", *map(str, files), "--at", AT, "--format", "json", *source])
+        verdicts = [entry["valid"] for entry in json.loads(result.stdout)["files"]]
+        assert verdicts == [True, False, True], result.stdout
+    ensure_or_skip()
+    lists = {f"https://credentials.example.com/status/{n}.json": out / "status" / f"{n}.json" for n in range(3)}
+    assert [r["verified"] for r in js_verify(files, now=f"{AT}T00:00:00Z", status_lists=lists)] == [True, False, True]

@@ -2,7 +2,8 @@
 
 One learner's history, issued through `cc issue` and `cc revoke` on the sample catalog, judged at
 2026-11-01: two expired skill badges (security path), three active data science badges, a QRadar
-certification renewed once (the first award superseded), and a cloud badge revoked as issued in error.
+certification renewed once inside its renewal window (the first award runs to its own end, and the renewal
+extends from that end), and a cloud badge revoked as issued in error.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def make_history(root: Path) -> History:
         "SELECT credential_id, id, state FROM awards WHERE email_lower = 'ana@example.com' ORDER BY status_index",
     )
     ids = {credential: award_id for credential, award_id, _ in rows}
-    old_cert = next(award_id for credential, award_id, state in rows if credential == CERT and state == "revoked")
+    old_cert = next(award_id for credential, award_id, _ in rows if credential == CERT)  # renewed, not revoked
     revoked = ids["cloud-essentials"]
     code, stdout, stderr = invoke(
         "revoke", revoked, "--reason", "issued in error", "--out", str(out), "--key", str(key), "--catalog",
@@ -106,7 +107,7 @@ def transcript_json(history: History, email: str = "ana@example.com", *extra: st
     return json.loads(stdout)
 
 
-def test_every_award_is_marked_active_expired_revoked_or_superseded(history: History) -> None:
+def test_every_award_is_marked_active_expired_or_revoked_and_a_renewal_revokes_nothing(history: History) -> None:
     payload = transcript_json(history, "  ANA@Example.COM ")  # emails compare case-insensitively
     assert payload["name"] == "Ana Lima" and payload["at"] == "2026-11-01T00:00:00Z"
     by_id = {award["award_id"]: award for award in payload["awards"]}
@@ -121,18 +122,21 @@ def test_every_award_is_marked_active_expired_revoked_or_superseded(history: His
         "cloud-essentials": "revoked",
     }
     old, new = by_id[history.old_cert], by_id[history.ids[CERT]]
-    assert old["status"] == "revoked" and old["superseded"] is True and old["replaced_by"] == new["award_id"]
+    assert old["status"] == "expired" and old["superseded"] is False and old["revoked_at"] is None
+    assert old["renewed_by"] == new["award_id"] and old["replaced_by"] is None
     assert new["replaces"] == old["award_id"] and new["awarded_at"] == old["awarded_at"] == "2024-04-10T00:00:00Z"
+    # Renewed on 2026-04-01, 9 days before the first award ended (2026-04-10): P2Y from that end.
+    assert old["valid_until"] == "2026-04-10T00:00:00Z" and new["valid_until"] == "2028-04-10T00:00:00Z"
     revoked = by_id[history.revoked]
     assert revoked["revoked_reason"] == "issued in error" and revoked["superseded"] is False
     assert payload["summary"] == {
         "awards": 8,
         "active": 4,
-        "expired": 2,
-        "revoked": 2,
+        "expired": 3,
+        "revoked": 1,
         "not-yet-valid": 0,
         "pending": 0,
-        "superseded": 1,
+        "superseded": 0,
         "paths_complete": 0,
         "external": 0,  # awards imported from elsewhere (`cc import awards`)
     }
@@ -185,13 +189,13 @@ def test_plain_text_when_piped(history: History) -> None:
     lines = stdout.splitlines()
     assert lines[0] == "Transcript of Ana Lima <ana@example.com> at 2026-11-01"
     assert any(line.strip().startswith("expired") and "[cybersecurity-fundamentals]" in line for line in lines)
-    assert f"superseded by {history.ids[CERT]}" in stdout
+    assert f"renewed by {history.ids[CERT]}" in stdout and "superseded" not in stdout
     assert "(revoked 2026-" in stdout and ": issued in error)" in stdout
     assert "  Data Scientist (data-scientist): 3 of 4 steps" in lines
     assert "    [ ] Machine Learning with Python (machine-learning-with-python)" in lines
     assert any("one of: Python for Data Science and AI" in line and "[x]" in line for line in lines)
     assert f"    leads to IBM Certified Associate Analyst - Security QRadar SIEM V7.5 ({CERT}): held" in lines
-    assert lines[-1] == "8 award(s): 4 active, 2 expired, 2 revoked (1 superseded); 0 of 2 path(s) complete"
+    assert lines[-1] == "8 award(s): 4 active, 3 expired, 1 revoked; 0 of 2 path(s) complete"
 
 
 def test_unknown_email_exits_1_and_a_missing_ledger_exits_2(

@@ -59,6 +59,11 @@ RENEWAL = Field(
     "Certification only: how the certification stays current.",
     fields={
         "valid_for": Field("duration", "How long an award stays valid, e.g. P3Y.", True),
+        "window": Field(
+            "duration",
+            "Renewing within this long before an award ends extends it from its end, not from the renewal date "
+            f"(default {model.DEFAULT_RENEWAL_WINDOW}).",
+        ),
         "options": _list(
             Field(
                 "object",
@@ -115,8 +120,8 @@ CREDENTIAL: dict[str, Field] = {
     "expires_after": Field("duration", "Non-certifications: awards expire after this (ISO 8601)."),
     "duplicates": Field(
         "enum",
-        "What a second award to the same person does: deny (default), allow, or replace (default for certifications: "
-        "issuing again is renewal).",
+        "What a second award to the same person does: deny (default), allow, replace (a correction: the earlier "
+        "award is revoked), or renew (default for certifications: the earlier award runs to its own end).",
         False,
         model.DUPLICATE_POLICIES,
     ),

@@ -15,7 +15,8 @@ SKILL_TYPES = ("foundational", "intermediate", "advanced", "thought-leader")
 CERT_LEVELS = ("associate", "professional", "advanced")
 STATUSES = ("draft", "active", "retired")
 AUDIENCES = ("newcomer", "experienced", "all")
-DUPLICATE_POLICIES = ("deny", "allow", "replace")
+DUPLICATE_POLICIES = ("deny", "allow", "replace", "renew")
+DEFAULT_RENEWAL_WINDOW = "P60D"  # how early a renewal still extends from the end (Credly reminds 60 days ahead)
 CRITERION_KINDS = (
     "course",
     "assessment",
@@ -64,6 +65,7 @@ class RenewalOption:
 class Renewal:
     valid_for: str | None = None
     options: list[RenewalOption] = field(default_factory=list)
+    window: str | None = None  # renewing within this long before the end extends from the end
 
 
 @dataclass(slots=True)

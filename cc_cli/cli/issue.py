@@ -186,13 +186,20 @@ def _print_text(report: Any) -> None:
 
         title = "cc issue --dry-run: the plan" if report.dry_run else "cc issue"
         grid = Table(
-            "credential", "to issue" if report.dry_run else "issued", "replaced", "skipped", "rejected", title=title
+            "credential",
+            "to issue" if report.dry_run else "issued",
+            "replaced",
+            "renewed",
+            "skipped",
+            "rejected",
+            title=title,
         )
         for credential, counts in table.items():
             grid.add_row(
                 credential,
-                str(counts["issue"] + counts["replace"]),
+                str(counts["issue"] + counts["replace"] + counts["renew"]),
                 str(counts["replace"]),
+                str(counts["renew"]),
                 str(counts["skip"]),
                 str(counts["reject"]),
             )
@@ -200,13 +207,17 @@ def _print_text(report: Any) -> None:
     else:
         for credential, counts in table.items():
             sys.stdout.write(
-                f"{credential}\tissue={counts['issue'] + counts['replace']}\treplace={counts['replace']}\tskip={counts['skip']}\treject={counts['reject']}\n"
+                f"{credential}\tissue={counts['issue'] + counts['replace'] + counts['renew']}\treplace={counts['replace']}"
+                f"\trenew={counts['renew']}\tskip={counts['skip']}\treject={counts['reject']}\n"
             )
     for note in report.notes:
         sys.stderr.write(f"cc issue: warning: {note}\n")
     c = report.counts()
     verb = "would issue" if report.dry_run else "issued"
-    line = f"{c['rows']} rows: {verb} {c['issued']} ({c['replaced']} replacing earlier awards), skipped {c['skipped']}, rejected {c['rejected']}"
+    line = (
+        f"{c['rows']} rows: {verb} {c['issued']} ({c['replaced']} replacing earlier awards, {c['renewed']} renewing), "
+        f"skipped {c['skipped']}, rejected {c['rejected']}"
+    )
     if c["recovered"]:
         line += f"; finished {c['recovered']} award(s) left by an interrupted run"
     if c["baked_earlier"]:

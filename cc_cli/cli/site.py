@@ -26,6 +26,13 @@ def site(
         help="The --out folder of `cc issue`: publish its signed status lists under status/.",
         show_default=False,
     ),
+    emblems: Path = typer.Option(
+        None,
+        "--emblems",
+        metavar="DIR",
+        help="The --out folder of `cc render`: its current PNGs are copied, not redrawn [default: emblems/ if it is one].",
+        show_default=False,
+    ),
 ) -> None:
     """Build a static HTML site of the catalog: a filterable index, a page per credential and per learning
     path (with its roadmap as an SVG diagram), and a legacy section. No JavaScript framework, no network
@@ -33,7 +40,8 @@ def site(
 
     The folder is what to deploy at the catalog's base_url: beside the pages it holds every document awards
     and exports cite (achievements/<id>.json, emblems/<id>.png and .svg, issuer/logo, and with --awards the
-    status lists). Rebuild with --awards after every `cc issue` and `cc revoke`, then deploy.
+    status lists). Rebuild with --awards after every `cc issue` and `cc revoke`, then deploy. Emblem PNGs
+    are the costly part: those `cc render` already drew (--emblems) or the previous build holds are reused.
 
     The catalog must validate (run `cc validate`). The site is built beside DIR and swapped in whole, so DIR
     never holds half a site. Exit 0 when built, 2 on usage errors or a catalog with errors.
@@ -43,7 +51,7 @@ def site(
 
     root = catalog or default_catalog()
     started = time.perf_counter()
-    result = build_site(require_valid(root).catalog, out, awards=awards)
+    result = build_site(require_valid(root).catalog, out, awards=awards, emblems=emblems)
     for key in result.undrawn:
         sys.stderr.write(f"cc site: warning: {key}: emblem cannot be drawn, shown as a placeholder\n")
     seconds = time.perf_counter() - started

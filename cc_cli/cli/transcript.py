@@ -107,6 +107,8 @@ def _note(award: Any) -> str:
     notes = []
     if award.replaces:
         notes.append(f"renews {award.replaces}")
+    if award.renewed_by:
+        notes.append(f"renewed by {award.renewed_by}")
     if award.awarded_at != award.issued_at:
         notes.append(f"first awarded {_day(award.awarded_at)}")
     if award.status == "pending":

@@ -43,7 +43,17 @@ def emblem_url(base_url: str | None, credential_id: str, kind: str = "png") -> s
 
 
 def status_list_url(base_url: str, index: int) -> str:
+    """The list that holds the ledger's status index `index`: list n covers [n * size, (n + 1) * size)."""
     return f"{base_url.rstrip('/')}/status/{index // STATUS_LIST_SIZE}.json"
+
+
+def list_position(index: int) -> int:
+    """The award's `statusListIndex`: its bit within the list it cites, not the ledger's global index.
+
+    Bitstring Status List: "the position of the status of the verifiable credential" in the list named by
+    `statusListCredential`. Ledger index 131,072 is bit 0 of list 1; a verifier looks at that bit.
+    """
+    return index % STATUS_LIST_SIZE
 
 
 def achievement(credential: model.Credential, info: model.CatalogInfo, issuer: dict[str, Any]) -> dict[str, Any]:
@@ -149,10 +159,10 @@ def build_award(
             evidence["narrative"] = evidence_narrative
         document["evidence"] = [evidence]
     document["credentialStatus"] = {
-        "id": f"{status_list}#{status_index}",
+        "id": f"{status_list}#{list_position(status_index)}",
         "type": "BitstringStatusListEntry",
         "statusPurpose": "revocation",
-        "statusListIndex": str(status_index),
+        "statusListIndex": str(list_position(status_index)),
         "statusListCredential": status_list,
     }
     document["credentialSchema"] = [{"id": OB_SCHEMA, "type": SCHEMA_TYPE}]

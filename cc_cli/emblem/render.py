@@ -231,6 +231,8 @@ def emblem_bytes(
             from cc_cli.emblem.draw import emblem_svg
 
             return {"svg": emblem_svg(job.emblem).encode("utf-8")} if wanted else {}
+        if wanted <= {"svg"} and job.artwork and job.artwork[0] == "svg":  # legacy SVG artwork, as supplied
+            return {"svg": job.artwork[1]} if wanted else {}
         files = produce(job)
     except EmblemError:
         return {}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from cc_cli.catalog import model
 from cc_cli.core.durations import add_to
 from cc_cli.core.problems import UsageError
-from cc_cli.core.stamps import utc_stamp
+from cc_cli.core.stamps import parse_stamp, utc_stamp
 from cc_cli.credentials import ob3
 from cc_cli.issue.report import IssueReport, Outcome
 from cc_cli.ledger.base import EXTERNAL_EARNED, AwardLedger, AwardRow, ExternalAward
@@ -74,6 +74,24 @@ def valid_until(credential: model.Credential, issued_at: datetime, expires_at: d
     return utc_stamp(add_to(issued_at.astimezone(UTC), duration)) if duration else None
 
 
+def renewed_until(
+    credential: model.Credential, issued_at: datetime, expires_at: datetime | None, earlier: AwardRow
+) -> str | None:
+    """When a renewal of `earlier` ends. Renewed within the renewal window (`renewal.window`, default 60 days
+    before the earlier award ends) it extends from that end, so renewing early never costs the holder time;
+    renewed before the window opens or after the end, it runs from the renewal date. The roster wins."""
+    plain = valid_until(credential, issued_at, expires_at)
+    duration = ob3.expiry_duration(credential)
+    if expires_at is not None or earlier.valid_until is None or duration is None:
+        return plain
+    ends = parse_stamp(earlier.valid_until)
+    window = (credential.renewal.window if credential.renewal else None) or model.DEFAULT_RENEWAL_WINDOW
+    moment = issued_at.astimezone(UTC)
+    if moment < ends <= add_to(moment, window):
+        return utc_stamp(add_to(ends, duration))
+    return plain
+
+
 def new_award_row(
     planned: PlannedAward, credential: model.Credential, key: str, batch_id: int, signed_at: str
 ) -> AwardRow:
@@ -115,14 +133,18 @@ class Planned:
     row: PlannedAward
     credential: model.Credential
     key: str
-    action: str  # issue | replace
-    replaces: AwardRow | None = None  # the live award a renewal supersedes
+    action: str  # issue | replace (revokes `replaces`: a correction) | renew (leaves `replaces` to run out)
+    replaces: AwardRow | None = None  # the live award this one replaces or renews
 
 
 def live_awards(ledger: AwardLedger | None) -> dict[tuple[str, str], AwardRow]:
+    """Each holder's current award of each credential: not revoked, and not one a later award renewed (a
+    renewed award stays live until its own end, but the next renewal renews its renewal)."""
     if ledger is None:
         return {}
-    return {(row.email_lower, row.credential_id): row for row in ledger.all_awards() if row.state != "revoked"}
+    live = [row for row in ledger.all_awards() if row.state != "revoked"]
+    renewed = {row.replaces for row in live if row.policy == "renew" and row.replaces}
+    return {(row.email_lower, row.credential_id): row for row in live if row.id not in renewed}
 
 
 def external_held(external: list[ExternalAward]) -> dict[str, set[str]]:
@@ -172,13 +194,13 @@ def plan_rows(
                     skip_outcome(planned, old, f"already holds an active award {old.id} (duplicates: deny)")
                 )
                 continue
-            action = "replace"
+            action = "renew" if credential.duplicates == "renew" else "replace"
         outside = in_force.get((planned.email.lower(), credential.id))
         if old is None and outside is not None and credential.duplicates == "deny":
             reason = f"already holds the {outside.source} award of it{f' ({outside.url})' if outside.url else ''}, imported (duplicates: deny)"
             report.outcomes.append(Outcome(planned.line, planned.email, credential.id, "skip", outside.id, "", reason))
             continue
-        plan.append(Planned(planned, credential, key, action, old if action == "replace" else None))
+        plan.append(Planned(planned, credential, key, action, old if action != "issue" else None))
     return plan
 
 

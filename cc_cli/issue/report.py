@@ -42,7 +42,7 @@ class Outcome:
     line: int
     email: str
     credential_id: str
-    action: str  # issue | replace | skip | reject | withhold (--strict, valid but held back)
+    action: str  # issue | replace | renew | skip | reject | withhold (--strict, valid but held back)
     award_id: str = ""
     file: str = ""
     reason: str = ""
@@ -68,8 +68,9 @@ class IssueReport:
         found = Counter(outcome.action for outcome in self.outcomes)
         return {
             "rows": len(self.outcomes),
-            "issued": found["issue"] + found["replace"],
+            "issued": found["issue"] + found["replace"] + found["renew"],
             "replaced": found["replace"],
+            "renewed": found["renew"],
             "skipped": found["skip"],
             "rejected": found["reject"],
             "withheld": found["withhold"],

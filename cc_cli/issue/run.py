@@ -22,7 +22,16 @@ from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import Owner, check_owner, check_valid_for, owner_of
 from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
-from cc_cli.issue.plan import CHUNK, Planned, document_for, external_held, live_awards, new_award_row, plan_rows
+from cc_cli.issue.plan import (
+    CHUNK,
+    Planned,
+    document_for,
+    external_held,
+    live_awards,
+    new_award_row,
+    plan_rows,
+    renewed_until,
+)
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
@@ -196,10 +205,12 @@ def _insert_chunk(
     rows: list[tuple[AwardRow, AwardRow | None]] = []
     for item in chunk:
         row = new_award_row(item.row, item.credential, item.key, batch_id, signed_at)
-        superseded = item.replaces if item.action == "replace" else None
-        if superseded is not None:
-            row.awarded_at = superseded.awarded_at  # a renewal keeps the original award date
-            row.replaces = superseded.id
+        superseded = item.replaces if item.action == "replace" else None  # revoked in the same transaction
+        if item.replaces is not None:
+            row.awarded_at = item.replaces.awarded_at  # a renewal keeps the original award date
+            row.replaces = item.replaces.id
+        if item.action == "renew" and item.replaces is not None:
+            row.valid_until = renewed_until(item.credential, item.row.issued_at, item.row.expires_at, item.replaces)
         rows.append((row, superseded))
     added = ledger.add_pending(rows, now)
     return [(item, row if ok else None) for item, (row, _), ok in zip(chunk, rows, added, strict=True)]

@@ -136,7 +136,7 @@ def copy_ledger(source: Location, target: Location) -> Copied:
                 raise UsageError(f"{writer.where} already holds {held} batch(es): copy into a new, empty ledger")
             writer.import_rows(batches, awards, reader.ledger_id())
             external = reader.external_awards()
-            writer.add_external(external)  # the awards issued elsewhere move with the ledger (schema 3)
+            writer.add_external(external)  # the awards issued elsewhere move with the ledger (schema 4)
             _compare(batches, writer.batches(), "batch", writer.where)
             _compare([a.values() for a in awards], [a.values() for a in writer.all_awards()], "award", writer.where)
             found = [a.values() for a in writer.external_awards()]

@@ -51,6 +51,16 @@ class AwardRow:
 
 COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
 
+# Version 3: a renewal (policy renew) leaves the earlier award live, so the one-live-award rule leaves renew
+# out, and each live award is renewed at most once (the first award of a holder counts as renewing '').
+RENEWAL_INDEXES = (
+    "DROP INDEX IF EXISTS one_live_award",
+    "CREATE UNIQUE INDEX one_live_award ON awards (credential_id, email_lower) "
+    "WHERE state != 'revoked' AND policy NOT IN ('allow', 'renew')",
+    "CREATE UNIQUE INDEX IF NOT EXISTS one_renewal_of_each ON awards (credential_id, email_lower, COALESCE(replaces, '')) "
+    "WHERE state != 'revoked' AND policy = 'renew'",
+)
+
 # The batches table's columns, in order (`Ledger.batches()` rows are tuples of these).
 BATCH_COLUMNS = (
     "id",
@@ -301,7 +311,7 @@ class AwardLedger(ABC):
 
     @abstractmethod
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
-        """The external awards of one recipient (or all), by issue date, then credential; none in a ledger of schema 2
+        """The external awards of one recipient (or all), by issue date, then credential; none in a ledger of schema 3 or older
         opened read-only (it has no table for them yet)."""
 
     @abstractmethod

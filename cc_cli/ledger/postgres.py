@@ -38,6 +38,7 @@ from cc_cli.ledger.base import (
     COLUMNS,
     EXTERNAL_COLUMNS,
     FINISHED_COUNTS,
+    RENEWAL_INDEXES,
     STARTED_COUNTS,
     STATES,
     AwardLedger,
@@ -50,7 +51,7 @@ from cc_cli.ledger.base import (
 )
 from cc_cli.ledger.urls import masked, scrub
 
-SCHEMA_VERSION = 3  # the SQLite ledger's version: both backends move together
+SCHEMA_VERSION = 4  # the SQLite ledger's version: both backends move together
 LEASE_CLASS = 0x63630001  # the first key of cc's advisory locks ("cc" 0001); the second is the batch id
 SETUP_LOCK = 0  # second key of the lock that serialises creating and upgrading the schema
 DEADLOCK_RETRIES = 5
@@ -98,12 +99,15 @@ CREATE TABLE awards (
     file TEXT NOT NULL,
     file_sha256 TEXT
 );
-CREATE UNIQUE INDEX one_live_award ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy != 'allow';
+CREATE UNIQUE INDEX one_live_award ON awards (credential_id, email_lower)
+    WHERE state != 'revoked' AND policy NOT IN ('allow', 'renew');
+CREATE UNIQUE INDEX one_renewal_of_each ON awards (credential_id, email_lower, COALESCE(replaces, ''))
+    WHERE state != 'revoked' AND policy = 'renew';
 CREATE INDEX awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX awards_unwritten ON awards (batch_id) WHERE file_sha256 IS NULL;
 CREATE SEQUENCE status_index_seq AS BIGINT MINVALUE 0 START 0;
 """
-# Schema 3: awards issued elsewhere (`cc import awards`), as in the SQLite ledger.
+# Schema 4: awards issued elsewhere (`cc import awards`), as in the SQLite ledger.
 EXTERNAL_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS external_awards (
     id TEXT COLLATE "C" PRIMARY KEY,
@@ -128,8 +132,8 @@ EXTERNAL_SCHEMA = (
 SCHEMA += ";\n".join(EXTERNAL_SCHEMA) + ";\n"
 
 # The statements that take a PostgreSQL ledger of schema version N to N + 1 (PostgreSQL ledgers began at
-# version 2).
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: EXTERNAL_SCHEMA}
+# version 2; 3 is the renewal indexes and 4 the external awards, as in sqlite.py).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RENEWAL_INDEXES, 3: EXTERNAL_SCHEMA}
 
 # The awards columns' types, for inserting a chunk as arrays (`unnest`).
 _TYPES = {"batch_id": "bigint", "roster_line": "integer", "status_index": "bigint"}
@@ -627,10 +631,10 @@ class PostgresLedger(AwardLedger):
                     self.db.cursor().executemany("UPDATE awards SET replaces = %s WHERE id = %s", links)
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
 
-    # External awards (schema 3) -------------------------------------------------------------------
+    # External awards (schema 4) -------------------------------------------------------------------
 
     def _has_external(self) -> bool:
-        return "external_awards" in _tables(self.db)  # a schema-2 ledger opened read-only has none
+        return "external_awards" in _tables(self.db)  # a ledger of schema 3 or older opened read-only has none
 
     @_guarded
     def add_external(self, rows: list[ExternalAward]) -> list[str]:

@@ -33,6 +33,7 @@ from cc_cli.ledger.base import (
     COLUMNS,
     EXTERNAL_COLUMNS,
     FINISHED_COUNTS,
+    RENEWAL_INDEXES,
     STARTED_COUNTS,
     STATES,
     AwardLedger,
@@ -49,7 +50,7 @@ from cc_cli.ledger.leases import Leases
 
 __all__ = ["COLUMNS", "SCHEMA_VERSION", "AwardRow", "Claimed", "Ledger", "LedgerReader", "Standing"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,7 +76,7 @@ CREATE TABLE IF NOT EXISTS awards (
     email_lower TEXT NOT NULL,
     name TEXT NOT NULL,
     salt TEXT NOT NULL,
-    policy TEXT NOT NULL,                -- deny | allow | replace, from the catalog at issue time
+    policy TEXT NOT NULL,                -- deny | allow | replace | renew, from the catalog at issue time
     batch_id INTEGER NOT NULL REFERENCES batches(id),
     roster_line INTEGER NOT NULL,
     external_id TEXT,
@@ -94,11 +95,13 @@ CREATE TABLE IF NOT EXISTS awards (
     file_sha256 TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_live_award
-    ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy != 'allow';
+    ON awards (credential_id, email_lower) WHERE state != 'revoked' AND policy NOT IN ('allow', 'renew');
+CREATE UNIQUE INDEX IF NOT EXISTS one_renewal_of_each
+    ON awards (credential_id, email_lower, COALESCE(replaces, '')) WHERE state != 'revoked' AND policy = 'renew';
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
 """
-# Schema 3: awards issued elsewhere (`cc import awards`), never signed by cc.
+# Schema 4: awards issued elsewhere (`cc import awards`), never signed by cc.
 EXTERNAL_SCHEMA = (
     """CREATE TABLE IF NOT EXISTS external_awards (
     id TEXT PRIMARY KEY,                 -- urn:uuid:..., cc's id of the record
@@ -125,7 +128,8 @@ SCHEMA += ";\n".join(EXTERNAL_SCHEMA) + ";\n"
 # The statements that take a ledger of schema version N to N + 1 (run in one transaction, in order).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE batches ADD COLUMN closed_by INTEGER REFERENCES batches(id)",),
-    2: EXTERNAL_SCHEMA,
+    2: RENEWAL_INDEXES,
+    3: EXTERNAL_SCHEMA,
 }
 
 
@@ -564,10 +568,10 @@ class Ledger(AwardLedger):
     def batches(self) -> list[tuple[object, ...]]:
         return self.db.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches ORDER BY id").fetchall()
 
-    # External awards (schema 3) -------------------------------------------------------------------
+    # External awards (schema 4) -------------------------------------------------------------------
 
     def _has_external(self) -> bool:
-        return "external_awards" in _table_names(self.db)  # a schema-2 ledger opened read-only has none
+        return "external_awards" in _table_names(self.db)  # a ledger of schema 3 or older opened read-only has none
 
     def add_external(self, rows: list[ExternalAward]) -> list[str]:
         marks = ", ".join("?" * len(EXTERNAL_COLUMNS))

@@ -144,8 +144,8 @@ def embedded_awards(transcript: Transcript, out: Path, did: str) -> list[dict[st
     recorded (same bytes, same id) and was signed by this issuer."""
     documents: list[dict[str, Any]] = []
     for award in transcript.awards:
-        if not award.earned:
-            continue
+        if not award.earned or award.renewed_by is not None:
+            continue  # a renewed award is still valid, but its renewal stands for the achievement
         path = out / award.file
         try:
             raw = path.read_bytes()

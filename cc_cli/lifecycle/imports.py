@@ -2,7 +2,7 @@
 of email, name, credential or template id, issue date, expiry, state and public URL) in the ledger.
 
 External awards are not signed by cc and never re-issued: they are a learner's record, kept apart from the
-awards cc signed (`external_awards`, schema 3), each marked with its source. The file is read like a roster
+awards cc signed (`external_awards`, schema 4), each marked with its source. The file is read like a roster
 (`cc_cli.catalog.roster.IMPORT`: encodings, delimiters, header aliases, CC501) and every row is checked
 before anything is written (CC502, CC503, CC505, CC509 as for rosters, then CC701, CC702), so that a file
 with a bad row records its good rows and lists the bad ones in OUT/<file>.import-rejects.csv. A dry run
@@ -198,7 +198,7 @@ def _record(settings: ImportSettings, candidates: list[ExternalAward], report: I
                 ledger.close()
         added = ["same" if row.import_key in known else "new" for row in candidates]  # updates show when run
     else:
-        ledger = open_ledger_at(location, create=True)  # creates the table in a ledger of schema 2
+        ledger = open_ledger_at(location, create=True)  # creates the table in a ledger of schema 3 or older
         try:
             report.ledger = ledger.where
             for start in range(0, len(candidates), CHUNK):

@@ -4,8 +4,9 @@ The ledger is the source of truth (the award files are only read for `--clr`): e
 compared case-insensitively, with its standing at the moment asked:
 - `active`: issued, not revoked, inside its validity period;
 - `expired`: its `validUntil` has passed (it was earned: the learner did the work);
-- `revoked`: withdrawn, with the reason; a `superseded` award (revoked because a renewal replaced it)
-  names the award that replaced it;
+- `revoked`: withdrawn, with the reason; a `superseded` award (revoked because a correction replaced it,
+  `duplicates: replace`) names the award that replaced it. A renewed award is not revoked: it stays active
+  until its own end and names its renewal (`renewed_by`);
 - `not-yet-valid`: issued with a `validFrom` after the moment asked (`--at` in the past);
 - `pending`: an interrupted `cc issue` run has not finished writing it.
 
@@ -67,7 +68,8 @@ class AwardEntry:
     revoked_at: str | None = None
     revoked_reason: str | None = None
     replaces: str | None = None  # the award this one renewed
-    replaced_by: str | None = None  # set when a renewal superseded this award
+    replaced_by: str | None = None  # set when a correction (`duplicates: replace`) superseded this award
+    renewed_by: str | None = None  # set when a renewal followed this award, which still runs to its own end
 
     @property
     def earned(self) -> bool:
@@ -93,6 +95,7 @@ class AwardEntry:
             "revoked_reason": self.revoked_reason,
             "replaces": self.replaces,
             "replaced_by": self.replaced_by,
+            "renewed_by": self.renewed_by,
             "file": self.file,
         }
 
@@ -270,6 +273,7 @@ def _entry(row: AwardRow, at: datetime, catalog: model.Catalog, replaced_by: str
         revoked_reason=row.revoked_reason,
         replaces=row.replaces,
         replaced_by=replaced_by if row.state == "revoked" else None,
+        renewed_by=replaced_by if row.state != "revoked" else None,
     )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from cc_cli.catalog.model import Catalog
 from cc_cli.catalog.roadmap import relations_of, roadmap
+from cc_cli.core.problems import UsageError
 from cc_cli.core.workers import process_pool, workers_for
 from cc_cli.site import documents, publish
 from cc_cli.site.diagram import layout
@@ -35,6 +36,7 @@ from cc_cli.site.views import Site, sort_key
 MARKER_FILE = publish.MARKER  # only a site cc built is trusted for reused emblems
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 ASSETS = ("site.css", "filters.js", "icon.svg")
+DEFAULT_RENDER_FOLDER = "emblems"  # `cc render`'s default --out, where a catalog repository keeps its emblems
 PARALLEL_FROM = 300  # credentials; below this, worker start-up costs more than it saves
 
 
@@ -73,19 +75,41 @@ def web_url(value: str | None) -> str | None:
     return None
 
 
-def build_site(catalog: Catalog, out: Path, *, jobs: int | None = None, awards: Path | None = None) -> SiteResult:
+def build_site(
+    catalog: Catalog,
+    out: Path,
+    *,
+    jobs: int | None = None,
+    awards: Path | None = None,
+    emblems: Path | None = None,
+) -> SiteResult:
     """Build the whole site into a temporary folder beside `out`, then swap it in; on any failure `out`
     is left as it was. With `awards` (the --out folder of `cc issue`), its signed status lists are published
-    too; without, the lists already in `out/status/` are carried over."""
+    too; without, the lists already in `out/status/` are carried over. `emblems` is the folder `cc render`
+    writes (default: `emblems/` when it holds a render manifest), whose PNGs are reused where still current."""
+    rendered = render_folder(emblems)
     temporary = publish.start(out)
     try:
-        result = write_site(catalog, temporary, jobs=jobs, awards=awards, previous=out)
+        result = write_site(catalog, temporary, jobs=jobs, awards=awards, previous=out, rendered=rendered)
         publish.finish(temporary, out)
     except BaseException:
         publish.abandon(temporary)
         raise
     result.out = out
     return result
+
+
+def render_folder(emblems: Path | None) -> Path | None:
+    """The `cc render` output to reuse PNGs from: `emblems` as given (a UsageError when it holds no render
+    manifest, since a typo would otherwise silently redraw everything), else `emblems/` if it is one."""
+    from cc_cli.emblem.store import MANIFEST
+
+    if emblems is None:
+        default = Path(DEFAULT_RENDER_FOLDER)
+        return default if (default / MANIFEST).is_file() else None
+    if not (emblems / MANIFEST).is_file():
+        raise UsageError(f"--emblems {emblems}: no {MANIFEST} there; give the --out folder of `cc render`")
+    return emblems
 
 
 def write_site(
@@ -95,10 +119,13 @@ def write_site(
     jobs: int | None = None,
     awards: Path | None = None,
     previous: Path | None = None,
+    rendered: Path | None = None,
 ) -> SiteResult:
     """Write every page, emblem, asset and cited document into `folder` (which should be empty); `previous`
-    is the site this one replaces (its unchanged PNGs are reused; its status lists' ledger --awards must be)."""
-    before = previous / "emblems" if previous is not None and (previous / MARKER_FILE).exists() else None
+    is the site this one replaces (its unchanged PNGs are reused; its status lists' ledger --awards must be);
+    `rendered` is `cc render`'s output folder, whose current PNGs are reused too."""
+    built_before = previous is not None and (previous / MARKER_FILE).exists()
+    reuse = tuple(f for f in (previous / "emblems" if previous and built_before else None, rendered) if f is not None)
     site = Site(catalog, relations_of(catalog), {key: emblem_name(c) for key, c in catalog.credentials.items()})
     for name in ("credentials", "paths", "emblems", "assets"):
         (folder / name).mkdir(exist_ok=True)
@@ -110,14 +137,14 @@ def write_site(
     workers = max(1, min(workers_for(jobs or 0), 8))
     if workers == 1 or len(ids) < PARALLEL_FROM:
         _write_others(site, folder)
-        result.undrawn = _write_credentials(site, folder, ids, before)
+        result.undrawn = _write_credentials(site, folder, ids, reuse)
     else:
         from cc_cli.emblem.draw import warm
 
         warm()  # fonts and templates loaded once, before the workers fork
         size = max(100, len(ids) // (workers * 4))
         chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-        with process_pool(workers, _init, (site, folder, before)) as pool:
+        with process_pool(workers, _init, (site, folder, reuse)) as pool:
             futures: list[Future[list[str]]] = [pool.submit(_chunk, chunk) for chunk in chunks]
             _write_others(site, folder)  # meanwhile, in this process
             result.undrawn = sorted(key for future in futures for key in future.result())
@@ -153,25 +180,25 @@ def _render(published: Site, template: str, target: Path, /, root: str, **contex
     target.write_text(html, encoding="utf-8")
 
 
-def _write_credentials(site: Site, folder: Path, ids: list[str], previous: Path | None) -> list[str]:
-    """Emblem and page of each credential in `ids`; returns those drawn with the placeholder. `previous`:
-    the emblems of the site being replaced, whose unchanged PNGs are reused."""
+def _write_credentials(site: Site, folder: Path, ids: list[str], reuse: tuple[Path, ...]) -> list[str]:
+    """Emblem and page of each credential in `ids`; returns those drawn with the placeholder. `reuse`:
+    emblem folders (the site being replaced, `cc render`'s) whose unchanged PNGs are copied, not redrawn."""
     undrawn = []
     for key in ids:
         credential = site.credentials[key]
-        if not draw_one(site.catalog, credential, folder / "emblems", previous):
+        if not draw_one(site.catalog, credential, folder / "emblems", reuse):
             undrawn.append(key)
         page = site.credential_page(credential)
         _render(site, "credential.html.j2", folder / "credentials" / f"{key}.html", **page)
     return undrawn
 
 
-_state: tuple[Site, Path, Path | None] | None = None
+_state: tuple[Site, Path, tuple[Path, ...]] | None = None
 
 
-def _init(site: Site, folder: Path, previous: Path | None) -> None:
+def _init(site: Site, folder: Path, reuse: tuple[Path, ...]) -> None:
     global _state
-    _state = (site, folder, previous)
+    _state = (site, folder, reuse)
 
 
 def _chunk(ids: list[str]) -> list[str]:

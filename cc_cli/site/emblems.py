@@ -7,7 +7,12 @@ published as supplied (PNG or SVG), because the framework keeps its original loo
 
 Pages show that one file; beside it the site also publishes the other format, because every award, baked
 image and CTDL export cites `emblems/<id>.png` (and `.svg` is what a vector-capable viewer wants). The PNG
-is what makes a site build cost ~10 ms more per credential.
+is what makes a site build cost tens of milliseconds more per credential (cairosvg parses the SVG's
+lettering paths in Python and libpng compresses 600x600 pixels), so it is drawn only when no PNG of the same
+SVG already exists: the site being replaced, and the folder `cc render` keeps (committed beside the catalog
+and checked in CI), are looked in first. A PNG is a pure function of its SVG at a given width, so a PNG found
+beside a byte-identical SVG, whole (every chunk's CRC checks) and of the site's width, is the one the site
+would draw.
 
 File names are known before anything is drawn (`<id>.svg`, or `<id>.png` for PNG legacy artwork) and an
 emblem that cannot be drawn is replaced by a neutral placeholder under the same name, so pages can be written
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from cc_cli.catalog.model import Catalog, Credential
 
+SITE_PNG_WIDTH = 600  # what `cc render` and baking draw by default: one published image for all three
 PLACEHOLDER = Path(__file__).resolve().parent.parent / "templates" / "site" / "placeholder.svg"
 
 
@@ -36,17 +42,18 @@ def _placeholder() -> bytes:
     return PLACEHOLDER.read_bytes()
 
 
-def draw_one(catalog: Catalog, credential: Credential, out: Path, previous: Path | None = None) -> bool:
+def draw_one(catalog: Catalog, credential: Credential, out: Path, reuse: tuple[Path, ...] = ()) -> bool:
     """Write the credential's emblem into `out`; False (and the placeholder) when it cannot be drawn.
 
     `cc validate` reports why an emblem cannot be drawn (CC401-CC404); the site still builds, so one long
-    title does not hold back the whole catalog. `previous` is the emblem folder of the site being replaced:
-    a PNG is rasterised from the SVG alone, so where the SVG is unchanged its PNG is copied, not redrawn.
+    title does not hold back the whole catalog. `reuse` are emblem folders (the site being replaced, `cc
+    render`'s output): a PNG is rasterised from the SVG alone, so where one of them holds this very SVG, its
+    PNG is copied, not redrawn.
     """
     from cc_cli.emblem.render import emblem_bytes
 
     drawn = emblem_bytes(catalog, credential, ("svg",))
-    reused = _previous_png(previous, credential.id, drawn.get("svg"))
+    reused = _reusable_png(reuse, credential.id, drawn.get("svg"))
     if reused is not None:
         drawn["png"] = reused
     elif drawn:
@@ -61,13 +68,19 @@ def draw_one(catalog: Catalog, credential: Credential, out: Path, previous: Path
     return bool(drawn)
 
 
-def _previous_png(previous: Path | None, key: str, svg: bytes | None) -> bytes | None:
-    """The previous site's PNG of this emblem, when that site's SVG is byte for byte this one."""
-    if previous is None or svg is None:
+def _reusable_png(folders: tuple[Path, ...], key: str, svg: bytes | None) -> bytes | None:
+    """The PNG beside a byte-identical SVG in one of `folders`, if it is a whole PNG of the site's width."""
+    if svg is None:
         return None
-    try:
-        if (previous / f"{key}.svg").read_bytes() == svg:
-            return (previous / f"{key}.png").read_bytes()
-    except OSError:
-        pass
+    from cc_cli.emblem.artwork import ArtworkError, png_size
+
+    for folder in folders:
+        try:
+            if (folder / f"{key}.svg").read_bytes() != svg:
+                continue
+            png = (folder / f"{key}.png").read_bytes()
+            if png_size(png)[0] == SITE_PNG_WIDTH:
+                return png
+        except (OSError, ArtworkError):
+            continue
     return None

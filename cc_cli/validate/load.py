@@ -191,14 +191,15 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
         renewal=(
             model.Renewal(
                 valid_for=renewal.get("valid_for"),
+                window=renewal.get("window"),
                 options=[model.RenewalOption(**option) for option in renewal.get("options", []) if "kind" in option],
             )
             if renewal is not None
             else None
         ),
         expires_after=data.get("expires_after"),
-        # Issuing a certification again is its renewal (issue 5): the new award replaces the old one.
-        duplicates=data.get("duplicates", "replace" if data.get("classification") == "certification" else "deny"),
+        # Issuing a certification again is its renewal: the earlier award is not revoked (issue 13).
+        duplicates=data.get("duplicates", "renew" if data.get("classification") == "certification" else "deny"),
         emblem=model.Emblem(**emblem),
         url=data.get("url"),
         language=data.get("language"),

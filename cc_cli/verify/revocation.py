@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cc_cli.core import strictjson
-from cc_cli.credentials import signing
+from cc_cli.credentials import ob3, signing
 from cc_cli.verify.read import NotACredential, read_file
 from cc_cli.verify.verdicts import FAIL, OK, SKIP
 
@@ -64,7 +64,7 @@ class StatusSources:
         if source is None:
             return SKIP, "no status source: pass --status-dir or --ledger to check revocation"
         if source[0] == "ledger":
-            return self._ledger(document, index, source[1])
+            return self._ledger(document, entry, index, source[1])
         return self._list(document, entry, index, Path(source[1]))
 
     def _beside(self, folder: Path) -> tuple[str, Location] | None:
@@ -80,7 +80,9 @@ class StatusSources:
             self.beside[folder] = found
         return self.beside[folder]
 
-    def _ledger(self, document: dict[str, Any], index: int, location: Location) -> tuple[str, str]:
+    def _ledger(
+        self, document: dict[str, Any], entry: dict[str, Any], index: int, location: Location
+    ) -> tuple[str, str]:
         from cc_cli.ledger.locate import masked, open_reader_at
 
         if location not in self.dbs:
@@ -90,11 +92,14 @@ class StatusSources:
         if standing is None:
             return FAIL, f"not in the ledger {where}: the issuer has no record of this award"
         state, revoked_at, reason = standing.state, standing.revoked_at, standing.revoked_reason
-        stored, issuer = standing.status_index, standing.issuer_did
+        stored, issuer, size = standing.status_index, standing.issuer_did, ob3.STATUS_LIST_SIZE
         if issuer_id(document) != issuer:
             # Anyone can sign a copy with their own did:key; the ledger vouches only for its issuer's awards.
             return FAIL, f"signed by {issuer_id(document)}, but the ledger's award was issued by {issuer}: a forgery"
-        if stored != index:
+        if (
+            index not in (stored, ob3.list_position(stored))
+            or _list_number(str(entry.get("statusListCredential"))) != stored // size
+        ):
             return FAIL, f"statusListIndex {index} is not the ledger's {stored}: the award was altered"
         if state == "revoked":
             return FAIL, f"revoked on {revoked_at}: {reason} (ledger {where})"
@@ -124,6 +129,8 @@ class StatusSources:
             return FAIL, f"status list {file} {stale}: {advice}"
         if status_list["credentialSubject"].get("statusPurpose") != entry.get("statusPurpose"):
             return FAIL, f"{file} is not a {entry.get('statusPurpose')} list"
+        if index >= len(bits) * 8 and index // (len(bits) * 8) == _list_number(name):
+            index %= len(bits) * 8  # awards signed before cc 0.x carried the ledger's index (see ob3.list_position)
         if index >= len(bits) * 8:
             return FAIL, f"statusListIndex {index} is beyond the {len(bits) * 8} entries of {file}"
         if folder not in self.made_by:
@@ -176,6 +183,12 @@ def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
         if not too_early and at >= moment:
             return f"expired on {value}"
     return None
+
+
+def _list_number(url_or_name: str) -> int | None:
+    """The n of a `.../status/<n>.json` list (cc's layout), or None for any other name."""
+    name = url_or_name.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+    return int(name) if name.isdigit() else None
 
 
 def _made_by(folder: Path) -> str:
