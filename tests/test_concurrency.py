@@ -265,6 +265,7 @@ def test_a_run_killed_under_an_older_cc_is_completed_and_its_ledger_upgraded(
     assert query(ledger, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     indexes = dict(query(ledger, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
     assert "'renew'" in indexes["one_live_award"] and "one_renewal_of_each" in indexes  # schema 3, in place
+    assert query(ledger, "SELECT COUNT(*) FROM external_awards") == [(0,)]  # schema 4, in place
     assert query(ledger, "SELECT id, issued, closed_by FROM batches ORDER BY id") == [(1, ROWS, 2), (2, 0, None)]
     check_manifest(manifest_rows(out / "cohort.manifest.csv"), ledger, out)
     check_ledger(ledger)

@@ -140,7 +140,12 @@ def test_credly_csv_header_and_rows(sample: Catalog) -> None:
         "Issued at",
     ]
     active = sorted(key for key, c in sample.credentials.items() if c.status == "active")
-    assert [row[0] for row in rows[1:]] == active
+    order = [row[0] for row in rows[1:]]
+    assert sorted(order) == active
+    for position, cid in enumerate(order):  # prerequisites first, so the template dry-runs clean (issue 16)
+        credential = sample.credentials[cid]
+        needed = [*credential.requires, *(credential.components if credential.classification == "certificate" else [])]
+        assert all(order.index(other) < position for other in needed if other in order), cid
     assert all(len(row) == len(CREDLY_COLUMNS) for row in rows)
     by_id = {row[0]: dict(zip(CREDLY_COLUMNS, row, strict=True)) for row in rows[1:]}
     certification = by_id["ibm-certified-associate-analyst-qradar-siem-v7-5"]

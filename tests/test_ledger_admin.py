@@ -108,6 +108,18 @@ def test_migrate_creates_upgrades_and_refuses(tmp_path: Path, pg_server: Server,
     db.close()
     code, stdout, _ = invoke("ledger", "migrate", "--ledger", str(old))
     assert code == 0 and stdout == f"{old} (sqlite): upgraded from schema version 1 to {SCHEMA_VERSION}\n"
+    assert pg_query(old, "SELECT COUNT(*) FROM external_awards") == [(0,)]
+
+
+def test_migrate_upgrades_a_postgresql_ledger_of_schema_3(pg_server: Server, pg_url: str) -> None:
+    """Schema 4 (issue 16) adds `external_awards`; a PostgreSQL ledger of schema 3 gets it in place."""
+    assert invoke("ledger", "migrate", "--ledger", pg_url)[0] == 0
+    database = pg_url.rsplit("/", 1)[1]
+    pg_server.sql("DROP TABLE external_awards; UPDATE meta SET value = '3' WHERE key = 'schema_version'", database)
+    code, stdout, _ = invoke("ledger", "migrate", "--ledger", pg_url)
+    assert code == 0 and stdout == f"{pg_url} (postgresql): upgraded from schema version 3 to 4\n"
+    assert pg_query(pg_url, "SELECT COUNT(*) FROM external_awards") == [(0,)]
+    assert pg_query(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [("4",)]
 
 
 def test_status_says_backend_schema_issuer_counts_and_last_batches(tmp_path: Path, backend: Backend) -> None:

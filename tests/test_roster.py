@@ -562,3 +562,116 @@ def test_a_header_without_rows_is_refused(tmp_path: Path) -> None:
     problem = cc501(roster)
     assert (problem.line, problem.column) == (2, 1)
     assert problem.message == "the roster has a header but no rows: export the rows too, one award per row"
+
+
+# --- Credly's bulk-issue layout (issue 16) -------------------------------------------------------
+
+CREDLY_HEADER = (
+    "Badge Template ID,Recipient Email,Issued To First Name,Issued To Middle Name,Issued To Last Name,Issued at,"
+    "Expires at,Issuer Earner ID,Group Tag,Country,Evidence URL,Text Evidence Title,Text Evidence Description\r\n"
+)
+
+
+def credly_check(tmp_path: Path, rows: list[str], order: str | None = None) -> tuple[Roster, CheckResult]:
+    path = roster_file(tmp_path, "\ufeff" + CREDLY_HEADER + "".join(row + "\r\n" for row in rows))
+    roster = read_roster(path)
+    return roster, check_rows(roster, CATALOG, lambda email: set(), NOW, ZoneInfo("UTC"), order)
+
+
+@pytest.mark.parametrize(
+    ("issued", "expires", "order", "want"),
+    [
+        ("03/14/25", "03/14/27", None, ((2025, 3, 14), (2027, 3, 14))),  # Credly's mm/dd/yy
+        ("2025-03-14", "2027-03-14", None, ((2025, 3, 14), (2027, 3, 14))),  # third-party generators
+        ("14/03/2025", "", None, ((2025, 3, 14), None)),  # reads only one way
+        ("03/03/25", "", None, ((2025, 3, 3), None)),  # the same either way
+        ("03/04/25", "03/04/27", "mdy", ((2025, 3, 4), (2027, 3, 4))),
+        ("03/04/25", "03/04/27", "dmy", ((2025, 4, 3), (2027, 4, 3))),
+    ],
+    ids=["mm-dd-yy", "iso", "day-first-unambiguous", "same-both-ways", "mdy", "dmy"],
+)
+def test_credly_dates(
+    tmp_path: Path, issued: str, expires: str, order: str | None, want: tuple[tuple[int, ...], tuple[int, ...] | None]
+) -> None:
+    _, result = credly_check(
+        tmp_path, [f"cloud-essentials,ada@example.com,Ada,,Lovelace,{issued},{expires},,,,,,"], order
+    )
+    assert found(result) == []
+    [planned] = result.valid
+    assert planned.issued_at == datetime(*want[0], tzinfo=ZoneInfo("UTC"))
+    assert planned.expires_at == (datetime(*want[1], tzinfo=ZoneInfo("UTC")) if want[1] else None)
+
+
+def test_credly_ambiguous_date_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    rows = [
+        "cloud-essentials,ada@example.com,Ada,,Lovelace,03/14/25,,,,,,,",
+        "cloud-essentials,bo@example.com,Bo,,Chen,03/04/25,,,,,,,",
+        "cloud-essentials,cy@example.com,Cy,,Diaz,03/14/25,03/05/27,,,,,,",
+    ]
+    _, result = credly_check(tmp_path, rows)
+    assert codes(result) == [(3, 6, "CC505"), (4, 7, "CC505")]
+    first, second = found(result)
+    assert first.path.endswith("roster.csv")
+    assert "Issued at '03/04/25' reads two ways, March 4 or April 3, 2025" in first.message
+    assert "--date-format mdy" in first.message and "--date-format dmy" in first.message
+    assert "YYYY-MM-DD (2025-03-04 or 2025-04-03)" in first.message
+    assert second.message.startswith("Expires at '03/05/27' reads two ways") and "no expiry" in second.message
+
+
+def test_date_format_refuses_a_date_that_does_not_fit_it(tmp_path: Path) -> None:
+    _, result = credly_check(tmp_path, ["cloud-essentials,ada@example.com,Ada,,Lovelace,14/03/25,,,,,,,"], "mdy")
+    assert codes(result) == [(2, 6, "CC505")]
+    assert "not a date in mm/dd/yy (--date-format mdy)" in found(result)[0].message
+
+
+def test_credly_earner_id_evidence_and_ignored_columns(tmp_path: Path) -> None:
+    rows = [
+        "cloud-essentials,ada@example.com,Ada,King,Lovelace,03/14/25,,E-17,cohort-3,UK,https://example.com/ada,"
+        'Notes,"Wrote the first program, for the Engine"'
+    ]
+    roster, result = credly_check(tmp_path, rows)
+    assert found(result) == []
+    [planned] = result.valid
+    assert (planned.name, planned.external_id) == ("Ada King Lovelace", "E-17")
+    assert planned.evidence_url == "https://example.com/ada"
+    assert planned.evidence_narrative == "Notes\n\nWrote the first program, for the Engine"
+    assert roster.ignored == ["Group Tag", "Country"]
+
+
+def test_credly_template_id_that_matches_nothing_is_cc503_with_a_suggestion(tmp_path: Path) -> None:
+    _, result = credly_check(tmp_path, ["cloud-esentials,ada@example.com,Ada,,Lovelace,03/14/25,,,,,,,"])
+    assert codes(result) == [(2, 1, "CC503")]
+    assert 'did you mean "cloud-essentials"' in found(result)[0].message
+
+
+TEMPLATE = "5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f"
+
+
+def test_badge_template_id_resolves_through_credly_template_id(tmp_path: Path) -> None:
+    import copy
+
+    catalog = copy.deepcopy(CATALOG)
+    catalog.credentials["cloud-essentials"].credly_template_id = TEMPLATE
+    rows = [
+        f"{TEMPLATE.upper()},ada@example.com,Ada,,Lovelace,03/14/25,,,,,,,",  # any case, as UUIDs compare
+        "cloud-essentials,bo@example.com,Bo,,Chen,03/14/25,,,,,,,",  # or the cc id itself
+        "00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f,cy@example.com,Cy,,Diaz,03/14/25,,,,,,,",
+    ]
+    path = roster_file(tmp_path, "\ufeff" + CREDLY_HEADER + "".join(row + "\r\n" for row in rows))
+    roster = read_roster(path)
+    result = check_rows(roster, catalog, lambda email: set(), NOW, ZoneInfo("UTC"))
+    assert [p.credential_id for p in result.valid] == ["cloud-essentials", "cloud-essentials"]
+    assert codes(result) == [(4, 1, "CC503")]
+    message = found(result)[0].message
+    assert message.startswith("Badge Template ID '00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f' is no credential's")
+    assert "add `credly_template_id: 00000000-3d2a-4c8e-9b7f-1a2b3c4d5e6f`" in message
+
+
+def test_older_credly_text_evidence_name_is_the_title(tmp_path: Path) -> None:
+    text = (
+        "Badge Template ID,Recipient Email,Issued To First Name,Issued To Last Name,Text Evidence Description,"
+        "Text Evidence Name\r\ncloud-essentials,ada@example.com,Ada,Lovelace,Ran the lab,Lab\r\n"
+    )
+    roster, result = check(roster_file(tmp_path, text))
+    assert found(result) == [] and result.valid[0].evidence_narrative == "Lab\n\nRan the lab"
+    assert roster.ignored == []

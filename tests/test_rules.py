@@ -23,7 +23,7 @@ from cc_cli.validate.engine import all_rules, validate_catalog
 from tests.conftest import write_files
 
 CASE_DIR = Path(__file__).resolve().parent / "rules"
-ROSTER_CODES = {rule.code for rule in all_rules() if rule.scope == "roster"}  # cases: tests/test_roster_rules.py
+ROSTER_CODES = {rule.code for rule in all_rules() if rule.scope in ("roster", "import")}  # their own test files
 runner = CliRunner()
 
 

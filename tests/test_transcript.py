@@ -138,6 +138,7 @@ def test_every_award_is_marked_active_expired_or_revoked_and_a_renewal_revokes_n
         "pending": 0,
         "superseded": 0,
         "paths_complete": 0,
+        "external": 0,  # awards imported from elsewhere (`cc import awards`)
     }
 
 

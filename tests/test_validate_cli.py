@@ -275,3 +275,18 @@ def test_run_inside_the_catalog_folder_suggests_catalog_dot(monkeypatch: pytest.
         "cc: error: catalog folder catalog not found (give one with --catalog); "
         "this folder has a catalog.yaml: use --catalog .\n"
     )
+
+
+def test_schema_has_credly_template_id_as_a_uuid() -> None:
+    """Issue 16: `credly_template_id` is in `cc schema`, and the schema refuses what CC219 refuses."""
+    from jsonschema import Draft202012Validator
+
+    code, out, _ = invoke("schema", "credential")
+    assert code == 0
+    spec = json.loads(out)["properties"]["credly_template_id"]
+    assert "Credly" in spec["description"]
+    check = Draft202012Validator(spec)
+    assert check.is_valid("5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f") and check.is_valid(
+        "5F0C1B4E-3D2A-4C8E-9B7F-1A2B3C4D5E6F"
+    )
+    assert not check.is_valid("https://www.credly.com/org/ibm/badge/x") and not check.is_valid("5f0c1b4e-3d2a")

@@ -138,6 +138,12 @@ CREDENTIAL: dict[str, Field] = {
     "language": Field(
         "lang", "Optional: the BCP 47 language of this credential's title and text, when not the catalog's."
     ),
+    "credly_template_id": Field(
+        "uuid",
+        "Optional: the UUID of this credential's badge template on Credly (Credly: Developers, Template IDs), "
+        "unique in the catalog. A roster's Badge Template ID may name the credential by it; `cc export --format "
+        "credly-csv` writes it.",
+    ),
 }
 
 PATH: dict[str, Field] = {

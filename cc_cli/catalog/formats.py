@@ -36,6 +36,10 @@ LEDGER_PASSWORD = re.compile(r"\A[^:/]+://[^/@:?#]*:[^/@?#]*@|[?&]password=", re
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+# A UUID in its canonical 8-4-4-4-12 hexadecimal form, as Credly writes its badge template ids (any case).
+UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z")
+
+
 # An Ed25519 did:key: multibase base58btc of the 0xed01 multicodec prefix and 32 bytes is z6Mk + 44 characters.
 DID_KEY = re.compile(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}\Z")
 
@@ -52,6 +56,7 @@ KIND_WORDS = {
     "did": "an Ed25519 did:key (as `cc keys show` prints it)",
     "ledger": "a PostgreSQL URL (postgresql://user@host:port/dbname)",
     "lang": "a BCP 47 language tag (en, fr, pt-BR, zh-Hant)",
+    "uuid": "a UUID (8-4-4-4-12 hexadecimal digits)",
     "id": "a kebab-case id",
     "ref": "an id",
     "enum": "one of the allowed words",

@@ -110,6 +110,7 @@ class Credential:
     emblem: Emblem = field(default_factory=Emblem)
     url: str | None = None
     language: str | None = None  # BCP 47; None: the catalog's language
+    credly_template_id: str | None = None  # Credly's badge template UUID, as written (CC219, CC220)
     # Fields the file has but with a wrong type or format (already reported): rules stay quiet about them.
     invalid_fields: frozenset[str] = frozenset()
 

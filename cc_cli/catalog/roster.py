@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,13 +37,19 @@ ALIASES = {
     "expires_on": ("expiration_date", "expiry_date", "expires", "expires_at", "expiration"),
     "evidence_url": ("evidence", "evidence_link"),
     "evidence_narrative": ("evidence_description", "narrative"),
-    "external_id": ("id", "row_id", "reference", "external_reference"),
+    "external_id": ("id", "row_id", "reference", "external_reference", "issuer_earner_id"),
 }
 # Name parts, joined in this order into `name`; the issued_to_ titles are Credly's bulk-issue layout.
 FIRST_NAMES = ("first_name", "given_name", "firstname", "issued_to_first_name")
 MIDDLE_NAMES = ("middle_name", "middlename", "issued_to_middle_name")
 LAST_NAMES = ("last_name", "family_name", "surname", "lastname", "issued_to_last_name")
 _NAME_PARTS = (*FIRST_NAMES, *MIDDLE_NAMES, *LAST_NAMES)
+# Credly's text evidence: title and description, joined by a blank line into `evidence_narrative` (Markdown)
+# when the roster has no narrative column of its own.
+# ("Text Evidence Name" in older Credly templates.)
+TEXT_EVIDENCE = {"text_evidence_title": 0, "text_evidence_name": 0, "text_evidence_description": 1}
+# How the cells of a field read from several columns are joined.
+_JOINERS = {"name": " ", "evidence_narrative": "\n\n"}
 MAX_BYTES = 200_000_000
 # What to do when the roster path cannot be read, after what `read_regular` found there.
 _ADVICE = {
@@ -60,8 +67,56 @@ def normalize_header(text: str) -> str:
     return re.sub(r"[\s_-]+", "_", text.strip().strip(_INVISIBLE).lower()).strip("_")
 
 
-_RANK = {name: (name, 0) for name in (*REQUIRED, *OPTIONAL)}
-_RANK.update({alias: (name, i + 1) for name, aliases in ALIASES.items() for i, alias in enumerate(aliases)})
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns a kind of CSV file has: a roster (`ROSTER`), or awards issued elsewhere (`IMPORT`,
+    `cc import awards`). Both are read the same way, with the same name parts and text evidence."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    aliases: dict[str, tuple[str, ...]]
+
+    @property
+    def rank(self) -> dict[str, tuple[str, int]]:
+        """normalized title -> (canonical column, rank): the canonical name 0, then its aliases in order."""
+        ranks = {name: (name, 0) for name in (*self.required, *self.optional)}
+        ranks.update(
+            {alias: (name, i + 1) for name, aliases in self.aliases.items() for i, alias in enumerate(aliases)}
+        )
+        return ranks
+
+
+ROSTER = Layout(REQUIRED, OPTIONAL, ALIASES)
+# Credly's issued-badges (analytics) export and CSVs like it: Badge Template ID, Earner Badge ID, Issued to
+# First/Middle/Last Name, Issued to Email, Status (accepted, pending, revoked, rejected), Expired ("Expired"
+# or blank), Issue Date, Badge URL, Issuer Earner ID. A `Badge Id` is the award's id at the source, never the
+# credential's, so `badge_id` is no credential alias here.
+IMPORT = Layout(
+    REQUIRED,
+    ("issued_on", "expires_on", "state", "expired", "url", "source_id", "external_id"),
+    {
+        "email": (*ALIASES["email"], "earner_email", "issued_to_email"),
+        "name": (*ALIASES["name"], "issued_to", "earner_name", "earner"),
+        "credential": (
+            "credential_id",
+            "badge_template_id",
+            "template_id",
+            "achievement_id",
+            "badge_template_name",
+            "badge_template",
+            "badge_name",
+            "achievement",
+            "badge",
+        ),
+        "issued_on": ALIASES["issued_on"],
+        "expires_on": ALIASES["expires_on"],
+        "state": ("status", "badge_state", "badge_status"),
+        "expired": ("is_expired", "badge_expired"),
+        "url": ("public_url", "badge_url", "badge_public_url", "award_url", "credential_url", "share_url"),
+        "source_id": ("earner_badge_id", "badge_id", "award_id", "issued_badge_id", "credly_badge_id"),
+        "external_id": ("issuer_earner_id", "external_reference", "reference"),
+    },
+)
 
 
 def clean(value: str) -> str:
@@ -155,7 +210,7 @@ def _header(text: str, delimiter: str) -> list[str]:
         return []
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, layout: Layout) -> str:
     """The sniffed delimiter if the header it gives has the required columns, else the one that does."""
     try:
         sniffed = csv.Sniffer().sniff(text[:65536], delimiters="".join(DELIMITERS)).delimiter
@@ -164,27 +219,28 @@ def _delimiter(text: str) -> str:
     candidates = list(dict.fromkeys([sniffed, *DELIMITERS] if sniffed else DELIMITERS))
     headers = {d: _header(text, d) for d in candidates}
     for delimiter in candidates:
-        if _map_header(headers[delimiter]).keys() >= set(REQUIRED):
+        if _map_header(headers[delimiter], layout).keys() >= set(layout.required):
             return delimiter
     return sniffed or max(candidates, key=lambda d: len(headers[d]))
 
 
-def read_roster(path: Path, encoding: str | None = None) -> Roster:
-    """Read the roster at `path`; RosterError (CC501) when its content cannot be read as a roster or lacks a
-    required column, UsageError when the path is not a roster file cc will read (see `_read_bytes`)."""
+def read_roster(path: Path, encoding: str | None = None, layout: Layout = ROSTER) -> Roster:
+    """Read the roster at `path` (or, with `layout=IMPORT`, a file of awards issued elsewhere); RosterError
+    (CC501) when its content cannot be read as one or lacks a required column, UsageError when the path is
+    not a file cc will read (see `_read_bytes`)."""
     path = Path(path)
     raw = _read_bytes(path)
     text = _decode(raw, path, encoding)
-    delimiter = _delimiter(text)
+    delimiter = _delimiter(text, layout)
     reader = _reader(text, delimiter)
     previous = 0
     try:
         header = _first_record(reader)
         if header is None:
             raise _fail(path, 1, 1, "the roster is empty: it needs a header row (email,name,credential)")
-        columns = _map_header(header)
-        _refuse_twins(header, path, reader.line_num)
-        _require(columns, header, path, delimiter, reader.line_num)
+        columns = _map_header(header, layout)
+        _refuse_twins(header, path, reader.line_num, layout)
+        _require(columns, header, path, delimiter, reader.line_num, layout)
         where = {name: indexes[0] + 1 for name, indexes in columns.items()}
         simple = [(name, indexes[0]) for name, indexes in columns.items() if len(indexes) == 1]
         joined = [(name, indexes) for name, indexes in columns.items() if len(indexes) > 1]
@@ -196,14 +252,20 @@ def read_roster(path: Path, encoding: str | None = None) -> Roster:
                 continue  # blank lines, as spreadsheets leave them at the end
             width = len(record)
             cells = {name: clean(record[i]) if i < width else "" for name, i in simple}
-            for name, indexes in joined:  # First Name + Last Name
-                cells[name] = " ".join(part for i in indexes if i < width and (part := clean(record[i])))
+            for name, indexes in joined:  # First Name + Last Name, Text Evidence Title + Description
+                cells[name] = _JOINERS[name].join(part for i in indexes if i < width and (part := clean(record[i])))
             rows.append(RosterRow(start, cells, _fit(record, len(header)), where))
     except csv.Error as exc:
         raise _unreadable(path, previous + 1, reader.line_num, str(exc)) from None
     if not rows:  # a header alone is an export that went wrong, not a batch of nothing to celebrate
         raise _fail(path, 2, 1, "the roster has a header but no rows: export the rows too, one award per row")
-    return Roster(path, delimiter, header, rows, [], hashlib.sha256(raw).hexdigest())
+    return Roster(path, delimiter, header, rows, [], hashlib.sha256(raw).hexdigest(), _ignored(header, columns))
+
+
+def _ignored(header: list[str], columns: dict[str, list[int]]) -> list[str]:
+    """The titles of the columns no field is read from (Credly's Country, Locale, Group Tag...), in order."""
+    used = {i for indexes in columns.values() for i in indexes}
+    return [title.strip() for i, title in enumerate(header) if i not in used and title.strip()]
 
 
 def _fit(record: list[str], width: int) -> list[str]:
@@ -235,14 +297,16 @@ def _unreadable(path: Path, start: int, at: int, error: str) -> RosterError:
     return _fail(path, start, 1, message)
 
 
-def _map_header(header: list[str]) -> dict[str, list[int]]:
+def _map_header(header: list[str], layout: Layout = ROSTER) -> dict[str, list[int]]:
     """canonical column -> 0-based indexes in the header ('name' may be first + middle + last name)."""
+    ranks = layout.rank
     best: dict[str, tuple[int, int]] = {}  # canonical -> (rank, index)
     first = middle = last = None
+    evidence: dict[int, int] = {}  # 0 (title) or 1 (description) -> index
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key in _RANK:
-            name, rank = _RANK[key]
+        if key in ranks:
+            name, rank = ranks[key]
             if name not in best or rank < best[name][0]:
                 best[name] = (rank, index)
         elif key in FIRST_NAMES and first is None:
@@ -251,19 +315,24 @@ def _map_header(header: list[str]) -> dict[str, list[int]]:
             middle = index
         elif key in LAST_NAMES and last is None:
             last = index
+        elif key in TEXT_EVIDENCE:
+            evidence.setdefault(TEXT_EVIDENCE[key], index)  # 0: title, 1: description
     columns = {name: [index] for name, (_, index) in best.items()}
     if "name" not in columns and (first is not None or last is not None):
         columns["name"] = [i for i in (first, middle, last) if i is not None]
+    if "evidence_narrative" not in columns and evidence:
+        columns["evidence_narrative"] = [evidence[part] for part in (0, 1) if part in evidence]
     return columns
 
 
-def _refuse_twins(header: list[str], path: Path, line: int) -> None:
+def _refuse_twins(header: list[str], path: Path, line: int, layout: Layout) -> None:
     """CC501 when two columns have the same title for a field (two 'email' columns): which one holds the
     address is a guess, and a wrong guess sends awards to the wrong people."""
     seen: dict[str, int] = {}
+    ranks = layout.rank
     for index, title in enumerate(header):
         key = normalize_header(title)
-        if key not in _RANK and key not in _NAME_PARTS:
+        if key not in ranks and key not in _NAME_PARTS and key not in TEXT_EVIDENCE:
             continue
         if key in seen:
             raise _fail(
@@ -275,9 +344,11 @@ def _refuse_twins(header: list[str], path: Path, line: int) -> None:
         seen[key] = index
 
 
-def _require(columns: dict[str, list[int]], header: list[str], path: Path, delimiter: str, line: int) -> None:
+def _require(
+    columns: dict[str, list[int]], header: list[str], path: Path, delimiter: str, line: int, layout: Layout
+) -> None:
     """CC501 on the header line (1) when a required column is missing: what was found, and the closest title to rename."""
-    missing = [name for name in REQUIRED if name not in columns]
+    missing = [name for name in layout.required if name not in columns]
     if not missing:
         return
     found = ", ".join(repr(title) for title in header) or "nothing"
@@ -292,7 +363,7 @@ def _require(columns: dict[str, list[int]], header: list[str], path: Path, delim
     hints: list[tuple[int, str]] = []
     for name in missing:
         close = closest(name, spare)
-        for alias in ALIASES[name]:
+        for alias in layout.aliases[name]:
             close = close or closest(alias, spare, cutoff=0.75)
         if close:
             index, title = spare.pop(close)

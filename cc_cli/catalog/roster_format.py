@@ -25,6 +25,11 @@ LIMITS = {
     "evidence_url": 2048,
     "evidence_narrative": 2000,
     "external_id": 200,
+    # `cc import awards` files (`cc_cli.catalog.roster.IMPORT`)
+    "state": 40,
+    "expired": 40,
+    "url": 2048,
+    "source_id": 200,
 }
 DEFAULT_LIMIT = 2000
 MULTILINE = frozenset({"evidence_narrative"})  # Markdown, where line breaks (LF) are meaningful
@@ -47,6 +52,7 @@ class Roster:
     rows: list[RosterRow]
     problems: list[Problem]
     sha256: str
+    ignored: list[str] = field(default_factory=list)  # titles of the columns no field is read from
 
     @property
     def dialect_name(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from cc_cli.catalog import fields
 from cc_cli.catalog.fields import Field
-from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, LEDGER_URL, URL
+from cc_cli.catalog.formats import DID_KEY, EMAIL, KEBAB, LEDGER_URL, URL, UUID
 from cc_cli.catalog.texts import LANGUAGE_TAG
 from cc_cli.core.durations import _PARTS
 
@@ -68,6 +68,7 @@ def field_schema(spec: Field) -> dict[str, Any]:
             "duration": _PARTS,
             "did": DID_KEY,
             "ledger": LEDGER_URL,
+            "uuid": UUID,
         }
         pattern = {**patterns, "lang": LANGUAGE_TAG}.get(kind)
         if pattern is not None:

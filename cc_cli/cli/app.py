@@ -53,6 +53,7 @@ def _register() -> None:
     from cc_cli.cli import (
         expiring,
         export,
+        imports,
         issue,
         keys,
         ledger,
@@ -80,6 +81,7 @@ def _register() -> None:
     expiring.register(app)
     transcript.register(app)
     ledger.register(app)
+    imports.register(app)
     keys.register(app)
     rules.register(app)
     schema.register(app)

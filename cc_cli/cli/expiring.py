@@ -91,7 +91,8 @@ def expiring(
         from cc_cli.cli.notify import after
         from cc_cli.notify.run import run_renewal_reminders
 
-        delivered = run_renewal_reminders(mail, [(a.award_id, a.days_left) for a in report.awards], report.within)
+        signed = [(a.award_id, a.days_left) for a in report.awards if a.source == "cc"]  # imported: no cc award to mail
+        delivered = run_renewal_reminders(mail, signed, report.within)
         after(delivered, "cc expiring --notify", sys.stderr)  # stdout holds the table, CSV or JSON
         raise typer.Exit(0 if delivered.complete else 1)
 
@@ -107,7 +108,7 @@ def _columns(award: Any) -> list[str]:
         award.name,
         award.credential_id,
         award.classification or "-",
-        award.award_id,
+        award.award_id if award.source == "cc" else f"{award.source}: {award.url or award.award_id}",
         award.valid_until[:10],
         str(award.days_left),
         award.renewal_text() or "-",

@@ -48,6 +48,12 @@ def issue(
         None, "--encoding", help="Roster encoding when not UTF-8, e.g. cp1252.", show_default=False
     ),
     timezone: str = typer.Option("UTC", "--timezone", help="Time zone of date-only issued_on values (IANA name)."),
+    date_format: str = typer.Option(
+        None,
+        "--date-format",
+        help="Order of slashed dates such as 03/04/25: mdy (month first, Credly's mm/dd/yy) or dmy.",
+        show_default=False,
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     notify: bool = typer.Option(
         False, "--notify", help="Then email this batch's awards to their holders (as `cc notify --batch`)."
@@ -76,6 +82,7 @@ def issue(
         ledger_path=ledger,
         encoding=encoding,
         timezone=timezone,
+        date_format=date_format,
         dry_run=dry_run,
         strict=strict,
         new_ledger=new_ledger,
@@ -164,6 +171,7 @@ def _as_json(report: Any) -> dict[str, Any]:
         ],
         "problems": [p.as_dict() for p in report.problems],
         "notes": report.notes,
+        "ignored_columns": report.ignored_columns,
     }
 
 
@@ -215,6 +223,8 @@ def _print_text(report: Any) -> None:
     if c["baked_earlier"]:
         line += f"; baked {c['baked_earlier']} image(s) of awards issued before"
     sys.stdout.write(line + "\n")
+    if report.ignored_columns:
+        sys.stdout.write(f"ignored column(s), read into no field: {', '.join(report.ignored_columns)}\n")
     if report.withheld:
         sys.stdout.write(
             f"--strict: nothing was issued because rows were rejected ({c['withheld']} valid row(s) held back)\n"

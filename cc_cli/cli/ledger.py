@@ -95,6 +95,9 @@ def status(
         f"{awards['pending']} pending",
         f"batches: {found.batches}" + (", the last:" if found.recent else ""),
     ]
+    if any(found.external.values()):
+        counts = ", ".join(f"{n} {state}" for state, n in found.external.items() if n)
+        lines.insert(3, f"elsewhere: {sum(found.external.values())} imported with `cc import awards`: {counts}")
     for batch in found.recent:
         lines.append(
             f"  {batch['id']}  {batch['started_at']}  {batch['roster_path']}: {batch['rows_total']} rows, "

@@ -68,7 +68,7 @@ def transcript(
         all_paths=all_paths,
     )
     record, catalog_model = build_transcript(settings)
-    if not record.awards:
+    if not record.awards and not record.external:
         hint = f" (did you mean {record.did_you_mean}?)" if record.did_you_mean else ""
         from cc_cli.ledger.locate import masked
 
@@ -145,7 +145,21 @@ def _summary(record: Any) -> str:
         if counts[s]
     ]
     paths = f"{counts['paths_complete']} of {len(record.paths)} path(s) complete" if record.paths else "no path started"
-    return f"{counts['awards']} award(s): {', '.join(words)}; {paths}"
+    elsewhere = f"; {counts['external']} awarded elsewhere" if counts["external"] else ""
+    return f"{counts['awards']} award(s): {', '.join(words) or 'none'}{elsewhere}; {paths}"
+
+
+def _external_lines(record: Any) -> list[str]:
+    """The awards earned elsewhere, apart from the ones cc signed: source and public URL."""
+    if not record.external:
+        return []
+    lines = ["", "Awarded elsewhere (imported with `cc import awards`; not signed by cc):"]
+    for award in record.external:
+        lines.append(
+            f"  {award.status:<13} {award.title} [{award.credential_id}]  issued {_day(award.issued_at)}"
+            f"  valid until {_day(award.valid_until)}  {award.source}: {award.url or 'no public URL'}"
+        )
+    return lines
 
 
 def _print_plain(record: Any) -> None:
@@ -157,6 +171,9 @@ def _print_plain(record: Any) -> None:
             f"  {_status_word(award):<13} {award.title} [{award.credential_id}]  issued {_day(award.issued_at)}"
             f"  valid until {_day(award.valid_until)}  {award.award_id}" + (f"  ({note})" if note else "")
         )
+    if not record.awards:
+        lines.append("  none signed by cc")
+    lines.extend(_external_lines(record))
     lines.extend(["", "Learning paths:" if record.paths else "Learning paths: none started"])
     for path in record.paths:
         lines.append(f"  {_path_summary(path)}")
@@ -193,6 +210,8 @@ def _print_rich(record: Any) -> None:
             _note(award),
         )
     console.print(table)
+    for line in _external_lines(record):
+        console.print(Text(line, style="bold" if line.startswith("Awarded") else ""))
     if not record.paths:
         console.print(Text("No learning path started.", style="dim"))
     for path in record.paths:

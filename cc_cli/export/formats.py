@@ -243,21 +243,25 @@ def _alignments(credential: model.Credential, language: str) -> dict[str, Any]:
 def export_credly_csv(catalog: model.Catalog, today: dt.date) -> str:
     """Credly's bulk-issue columns, with one example row per active credential issued `today`.
 
-    `Badge Template ID` carries the catalog id: replace it with the Credly template's ID (Credly: Developers,
-    Template IDs). `Group Tag` keeps the catalog id, so Credly's reports map back to the catalog. Dates are
-    mm/dd/yy, as Credly's bulk issue requires.
+    `Badge Template ID` is the credential's `credly_template_id` where the catalog sets it, else the catalog id
+    (replace it with the Credly template's ID: Credly, Developers, Template IDs; `cc issue` reads either).
+    `Group Tag` keeps the catalog id, so Credly's reports map back to the catalog. Dates are mm/dd/yy, as
+    Credly's bulk issue requires (`cc issue --date-format mdy` reads them back). The rows come in
+    prerequisite order (a credential after what it `requires` and, for a certificate, its components), and a
+    Thought Leader row carries the evidence placeholder the award needs, so that the template as written
+    passes `cc issue --dry-run`: one example learner earning the whole catalog, top to bottom.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CREDLY_COLUMNS)
     issued = dt.datetime.combine(today, dt.time())
-    for credential in published(catalog, ("active",)):
+    for credential in prerequisite_order(published(catalog, ("active",))):
         duration = expiry_duration(credential)
         expires = add_to(issued, duration).strftime("%m/%d/%y") if duration else ""
         row = dict.fromkeys(CREDLY_COLUMNS, "")
         row.update(
             {
-                "Badge Template ID": credential.id,
+                "Badge Template ID": (credential.credly_template_id or "").strip() or credential.id,
                 "Recipient Email": "learner@example.com",
                 "Issued To First Name": "Ada",
                 "Issued To Last Name": "Lovelace",
@@ -266,8 +270,31 @@ def export_credly_csv(catalog: model.Catalog, today: dt.date) -> str:
                 "Group Tag": credential.id,
             }
         )
+        if credential.type == "thought-leader":
+            row["Text Evidence Title"] = "Review"
+            row["Text Evidence Description"] = "Replace with what the review saw, or give an Evidence URL."
         writer.writerow([safe_cell(row[column]) for column in CREDLY_COLUMNS])
     return buffer.getvalue()
+
+
+def prerequisite_order(credentials: list[model.Credential]) -> list[model.Credential]:
+    """`credentials` (sorted by id) with each one after the ones among them it needs: its `requires` and,
+    for a certificate, its `components` (the catalog has no cycles: CC213)."""
+    by_id = {credential.id: credential for credential in credentials}
+    placed: dict[str, model.Credential] = {}
+
+    def place(credential: model.Credential, seen: frozenset[str]) -> None:
+        if credential.id in placed or credential.id in seen:
+            return
+        needed = [*credential.requires, *(credential.components if credential.classification == "certificate" else ())]
+        for cid in sorted(set(needed)):
+            if cid in by_id:
+                place(by_id[cid], seen | {credential.id})
+        placed[credential.id] = credential
+
+    for credential in credentials:
+        place(credential, frozenset())
+    return list(placed.values())
 
 
 FORMATS = ("ob3", "ctdl", "credly-csv")
@@ -283,10 +310,13 @@ def export_catalog(root: Path, output_format: str, key: Path | None, today: dt.d
         return export_ob3(loaded, issuer_id(loaded, key)), ""
     if output_format == "ctdl":
         return export_ctdl(loaded), ""
-    note = (
-        "replace each Badge Template ID (the catalog id) with the Credly template's ID, "
-        "and the example recipients with real ones"
-    )
+    missing = sum(1 for c in published(loaded, ("active",)) if not (c.credly_template_id or "").strip())
+    note = "replace the example recipients with real ones; dates are mm/dd/yy (`cc issue --date-format mdy`)"
+    if missing:
+        note = (
+            f"{missing} Badge Template ID(s) are catalog ids: replace them with the Credly templates' IDs, or set "
+            f"credly_template_id in those credentials; {note}"
+        )
     return export_credly_csv(loaded, today), note
 
 

@@ -25,7 +25,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
 from cc_cli.credentials import ob3
 from cc_cli.issue.report import IssueReport, Outcome
-from cc_cli.ledger.base import AwardLedger, AwardRow
+from cc_cli.ledger.base import EXTERNAL_EARNED, AwardLedger, AwardRow, ExternalAward
 
 if TYPE_CHECKING:
     from cc_cli.issue.row_checks import PlannedAward
@@ -147,6 +147,15 @@ def live_awards(ledger: AwardLedger | None) -> dict[tuple[str, str], AwardRow]:
     return {(row.email_lower, row.credential_id): row for row in live if row.id not in renewed}
 
 
+def external_held(external: list[ExternalAward]) -> dict[str, set[str]]:
+    """lower-cased email -> the credentials of their earned external awards (issued or expired elsewhere)."""
+    held: dict[str, set[str]] = {}
+    for row in external:
+        if row.state in EXTERNAL_EARNED:
+            held.setdefault(row.email_lower, set()).add(row.credential_id)
+    return held
+
+
 def plan_rows(
     valid: list[PlannedAward],
     catalog: model.Catalog,
@@ -155,6 +164,7 @@ def plan_rows(
     live: dict[tuple[str, str], AwardRow],
     now: datetime,
     report: IssueReport,
+    external: list[ExternalAward] | None = None,
 ) -> list[Planned]:
     keys = [
         row_key(p.email.lower(), p.credential_id, cells[p.line].get("issued_on", ""), p.external_id or "")
@@ -163,6 +173,12 @@ def plan_rows(
     existing = ledger.by_row_keys(keys) if ledger is not None else {}
     plan: list[Planned] = []
     stamp = utc_stamp(now)
+    # External awards still in force: under `deny`, their holder is not issued the credential again.
+    in_force = {
+        (row.email_lower, row.credential_id): row
+        for row in external or []
+        if row.state == "issued" and (row.valid_until is None or row.valid_until > stamp)
+    }
     for planned, key in zip(valid, keys, strict=True):
         credential = catalog.credentials[planned.credential_id]
         done = existing.get(key)
@@ -179,6 +195,11 @@ def plan_rows(
                 )
                 continue
             action = "renew" if credential.duplicates == "renew" else "replace"
+        outside = in_force.get((planned.email.lower(), credential.id))
+        if old is None and outside is not None and credential.duplicates == "deny":
+            reason = f"already holds the {outside.source} award of it{f' ({outside.url})' if outside.url else ''}, imported (duplicates: deny)"
+            report.outcomes.append(Outcome(planned.line, planned.email, credential.id, "skip", outside.id, "", reason))
+            continue
         plan.append(Planned(planned, credential, key, action, old if action != "issue" else None))
     return plan
 

@@ -26,6 +26,7 @@ class IssueSettings(UsesLedger):
     ledger_path: Location | None = None  # --ledger: a path or a postgresql:// URL
     encoding: str | None = None
     timezone: str = "UTC"
+    date_format: str | None = None  # --date-format: mdy or dmy, how slashed dates (03/04/25) read
     dry_run: bool = False
     strict: bool = False
     new_ledger: bool = False  # --new-ledger: a fresh ledger beside another of the same catalog is meant
@@ -59,6 +60,9 @@ class IssueReport:
     withheld: bool = False  # --strict with rejected rows: nothing was issued
     baked_earlier: int = 0  # --bake on a re-run: images baked for awards an earlier run issued
     notes: list[str] = field(default_factory=list)  # warnings for the user that are not roster problems
+    ignored_columns: list[str] = field(
+        default_factory=list
+    )  # roster columns no field is read from (Credly's Country...)
 
     def counts(self) -> dict[str, int]:
         found = Counter(outcome.action for outcome in self.outcomes)

@@ -51,17 +51,23 @@ def row_rules() -> list[Rule]:
 
 
 def check_rows(
-    roster: Roster, catalog: model.Catalog, holdings: Callable[[str], set[str]], now: datetime, tz: tzinfo
+    roster: Roster,
+    catalog: model.Catalog,
+    holdings: Callable[[str], set[str]],
+    now: datetime,
+    tz: tzinfo,
+    date_order: str | None = None,
 ) -> CheckResult:
     """Check every row; valid rows become PlannedAwards, the others carry their problems.
 
     `holdings(email_lower)` gives the credential ids the recipient holds active awards of (the ledger stays
-    with the caller); `now` (aware) is the issue time of rows without `issued_on` and the limit for dates.
+    with the caller); `now` (aware) is the issue time of rows without `issued_on` and the limit for dates;
+    `date_order` ('mdy' or 'dmy', `--date-format`) is how slashed dates read, None to refuse ambiguous ones.
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("check_rows needs an aware `now`: a naive datetime must never reach an award")
     result = CheckResult()
-    ctx = RosterContext(roster, catalog, holdings, now, tz)
+    ctx = RosterContext(roster, catalog, holdings, now, tz, date_order)
     rules = row_rules()
     for row in roster.rows:
         problems = _problems(row, rules, ctx)

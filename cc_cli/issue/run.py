@@ -22,7 +22,16 @@ from cc_cli.core.workers import workers_for
 from cc_cli.credentials.keys import check_catalog_key, issuer_key_path, load_issuer_key
 from cc_cli.credentials.status_list import Owner, check_owner, check_valid_for, owner_of
 from cc_cli.issue.outputs import bake_earlier, emblems_for, report_not_baked, write_outputs
-from cc_cli.issue.plan import CHUNK, Planned, document_for, live_awards, new_award_row, plan_rows, renewed_until
+from cc_cli.issue.plan import (
+    CHUNK,
+    Planned,
+    document_for,
+    external_held,
+    live_awards,
+    new_award_row,
+    plan_rows,
+    renewed_until,
+)
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
 from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
@@ -35,12 +44,19 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
 
     from cc_cli.catalog.roster import RosterError, read_roster
     from cc_cli.issue.row_checks import check_rows
+    from cc_cli.rules.roster_rules import date_order
     from cc_cli.validate.engine import require_valid
 
     try:
         tz = ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
+    try:
+        order = date_order(settings.date_format)
+    except ValueError:
+        raise UsageError(
+            f"unknown --date-format '{settings.date_format}': use mdy (month first, Credly's mm/dd/yy) or dmy"
+        ) from None
     catalog = require_valid(settings.catalog_root).catalog
     check_valid_for(catalog.info.status_list_valid_for)  # before anything is written
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.
@@ -55,6 +71,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
     except RosterError as exc:  # CC501: nothing can be issued from this file
         report.problems.append(exc.problem)
         return report
+    report.ignored_columns = roster.ignored
     ledger = _open_ledger(settings, catalog.info.base_url or "")
     try:
         if ledger is not None and did is not None:
@@ -63,7 +80,10 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         held: dict[str, set[str]] = {}
         for (email_lower, credential_id), _row in live.items():
             held.setdefault(email_lower, set()).add(credential_id)
-        checked = check_rows(roster, catalog, lambda email: held.get(email, set()), settings.now, tz)
+        external = ledger.external_awards() if ledger is not None else []  # `cc import awards`: count as held
+        for email_lower, credentials in external_held(external).items():
+            held.setdefault(email_lower, set()).update(credentials)
+        checked = check_rows(roster, catalog, lambda email: held.get(email, set()), settings.now, tz, order)
         cells = {row.line: row.cells for row in roster.rows}
         for row, problems in checked.rejected:
             report.problems.extend(problems)
@@ -72,7 +92,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
                 Outcome(row.line, row.cells.get("email", ""), row.cells.get("credential", ""), "reject", reason=reason)
             )
         report.problems.extend(roster.problems)
-        plan = plan_rows(checked.valid, catalog, cells, ledger, live, settings.now, report)
+        plan = plan_rows(checked.valid, catalog, cells, ledger, live, settings.now, report, external)
         if settings.strict and checked.rejected:
             report.withheld = True
             for item in plan:  # listed, so no valid row goes unmentioned

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
-from cc_cli.ledger.base import BATCH_COLUMNS, AwardLedger
+from cc_cli.ledger.base import BATCH_COLUMNS, EXTERNAL_STATES, AwardLedger
 from cc_cli.ledger.locate import Location, is_url, masked, open_ledger_at
 
 
@@ -52,6 +52,7 @@ class Status:
     awards: dict[str, int]
     batches: int
     recent: list[dict[str, object]] = field(default_factory=list)
+    external: dict[str, int] = field(default_factory=dict)  # awards issued elsewhere (`cc import awards`), by state
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +63,7 @@ class Status:
             "awards": self.awards,
             "batches": self.batches,
             "recent_batches": self.recent,
+            "external_awards": self.external,
         }
 
 
@@ -71,6 +73,13 @@ def _batch_state(ledger: AwardLedger, batch: dict[str, object]) -> str:
     return (
         "running" if not ledger.lease_is_free(int(str(batch["id"]))) else "interrupted (the next cc issue completes it)"
     )
+
+
+def _external_counts(ledger: AwardLedger) -> dict[str, int]:
+    counts = dict.fromkeys(EXTERNAL_STATES, 0)
+    for row in ledger.external_awards():
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return counts
 
 
 def ledger_status(location: Location, recent: int = 5) -> Status:
@@ -89,6 +98,7 @@ def ledger_status(location: Location, recent: int = 5) -> Status:
             awards=ledger.state_counts(),
             batches=len(batches),
             recent=last,
+            external=_external_counts(ledger),
         )
     finally:
         ledger.close()
@@ -125,8 +135,12 @@ def copy_ledger(source: Location, target: Location) -> Copied:
             if held or writer.any_award() is not None:
                 raise UsageError(f"{writer.where} already holds {held} batch(es): copy into a new, empty ledger")
             writer.import_rows(batches, awards, reader.ledger_id())
+            external = reader.external_awards()
+            writer.add_external(external)  # the awards issued elsewhere move with the ledger (schema 4)
             _compare(batches, writer.batches(), "batch", writer.where)
             _compare([a.values() for a in awards], [a.values() for a in writer.all_awards()], "award", writer.where)
+            found = [a.values() for a in writer.external_awards()]
+            _compare([a.values() for a in external], found, "external award", writer.where)
             return Copied(reader.where, writer.where, len(batches), len(awards))
         finally:
             writer.close()

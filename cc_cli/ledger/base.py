@@ -100,6 +100,39 @@ STATES = ("pending", "issued", "revoked")
 
 
 @dataclass(slots=True)
+class ExternalAward:
+    """An award issued elsewhere (Credly...) and recorded by `cc import awards`: cc never signed it and
+    never re-issues it, but a learner's record counts it (prerequisites, transcript, paths, expiry)."""
+
+    id: str  # urn:uuid:..., cc's id of this record
+    import_key: str  # identity of the imported award: re-importing it adds nothing
+    source: str  # where it was issued: 'credly', or `--source`
+    source_id: str | None  # the source's own id of the award (Credly's badge id), when the file has one
+    credential_id: str
+    email: str
+    email_lower: str
+    name: str
+    issued_at: str  # UTC stamp
+    valid_until: str | None
+    state: str  # one of EXTERNAL_STATES, as the source says
+    url: str | None  # the award's public page at the source
+    external_id: str | None  # the issuer's own id of the earner (Credly's Issuer Earner ID)
+    import_file: str
+    import_line: int
+    imported_at: str
+
+    def values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in EXTERNAL_COLUMNS)
+
+
+EXTERNAL_COLUMNS = tuple(column.name for column in fields(ExternalAward))
+# An external award's state: `issued` (Credly's accepted and pending too), `expired` (as the source says;
+# an `issued` one also expires at `valid_until`), `revoked` by its issuer, `rejected` by its earner.
+EXTERNAL_STATES = ("issued", "expired", "revoked", "rejected")
+EXTERNAL_EARNED = ("issued", "expired")  # the learner did the work: it counts as held
+
+
+@dataclass(slots=True)
 class Claimed:
     """Batches whose run died, now held by the run that claimed them, and their awards left unwritten."""
 
@@ -288,6 +321,29 @@ class AwardLedger(ABC):
     @abstractmethod
     def mark_issued(self, done: list[tuple[str, str]]) -> None:
         """[(award id, file sha256)]: the files are on disk, the awards are issued."""
+
+    @abstractmethod
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
+        """Record awards issued elsewhere, in one transaction: for each, `new`; or, where the ledger already
+        holds one with its `import_key`, `updated` when the source now says another state, expiry or URL
+        (a revoked one stays revoked), else `same` (a re-import adds nothing)."""
+
+    @abstractmethod
+    def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
+        """The external awards of one recipient (or all), by issue date, then credential; none in a ledger of schema 3 or older
+        opened read-only (it has no table for them yet)."""
+
+    @abstractmethod
+    def external_keys(self, keys: list[str]) -> set[str]:
+        """Those of `keys` that the ledger's external awards already have (for a dry run's plan)."""
+
+    def external_holdings(self) -> dict[str, set[str]]:
+        """Every recipient's earned external credential ids (issued or expired, not revoked or rejected)."""
+        held: dict[str, set[str]] = {}
+        for row in self.external_awards():
+            if row.state in EXTERNAL_EARNED:
+                held.setdefault(row.email_lower, set()).add(row.credential_id)
+        return held
 
     @abstractmethod
     def import_rows(

@@ -36,6 +36,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import (
     BATCH_COLUMNS,
     COLUMNS,
+    EXTERNAL_COLUMNS,
     FINISHED_COUNTS,
     RENEWAL_INDEXES,
     STARTED_COUNTS,
@@ -43,6 +44,7 @@ from cc_cli.ledger.base import (
     AwardLedger,
     AwardRow,
     Claimed,
+    ExternalAward,
     Standing,
     batch_counts,
     in_link_order,
@@ -50,7 +52,7 @@ from cc_cli.ledger.base import (
 )
 from cc_cli.ledger.urls import masked, scrub
 
-SCHEMA_VERSION = 3  # the SQLite ledger's version: both backends move together
+SCHEMA_VERSION = 4  # the SQLite ledger's version: both backends move together
 LEASE_CLASS = 0x63630001  # the first key of cc's advisory locks ("cc" 0001); the second is the batch id
 SETUP_LOCK = 0  # second key of the lock that serialises creating and upgrading the schema
 DEADLOCK_RETRIES = 5
@@ -106,10 +108,33 @@ CREATE INDEX awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX awards_unwritten ON awards (batch_id) WHERE file_sha256 IS NULL;
 CREATE SEQUENCE status_index_seq AS BIGINT MINVALUE 0 START 0;
 """
+# Schema 4: awards issued elsewhere (`cc import awards`), as in the SQLite ledger.
+EXTERNAL_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS external_awards (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    import_key TEXT COLLATE "C" NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    source_id TEXT,
+    credential_id TEXT COLLATE "C" NOT NULL,
+    email TEXT NOT NULL,
+    email_lower TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    issued_at TEXT COLLATE "C" NOT NULL,
+    valid_until TEXT COLLATE "C",
+    state TEXT NOT NULL CHECK (state IN ('issued', 'expired', 'revoked', 'rejected')),
+    url TEXT,
+    external_id TEXT,
+    import_file TEXT NOT NULL,
+    import_line INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS external_awards_by_recipient ON external_awards (email_lower, credential_id)",
+)
+SCHEMA += ";\n".join(EXTERNAL_SCHEMA) + ";\n"
 
 # The statements that take a PostgreSQL ledger of schema version N to N + 1 (PostgreSQL ledgers began at
-# version 2; 3 is the renewal indexes, as in sqlite.py).
-MIGRATIONS: dict[int, tuple[str, ...]] = {2: RENEWAL_INDEXES}
+# version 2; 3 is the renewal indexes and 4 the external awards, as in sqlite.py).
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: RENEWAL_INDEXES, 3: EXTERNAL_SCHEMA}
 
 # The awards columns' types, for inserting a chunk as arrays (`unnest`).
 _TYPES = {"batch_id": "bigint", "roster_line": "integer", "status_index": "bigint"}
@@ -604,6 +629,68 @@ class PostgresLedger(AwardLedger):
                     for award in in_link_order(awards):
                         copy.write_row(award.values())
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
+
+    # External awards (schema 4) -------------------------------------------------------------------
+
+    def _has_external(self) -> bool:
+        return "external_awards" in _tables(self.db)  # a ledger of schema 3 or older opened read-only has none
+
+    @_guarded
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
+        if not rows:
+            return []
+        columns = ", ".join(EXTERNAL_COLUMNS)
+        types = {"import_line": "integer"}
+        arrays = ", ".join(f"%s::{types.get(column, 'text')}[]" for column in EXTERNAL_COLUMNS)
+        with self.db.transaction():
+            inserted = {
+                key
+                for (key,) in self.db.execute(
+                    f"INSERT INTO external_awards ({columns}) SELECT * FROM unnest({arrays}) AS chunk ({columns}) "
+                    "ORDER BY import_key ON CONFLICT DO NOTHING RETURNING import_key",
+                    [[getattr(row, column) for row in rows] for column in EXTERNAL_COLUMNS],
+                ).fetchall()
+            }
+            rest = [row for row in rows if row.import_key not in inserted]
+            updated: set[str] = set()
+            if rest:
+                updated = {
+                    key
+                    for (key,) in self.db.execute(
+                        "UPDATE external_awards AS e SET state = d.state, valid_until = d.valid_until, url = d.url "
+                        "FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS d (import_key, state, "
+                        "valid_until, url) WHERE e.import_key = d.import_key AND e.state != 'revoked' AND "
+                        "(e.state, e.valid_until, e.url) IS DISTINCT FROM (d.state, d.valid_until, d.url) "
+                        "RETURNING e.import_key",
+                        (
+                            [row.import_key for row in rest],
+                            [row.state for row in rest],
+                            [row.valid_until for row in rest],
+                            [row.url for row in rest],
+                        ),
+                    ).fetchall()
+                }
+        return ["new" if r.import_key in inserted else "updated" if r.import_key in updated else "same" for r in rows]
+
+    @_guarded
+    def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
+        if not self._has_external():
+            return []
+        query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
+        if email_lower is None:
+            cursor = self.db.execute(query + " ORDER BY issued_at, credential_id, import_key")
+        else:
+            cursor = self.db.execute(
+                query + " WHERE email_lower = %s ORDER BY issued_at, credential_id, import_key", (email_lower,)
+            )
+        return [ExternalAward(*row) for row in cursor.fetchall()]
+
+    @_guarded
+    def external_keys(self, keys: list[str]) -> set[str]:
+        if not self._has_external() or not keys:
+            return set()
+        query = "SELECT import_key FROM external_awards WHERE import_key = ANY(%s)"
+        return {key for (key,) in self.db.execute(query, (list(keys),)).fetchall()}
 
 
 class _Lost(Exception):

@@ -31,6 +31,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import (
     BATCH_COLUMNS,
     COLUMNS,
+    EXTERNAL_COLUMNS,
     FINISHED_COUNTS,
     RENEWAL_INDEXES,
     STARTED_COUNTS,
@@ -38,6 +39,7 @@ from cc_cli.ledger.base import (
     AwardLedger,
     AwardRow,
     Claimed,
+    ExternalAward,
     Standing,
     batch_counts,
     in_link_order,
@@ -49,7 +51,7 @@ from cc_cli.ledger.leases import Leases
 
 __all__ = ["COLUMNS", "SCHEMA_VERSION", "AwardRow", "Claimed", "Ledger", "LedgerReader", "Standing"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -100,11 +102,35 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_renewal_of_each
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
 """
+# Schema 4: awards issued elsewhere (`cc import awards`), never signed by cc.
+EXTERNAL_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS external_awards (
+    id TEXT PRIMARY KEY,                 -- urn:uuid:..., cc's id of the record
+    import_key TEXT NOT NULL UNIQUE,     -- one record per imported award, however often it is imported
+    source TEXT NOT NULL,                -- credly, or what --source said
+    source_id TEXT,                      -- the source's id of the award
+    credential_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    email_lower TEXT NOT NULL,
+    name TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    valid_until TEXT,
+    state TEXT NOT NULL CHECK (state IN ('issued', 'expired', 'revoked', 'rejected')),
+    url TEXT,
+    external_id TEXT,
+    import_file TEXT NOT NULL,
+    import_line INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+)""",
+    "CREATE INDEX IF NOT EXISTS external_awards_by_recipient ON external_awards (email_lower, credential_id)",
+)
+SCHEMA += ";\n".join(EXTERNAL_SCHEMA) + ";\n"
 
 # The statements that take a ledger of schema version N to N + 1 (run in one transaction, in order).
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE batches ADD COLUMN closed_by INTEGER REFERENCES batches(id)",),
     2: RENEWAL_INDEXES,
+    3: EXTERNAL_SCHEMA,
 }
 
 
@@ -540,6 +566,51 @@ class Ledger(AwardLedger):
 
     def batches(self) -> list[tuple[object, ...]]:
         return self.db.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches ORDER BY id").fetchall()
+
+    # External awards (schema 4) -------------------------------------------------------------------
+
+    def _has_external(self) -> bool:
+        return "external_awards" in _table_names(self.db)  # a ledger of schema 3 or older opened read-only has none
+
+    def add_external(self, rows: list[ExternalAward]) -> list[str]:
+        marks = ", ".join("?" * len(EXTERNAL_COLUMNS))
+        insert = f"INSERT INTO external_awards ({', '.join(EXTERNAL_COLUMNS)}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+        update = (
+            "UPDATE external_awards SET state = ?1, valid_until = ?2, url = ?3 WHERE import_key = ?4 AND "
+            "state != 'revoked' AND (state IS NOT ?1 OR valid_until IS NOT ?2 OR url IS NOT ?3)"
+        )
+        found: list[str] = []
+        with self.transaction() as db:
+            for row in rows:
+                if db.execute(insert, row.values()).rowcount == 1:
+                    found.append("new")
+                    continue
+                changed = db.execute(update, (row.state, row.valid_until, row.url, row.import_key)).rowcount
+                found.append("updated" if changed == 1 else "same")
+        return found
+
+    def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
+        if not self._has_external():
+            return []
+        query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
+        if email_lower is None:
+            cursor = self.db.execute(query + " ORDER BY issued_at, credential_id, import_key")
+        else:
+            cursor = self.db.execute(
+                query + " WHERE email_lower = ? ORDER BY issued_at, credential_id, import_key", (email_lower,)
+            )
+        return [ExternalAward(*row) for row in cursor.fetchall()]
+
+    def external_keys(self, keys: list[str]) -> set[str]:
+        if not self._has_external():
+            return set()
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT import_key FROM external_awards WHERE import_key IN ({marks})"
+            found.update(key for (key,) in self.db.execute(query, chunk))
+        return found
 
 
 def _standing(db: sqlite3.Connection, award_id: object) -> Standing | None:

@@ -10,6 +10,10 @@ Shape (1EdTech Comprehensive Learner Record 2.0 on VC Data Model 2.0, as in 1EdT
   on disk, so each still verifies on its own (revoked, pending and not-yet-valid awards are left out, a
   CLR asserts achievements); `achievement` lists the achievements of the paths the learner is on (what
   the CLR issuer expects them to achieve, in CLR 2.0's words); `association` relates them.
+- Awards earned elsewhere (`cc import awards`: Credly's) are never embedded, as cc holds no credential of
+  them to embed and signs none in their name: their achievements join `achievement`, each marked with an
+  `otherIdentifier` of type `ext:earnedElsewhere.<source>` whose identifier is the award's public URL (or
+  cc's record id), so the CLR's issuer attests them from its records and `cc verify` says so.
 - Associations, chosen from CLR 2.0's AssociationType: `precedes` from every option of a path step to
   every option of the next (the path's order); for the path's `leads_to`, `isParentOf` from it to the
   steps it aggregates when it is a certificate built on this path (its `path`, or its `components`),
@@ -39,6 +43,7 @@ from cc_cli.lifecycle.transcript import PathProgress, Transcript
 CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 CONTEXTS = [ob3.VC_CONTEXT, CLR_CONTEXT, ob3.OB_CONTEXT, ob3.OB_EXTENSIONS_CONTEXT]
 CLR_SCHEMA = "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+ELSEWHERE = "ext:earnedElsewhere"  # identifierType prefix of the achievements earned elsewhere
 
 
 @dataclass(slots=True)
@@ -98,6 +103,7 @@ def build_clr(
     issuer = ob3.issuer_profile(catalog.info, did)
     started = [path for path in transcript.paths if path.done or path.leads_to_held]  # the learner's own paths
     achievements, associations = path_relations(catalog, started, issuer)
+    attest_elsewhere(transcript, catalog, issuer, achievements)
     salt = salt or secrets.token_hex(16)
     subject: dict[str, Any] = {
         "type": ["ClrSubject"],
@@ -159,8 +165,36 @@ def embedded_awards(transcript: Transcript, out: Path, did: str) -> list[dict[st
             raise UsageError(f"the key is {did}, but award {award.award_id} was issued by {issuer_id}: use that key")
         documents.append(document)
     if not documents:
-        raise UsageError(f"{transcript.email} has no valid awards (only revoked or pending ones): no CLR to write")
+        elsewhere = " (awards imported from elsewhere are attested, never embedded)" if transcript.external else ""
+        raise UsageError(
+            f"{transcript.email} has no valid awards signed by cc (only revoked or pending ones){elsewhere}: no CLR to write"
+        )
     return documents
+
+
+def attest_elsewhere(
+    transcript: Transcript, catalog: model.Catalog, issuer: dict[str, Any], achievements: list[dict[str, Any]]
+) -> None:
+    """Mark (or add) the achievements of the awards the learner earned elsewhere (see the module docstring)."""
+    base = (catalog.info.base_url or "").rstrip("/")
+    by_id = {entry["id"]: entry for entry in achievements}
+    for award in transcript.external:
+        credential = catalog.credentials.get(award.credential_id)
+        if not award.earned or credential is None:
+            continue
+        found = ob3.achievement_url(base, credential.id)
+        entry = by_id.get(found)
+        if entry is None:
+            entry = by_id[found] = ob3.achievement(credential, catalog.info, issuer)
+            achievements.append(entry)
+        source = "".join(c if c.isalnum() or c == "." else "_" for c in award.source)  # the schema's ext: pattern
+        entry.setdefault("otherIdentifier", []).append(
+            {
+                "type": "IdentifierEntry",
+                "identifier": award.url or award.record_id,
+                "identifierType": f"{ELSEWHERE}.{source}",
+            }
+        )
 
 
 def path_relations(

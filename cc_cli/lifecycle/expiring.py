@@ -8,7 +8,9 @@ revokes and links through `replaces`), so a renewed award drops out of this list
 What counts as expiring: an `issued` award (not pending, not revoked) whose `validUntil` is after the
 moment of the query and no later than that moment plus the window. An award whose holder already has a
 newer live award of the same credential that lasts longer (an `allow` credential issued again) is left
-out: it needs no reminder. Certifications come first, since they are the ones that need renewal; then
+out: it needs no reminder. Awards issued elsewhere (`cc import awards`, `issued` at their source) are listed
+too, marked with their source and public URL: their holders renew by earning the cc award, which then
+outlasts them. Certifications come first, since they are the ones that need renewal; then
 everything else, soonest first.
 
 The core prints nothing and never imports typer or rich; `cc_cli.cli.expiring` renders the report.
@@ -29,7 +31,7 @@ from cc_cli.core.csvfile import safe_cell, write_csv
 from cc_cli.core.durations import add_to, parts
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.base import AwardRow
+from cc_cli.ledger.base import AwardRow, ExternalAward
 from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
 from cc_cli.validate.load import load_catalog_model
 
@@ -43,6 +45,7 @@ CSV_HEADER = [
     "valid_until",
     "days_left",
     "renewal",
+    "source",  # cc, or where an imported award was issued (credly)
 ]
 
 
@@ -85,6 +88,8 @@ class ExpiringAward:
     valid_until: str
     days_left: int
     renewal: list[RenewalOption] = field(default_factory=list)
+    source: str = "cc"  # cc signed it, or where it was issued (`cc import awards`)
+    url: str | None = None  # an imported award's public page
 
     def renewal_text(self) -> str:
         return "; ".join(option.text() for option in self.renewal)
@@ -100,6 +105,8 @@ class ExpiringAward:
             "valid_until": self.valid_until,
             "days_left": self.days_left,
             "renewal": [{"kind": o.kind, "hours": o.hours} for o in self.renewal],
+            "source": self.source,
+            "url": self.url,
         }
 
     def csv_row(self) -> list[str]:
@@ -113,6 +120,7 @@ class ExpiringAward:
             self.valid_until,
             str(self.days_left),
             self.renewal_text(),
+            self.source,
         ]
 
 
@@ -155,12 +163,14 @@ def find_expiring(settings: ExpiringSettings) -> ExpiringReport:
     ledger = open_ledger_at(settings.ledger_at)
     try:
         rows = [row for row in ledger.all_awards() if row.state == "issued"]
+        outside = [row for row in ledger.external_awards() if row.state == "issued"]
     finally:
         ledger.close()
     catalog = load_catalog_model(settings.catalog_root)
     report = ExpiringReport(at=at, until=until, within=within)
-    latest = _latest_ends(rows)
-    for row in rows:
+    every: list[AwardRow | ExternalAward] = [*rows, *outside]
+    latest = _latest_ends(every)
+    for row in every:
         if row.valid_until is None:
             continue
         ends = parse_stamp(row.valid_until)
@@ -172,7 +182,7 @@ def find_expiring(settings: ExpiringSettings) -> ExpiringReport:
     return report
 
 
-def _latest_ends(rows: list[AwardRow]) -> dict[tuple[str, str], datetime]:
+def _latest_ends(rows: list[AwardRow | ExternalAward]) -> dict[tuple[str, str], datetime]:
     """When each holder's live awards of each credential last until (no end: `datetime.max`), so an award
     that another live award of the same credential outlasts (it was renewed) needs no reminder."""
     latest: dict[tuple[str, str], datetime] = {}
@@ -184,7 +194,7 @@ def _latest_ends(rows: list[AwardRow]) -> dict[tuple[str, str], datetime]:
     return latest
 
 
-def _expiring(row: AwardRow, ends: datetime, at: datetime, catalog: model.Catalog) -> ExpiringAward:
+def _expiring(row: AwardRow | ExternalAward, ends: datetime, at: datetime, catalog: model.Catalog) -> ExpiringAward:
     credential = catalog.credentials.get(row.credential_id)
     renewal = credential.renewal if credential is not None else None
     return ExpiringAward(
@@ -197,6 +207,8 @@ def _expiring(row: AwardRow, ends: datetime, at: datetime, catalog: model.Catalo
         valid_until=row.valid_until or "",
         days_left=int((ends - at).total_seconds() // 86400),
         renewal=[RenewalOption(o.kind, o.hours) for o in renewal.options] if renewal else [],
+        source=row.source if isinstance(row, ExternalAward) else "cc",
+        url=row.url if isinstance(row, ExternalAward) else None,
     )
 
 

@@ -16,6 +16,10 @@ path records learning; a revoked award was withdrawn (issued in error, misconduc
 and does not count. A superseded award does not count either, but its renewal does, so renewing never
 loses progress. Only paths with at least one step done, or whose `leads_to` the learner holds, are shown:
 the others say nothing about this learner (`all_paths` shows them too, at 0 steps, for advising what next).
+
+Awards issued elsewhere (`cc import awards`: Credly's, before the office moved to cc) are listed apart, with
+their source and public URL, as `external`: cc did not sign them and has no file of them. They count as
+earned the same way (issued or expired, never revoked or rejected by their earner), for path progress too.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from typing import Any
 
 from cc_cli.catalog import model
 from cc_cli.core.stamps import parse_stamp, utc_stamp
-from cc_cli.ledger.base import AwardRow
+from cc_cli.ledger.base import AwardRow, ExternalAward
 from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
 from cc_cli.validate.load import load_catalog_model
 
@@ -97,6 +101,39 @@ class AwardEntry:
 
 
 @dataclass(slots=True)
+class ExternalEntry:
+    """One award the learner earned elsewhere (`cc import awards`), with its standing at the moment asked."""
+
+    record_id: str
+    source: str
+    url: str | None
+    credential_id: str
+    title: str
+    kind: str
+    status: str  # active | expired | revoked | rejected | not-yet-valid
+    issued_at: str
+    valid_until: str | None
+
+    @property
+    def earned(self) -> bool:
+        return self.status in EARNED
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "source": self.source,
+            "url": self.url,
+            "credential": self.credential_id,
+            "title": self.title,
+            "kind": self.kind,
+            "status": self.status,
+            "issued_at": self.issued_at,
+            "valid_until": self.valid_until,
+            "signed_by_cc": False,
+        }
+
+
+@dataclass(slots=True)
 class StepProgress:
     """One path step: its credential options and which one (if any) the learner has earned."""
 
@@ -152,10 +189,12 @@ class Transcript:
     awards: list[AwardEntry] = field(default_factory=list)
     paths: list[PathProgress] = field(default_factory=list)
     did_you_mean: str | None = None  # with no awards: the ledger's closest recipient address
+    external: list[ExternalEntry] = field(default_factory=list)  # issued elsewhere (`cc import awards`)
 
     def held(self) -> set[str]:
-        """Credential ids the learner has earned (active or expired)."""
-        return {award.credential_id for award in self.awards if award.earned}
+        """Credential ids the learner has earned (active or expired), here or elsewhere."""
+        here = {award.credential_id for award in self.awards if award.earned}
+        return here | {award.credential_id for award in self.external if award.earned}
 
     def counts(self) -> dict[str, int]:
         found = {"awards": len(self.awards)}
@@ -163,6 +202,7 @@ class Transcript:
             found[status] = sum(award.status == status for award in self.awards)
         found["superseded"] = sum(award.superseded for award in self.awards)
         found["paths_complete"] = sum(path.complete for path in self.paths)
+        found["external"] = len(self.external)
         return found
 
     def as_dict(self) -> dict[str, Any]:
@@ -171,6 +211,7 @@ class Transcript:
             "name": self.name,
             "at": utc_stamp(self.at),
             "awards": [award.as_dict() for award in self.awards],
+            "external_awards": [award.as_dict() for award in self.external],
             "paths": [path.as_dict() for path in self.paths],
             "summary": self.counts(),
         }
@@ -183,17 +224,21 @@ def build_transcript(settings: TranscriptSettings) -> tuple[Transcript, model.Ca
     ledger = open_ledger_at(settings.ledger_at)
     try:
         rows = ledger.recipient_awards(email_lower)
-        suggestion = None if rows else ledger.closest_email(email_lower)
+        outside = ledger.external_awards(email_lower)
+        suggestion = None if rows or outside else ledger.closest_email(email_lower)
     finally:
         ledger.close()
     catalog = load_catalog_model(settings.catalog_root)
-    transcript = Transcript(email=rows[-1].email if rows else settings.email.strip(), name="", at=at)
-    if not rows:
+    written = rows[-1].email if rows else outside[-1].email if outside else settings.email.strip()
+    transcript = Transcript(email=written, name="", at=at)
+    if not rows and not outside:
         transcript.did_you_mean = suggestion
         return transcript, catalog
-    transcript.name = max(rows, key=lambda r: (r.issued_at, r.id)).name
+    named = [(r.issued_at, r.id, r.name) for r in rows] or [(r.issued_at, r.id, r.name) for r in outside]
+    transcript.name = max(named)[2]
     replaced_by = {row.replaces: row.id for row in rows if row.replaces}
     transcript.awards = [_entry(row, at, catalog, replaced_by.get(row.id)) for row in rows]
+    transcript.external = [_external_entry(row, at, catalog) for row in outside]
     transcript.paths = path_progress(catalog, transcript.held(), all_paths=settings.all_paths)
     return transcript, catalog
 
@@ -229,6 +274,29 @@ def _entry(row: AwardRow, at: datetime, catalog: model.Catalog, replaced_by: str
         replaces=row.replaces,
         replaced_by=replaced_by if row.state == "revoked" else None,
         renewed_by=replaced_by if row.state != "revoked" else None,
+    )
+
+
+def _external_entry(row: ExternalAward, at: datetime, catalog: model.Catalog) -> ExternalEntry:
+    credential = catalog.credentials.get(row.credential_id)
+    if row.state in ("revoked", "rejected", "expired"):
+        status = row.state
+    elif parse_stamp(row.issued_at) > at:
+        status = "not-yet-valid"
+    elif row.valid_until and parse_stamp(row.valid_until) <= at:
+        status = "expired"
+    else:
+        status = "active"
+    return ExternalEntry(
+        record_id=row.id,
+        source=row.source,
+        url=row.url,
+        credential_id=row.credential_id,
+        title=credential.title if credential else row.credential_id,
+        kind=credential.kind_words if credential else "",
+        status=status,
+        issued_at=row.issued_at,
+        valid_until=row.valid_until,
     )
 
 

@@ -1,4 +1,4 @@
-"""Rules over the whole catalog (CC105, CC107, CC213, CC214): ids, references and the prerequisite graph."""
+"""Rules over the whole catalog (CC105, CC107, CC213, CC214, CC220): ids, references and the prerequisite graph."""
 
 from __future__ import annotations
 
@@ -165,4 +165,32 @@ def depends_on_inactive(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hi
                 source,
                 where,
                 f"'{target}' is {found.status}; an active credential or path can only depend on active credentials",
+            )
+
+
+@rule("CC220", ERROR, "`credly_template_id` used by two credentials", "catalog")
+def shared_credly_template_id(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
+    """A Credly roster names each award by its badge template id alone: a template id two credentials claim
+    would leave `cc issue` to guess which one a row awards. Ids compare in any case, as UUIDs do.
+
+    Passing: each credential with its own `credly_template_id`, or none.
+    Failing:
+        # credentials/cloud-essentials.yaml
+        credly_template_id: 5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f
+        # credentials/cloud-basics.yaml
+        credly_template_id: 5F0C1B4E-3D2A-4C8E-9B7F-1A2B3C4D5E6F
+    """
+    claims: dict[str, list[model.Credential]] = {}
+    for key in sorted(ctx.catalog.credentials):
+        credential = ctx.catalog.credentials[key]
+        if isinstance(credential.credly_template_id, str) and credential.credly_template_id.strip():
+            claims.setdefault(credential.credly_template_id.strip().lower(), []).append(credential)
+    for template, holders in claims.items():
+        first = holders[0]
+        for other in holders[1:]:
+            yield Hit(
+                other.source,
+                ("credly_template_id",),
+                f"credly_template_id {template} is already {first.id}'s ({first.source}): a template is one "
+                "credential; remove it here or correct it",
             )

@@ -1,10 +1,11 @@
-"""Credential rules (CC201-CC218): what each classification, type and level must be, per the framework."""
+"""Credential rules (CC201-CC219): what each classification, type and level must be, per the framework."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from cc_cli.catalog import model
+from cc_cli.catalog.formats import UUID
 from cc_cli.core.durations import approximate_days
 from cc_cli.core.problems import ERROR, WARNING, Hit
 from cc_cli.rules.context import ASSESSMENT_KINDS, THOUGHT_LEADER_VALIDATION, Context
@@ -427,4 +428,26 @@ def classification_fields(credential: model.Credential, ctx: Context) -> Iterato
             ("expires_after",),
             "certifications expire through `renewal.valid_for`: remove `expires_after`",
             on_key=True,
+        )
+
+
+@rule("CC219", ERROR, "`credly_template_id` not a UUID", "credential")
+def credly_template_id(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
+    """An office moving from Credly keeps naming its credentials by the ids of their Credly badge templates:
+    a roster downloaded from Credly's bulk issue names each award by its `Badge Template ID`, which `cc issue`
+    resolves through `credly_template_id`. Credly's template ids are UUIDs (Credly: Developers, Template IDs);
+    anything else (a template's name, its URL, a truncated copy) would match no roster row.
+
+    Passing:
+        credly_template_id: 5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f
+    Failing:
+        credly_template_id: https://www.credly.com/org/acme/badge/cloud-essentials
+    """
+    value = credential.credly_template_id
+    if isinstance(value, str) and not UUID.match(value.strip()):
+        yield Hit(
+            credential.source,
+            ("credly_template_id",),
+            f"credly_template_id '{value[:80]}' is not a UUID: copy the template's ID from Credly (Developers, "
+            "Template IDs), e.g. 5f0c1b4e-3d2a-4c8e-9b7f-1a2b3c4d5e6f",
         )

@@ -14,9 +14,10 @@ from typing import Any
 
 from cc_cli.core.problems import ERROR, WARNING, Hit
 
-# What a rule is called with. `cc validate` runs the first four on the catalog; "roster" rules (CC5xx) check
+# What a rule is called with. `cc validate` runs the first four on the catalog; "import" rules (CC7xx) check
+# the rows of a file of awards issued elsewhere at `cc import awards`; "roster" rules (CC5xx) check
 # the rows of a roster at `cc issue`.
-SCOPES = ("file", "credential", "path", "catalog", "roster")
+SCOPES = ("file", "credential", "path", "catalog", "roster", "import")
 
 
 @dataclass(frozen=True, slots=True)

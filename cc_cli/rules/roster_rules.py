@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from cc_cli.catalog import model
-from cc_cli.catalog.formats import URL
+from cc_cli.catalog.formats import URL, UUID
 from cc_cli.catalog.roster_format import DEFAULT_LIMIT, LIMITS, MULTILINE, REQUIRED, Roster, RosterRow
 from cc_cli.core.problems import ERROR, Hit
 from cc_cli.core.text import closest, did_you_mean, suggest
@@ -42,25 +42,48 @@ class RosterContext:
     and the issue time; and what the rows of the roster establish (the credential each names, the first line
     of each award, the awards of the valid rows above)."""
 
-    __slots__ = ("by_title", "catalog", "earned", "first_line", "holdings", "now", "resolved", "roster", "source", "tz")
+    __slots__ = (
+        "by_template",
+        "by_title",
+        "catalog",
+        "date_order",
+        "earned",
+        "first_line",
+        "holdings",
+        "now",
+        "resolved",
+        "roster",
+        "source",
+        "tz",
+    )
     roster: Roster
     source: str  # the roster's path, as problems name it
     catalog: model.Catalog
     holdings: Callable[[str], set[str]]  # lower-cased email -> ids of the credentials held in the ledger
     now: datetime  # aware: the issue time of rows without `issued_on`, and the limit for dates
     tz: tzinfo  # the zone of dates and datetimes written without an offset
+    date_order: str | None  # 'mdy' or 'dmy' (`--date-format`): how slashed dates read; None: refuse ambiguity
     by_title: dict[str, str]  # casefolded title -> id, for titles that name exactly one credential
+    by_template: dict[str, str]  # lower-cased `credly_template_id` -> id (Credly's Badge Template ID)
     resolved: dict[int, str | None]  # line -> the id of the credential the row names, None if none
     first_line: dict[tuple[str, str], int]  # (email lower-cased, credential) -> the first line naming it
     earned: dict[str, set[str]]  # lower-cased email -> the credentials of valid rows so far (`earn`)
 
     def __init__(
-        self, roster: Roster, catalog: model.Catalog, holdings: Callable[[str], set[str]], now: datetime, tz: tzinfo
+        self,
+        roster: Roster,
+        catalog: model.Catalog,
+        holdings: Callable[[str], set[str]],
+        now: datetime,
+        tz: tzinfo,
+        date_order: str | None = None,
     ) -> None:
         self.roster, self.source, self.catalog, self.holdings = roster, str(roster.path), catalog, holdings
-        self.now, self.tz = now, tz
+        self.now, self.tz, self.date_order = now, tz, date_order
         self.by_title = _titles(catalog)
+        self.by_template = templates(catalog)
         by_lower = {cid.lower(): cid for cid in catalog.credentials}
+        by_lower.update({template: cid for template, cid in self.by_template.items() if template not in by_lower})
         self.resolved, self.first_line, self.earned = {}, {}, {}
         for row in roster.rows:
             text = row.cells.get("credential", "")
@@ -161,8 +184,19 @@ def _titles(catalog: model.Catalog) -> dict[str, str]:
     return {title: ids[0] for title, ids in titles.items() if len(ids) == 1}
 
 
+def templates(catalog: model.Catalog) -> dict[str, str]:
+    """lower-cased `credly_template_id` -> credential id, for the well-formed template ids (CC219, CC220)."""
+    found: dict[str, str] = {}
+    for cid in sorted(catalog.credentials):
+        template = catalog.credentials[cid].credly_template_id
+        if isinstance(template, str) and UUID.match(template.strip()):
+            found.setdefault(template.strip().lower(), cid)
+    return found
+
+
 def _resolve(text: str, catalog: model.Catalog, by_lower: dict[str, str], by_title: dict[str, str]) -> str | None:
-    """The credential id a cell names: its id (any case) or its exact title (any case)."""
+    """The credential id a cell names: its id or its `credly_template_id` (any case), or its exact title (any
+    case)."""
     if text in catalog.credentials:
         return text
     return by_lower.get(text.lower()) or by_title.get(text.casefold())
@@ -181,7 +215,7 @@ def _closest(text: str, catalog: model.Catalog, by_title: dict[str, str]) -> str
 def unknown_credential(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """An award is an achievement of the catalog, its criteria, skills and alignments taken from the credential
     file: a credential the catalog does not define has nothing to award. The cell holds the credential's id
-    (any case) or its exact title.
+    or its `credly_template_id` (a Credly roster's Badge Template ID), in any case, or its exact title.
 
     Passing:
         email,name,credential
@@ -191,7 +225,15 @@ def unknown_credential(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
         ana@example.com,Ana Silva,cloud-esentials
     """
     text = row.cells.get("credential", "")
-    if text and ctx.credential(row) is None:
+    if text and ctx.credential(row) is None and UUID.match(text):
+        title = _title(row, ctx, "credential")
+        yield Hit(
+            ctx.source,
+            ("credential",),
+            f"{title} '{text}' is no credential's credly_template_id: add `credly_template_id: {text}` to the "
+            "file of the credential it is on Credly (credentials/<id>.yaml), or write the credential's cc id",
+        )
+    elif text and ctx.credential(row) is None:
         yield Hit(
             ctx.source,
             ("credential",),
@@ -220,18 +262,82 @@ def inactive_credential(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
         )
 
 
-def parse_moment(text: str, tz: tzinfo) -> datetime | None:
+# `cc issue --date-format`: the order of a slashed date's day and month (Credly documents mm/dd/yy).
+DATE_ORDERS = {
+    "mdy": "mdy",
+    "mm/dd/yy": "mdy",
+    "mm/dd/yyyy": "mdy",
+    "dmy": "dmy",
+    "dd/mm/yy": "dmy",
+    "dd/mm/yyyy": "dmy",
+}
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\Z")
+
+
+class AmbiguousDate(ValueError):
+    """A slashed date both of whose first two numbers could be the month (03/04/25): only `--date-format`
+    says which it is."""
+
+    def __init__(self, text: str, month_first: date, day_first: date) -> None:
+        super().__init__(text)
+        self.month_first, self.day_first = month_first, day_first
+
+
+def date_order(text: str | None) -> str | None:
+    """'mdy' or 'dmy' for a `--date-format` value (mdy, dmy, mm/dd/yy, dd/mm/yy), None for none; ValueError
+    for anything else."""
+    if not text:
+        return None
+    order = DATE_ORDERS.get(text.strip().lower())
+    if order is None:
+        raise ValueError(text)
+    return order
+
+
+def _slashed(text: str, order: str | None) -> date | None:
+    """A date written m/d/y or d/m/y (two-digit years are 20yy); None when it is not one. With no `order`, a
+    date that reads only one way (13/04/25, 04/13/25, 03/03/25) is that date, and one that reads two ways
+    raises AmbiguousDate."""
+    match = _SLASHED.match(text)
+    if match is None:
+        return None
+    first, second, year_text = match.groups()
+    year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+
+    def make(month: str, day: str) -> date | None:
+        try:
+            return date(year, int(month), int(day))
+        except ValueError:
+            return None
+
+    month_first, day_first = make(first, second), make(second, first)
+    if order == "mdy":
+        return month_first
+    if order == "dmy":
+        return day_first
+    if month_first is not None and day_first is not None and month_first != day_first:
+        raise AmbiguousDate(text, month_first, day_first)
+    return month_first or day_first
+
+
+def parse_moment(text: str, tz: tzinfo, order: str | None = None) -> datetime | None:
     """'2026-03-01' (or 20260301) is 00:00 that day in `tz`; a datetime with an offset (or Z) is kept; a naive
-    one is read in `tz`. None when the text is not ISO 8601 or the year is implausible."""
+    one is read in `tz`; a slashed date ('03/14/25', Credly's mm/dd/yy) is 00:00 in `tz`, read in `order`
+    ('mdy' or 'dmy'; without one, AmbiguousDate when it reads both ways). None when the text is not such a
+    date or the year is implausible."""
     try:
         moment = datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz)
     except ValueError:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            moment = moment.replace(tzinfo=tz)
+        day = _slashed(text, order)
+        if day is not None:
+            moment = datetime.combine(day, time(0), tzinfo=tz)
+        else:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                return None
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                moment = moment.replace(tzinfo=tz)
     try:
         in_utc = moment.astimezone(UTC)
     except OverflowError:
@@ -239,20 +345,56 @@ def parse_moment(text: str, tz: tzinfo) -> datetime | None:
     return moment if in_utc.year in YEARS else None
 
 
+def _moment(text: str, ctx: RosterContext) -> datetime | None:
+    try:
+        return parse_moment(text, ctx.tz, ctx.date_order)
+    except AmbiguousDate:
+        return None
+
+
 def row_moments(row: RosterRow, ctx: RosterContext) -> tuple[datetime | None, datetime | None]:
     """The row's issue time (`issued_on`, else the context's now) and expiry (`expires_on`, else None), aware;
-    None for a cell that is not a date (CC505)."""
+    None for a cell that is not a date, or a date that reads two ways (CC505)."""
     issued_text, expires_text = row.cells.get("issued_on", ""), row.cells.get("expires_on", "")
-    issued_at = parse_moment(issued_text, ctx.tz) if issued_text else ctx.now
-    return issued_at, parse_moment(expires_text, ctx.tz) if expires_text else None
+    issued_at = _moment(issued_text, ctx) if issued_text else ctx.now
+    return issued_at, _moment(expires_text, ctx) if expires_text else None
+
+
+def _not_a_date(row: RosterRow, ctx: RosterContext, name: str) -> str:
+    """Why the `name` cell is not a date and what to write instead."""
+    text = row.cells.get(name, "")
+    title = _title(row, ctx, name)
+    try:
+        parse_moment(text, ctx.tz, ctx.date_order)
+    except AmbiguousDate as exc:
+        return (
+            f"{title} '{text}' reads two ways, {exc.month_first:%B} {exc.month_first.day} or {exc.day_first:%B} "
+            f"{exc.day_first.day}, {exc.month_first.year}: say which with --date-format mdy (month first, "
+            f"Credly's mm/dd/yy) or --date-format dmy (day first), or write it YYYY-MM-DD ({exc.month_first.isoformat()} or {exc.day_first.isoformat()})"
+        )
+    if ctx.date_order is not None and _SLASHED.match(text):
+        pattern = "mm/dd/yy" if ctx.date_order == "mdy" else "dd/mm/yy"
+        return (
+            f"{title} '{text}' is not a date in {pattern} (--date-format {ctx.date_order}): fix it, or write YYYY-MM-DD"
+        )
+    use = "use YYYY-MM-DD, mm/dd/yy (or an ISO 8601 date-time such as 2026-03-01T09:30:00+01:00)"
+    return f"{name} '{text}' is not a date: {use}"
+
+
+def _title(row: RosterRow, ctx: RosterContext, name: str) -> str:
+    """The column `name` as the roster's header writes it ('Issued At'), for messages."""
+    column = row.columns.get(name)
+    header = ctx.roster.header
+    return header[column - 1].strip() if column and column <= len(header) else name
 
 
 @rule("CC505", ERROR, "issue date not a date or in the future, or expiry not after it", "roster")
 def award_dates(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """An award states when it was earned (`awardedDate`, `validFrom`) and until when it holds (`validUntil`),
     and once signed it cannot be corrected: an issue date in the future, or an expiry not after it, publishes
-    a credential that is not yet true or already void. Dates are ISO 8601, so that 01/03/2026 is never read as
-    the wrong day.
+    a credential that is not yet true or already void. Dates are ISO 8601 or, as Credly writes them, mm/dd/yy;
+    a slashed date that reads two ways (01/03/2026) is refused unless `cc issue --date-format mdy` (or `dmy`)
+    says which order the roster uses, so that it is never read as the wrong day.
 
     Passing:
         email,name,credential,issued_on
@@ -263,19 +405,14 @@ def award_dates(row: RosterRow, ctx: RosterContext) -> Iterator[Hit]:
     """
     issued_text, expires_text = row.cells.get("issued_on", ""), row.cells.get("expires_on", "")
     issued_at, expires_at = row_moments(row, ctx)
-    use = "use YYYY-MM-DD (or an ISO 8601 date-time such as 2026-03-01T09:30:00+01:00)"
     if issued_at is None:
-        yield Hit(ctx.source, ("issued_on",), f"issued_on '{issued_text}' is not a date: {use}")
+        yield Hit(ctx.source, ("issued_on",), _not_a_date(row, ctx, "issued_on"))
     elif issued_at > ctx.now:
         yield Hit(
             ctx.source, ("issued_on",), f"issued_on {issued_text} is in the future; give the date the award was earned"
         )
     if expires_text and expires_at is None:
-        yield Hit(
-            ctx.source,
-            ("expires_on",),
-            f"expires_on '{expires_text}' is not a date: {use}; leave it empty for no expiry",
-        )
+        yield Hit(ctx.source, ("expires_on",), _not_a_date(row, ctx, "expires_on") + "; leave it empty for no expiry")
     elif expires_at is not None and issued_at is not None and expires_at <= issued_at:
         yield Hit(
             ctx.source,

@@ -101,7 +101,7 @@ def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str
     Only the rules `cc validate` runs can be named: a roster rule (CC5xx) is, to `rules:`, an unknown rule
     (CC102), as it was before roster rules joined the registry; a row that fails one cannot be issued, so its
     severity is not the catalog's to change."""
-    known = {code: found for code, found in RULES.items() if found.scope != "roster"}
+    known = {code: found for code, found in RULES.items() if found.scope not in ("roster", "import")}
     document = load.document(CATALOG_FILE)
     raw = document.data.get("rules") if document else None
     overrides: dict[str, str] = {}
@@ -156,6 +156,7 @@ def all_rules() -> list[Rule]:
         catalog_rules,
         credential_rules,
         emblem_rules,
+        import_rules,
         notify_rules,
         path_rules,
         roster_rules,

@@ -203,6 +203,7 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
         emblem=model.Emblem(**emblem),
         url=data.get("url"),
         language=data.get("language"),
+        credly_template_id=data.get("credly_template_id"),
     )
 
 

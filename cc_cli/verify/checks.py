@@ -127,7 +127,9 @@ class Worker:
             awards = Check("awards", FAIL, f"{len(held)} award(s) inside, not all valid: {problems[0]}{more}")
         else:
             note = f", {expired} of them expired (still earned)" if expired else ""
-            awards = Check("awards", OK, f"{len(held)} award(s) inside, each signed by the CLR's issuer{note}")
+            awards = Check(
+                "awards", OK, f"{len(held)} award(s) inside, each signed by the CLR's issuer{note}{_elsewhere(subject)}"
+            )
         return [*found[:4], status, found[4], awards]
 
     def _status(self, document: dict[str, Any], path: Path) -> Verdict:
@@ -190,6 +192,24 @@ def _combined_status(per_award: list[Check]) -> Check:
             what = "revoked or not checkable" if wanted == FAIL else "not checked"
             return Check("status", wanted, f"{len(hit)} award(s) inside {what}: {hit[0].name}: {hit[0].reason}")
     return Check("status", OK, f"none of the {len(per_award)} award(s) inside is revoked")
+
+
+def _elsewhere(subject: Any) -> str:
+    """'; 2 achievement(s) earned elsewhere (credly) ...' for a CLR that attests awards it does not embed
+    (`cc import awards`: `otherIdentifier` of type ext:earnedElsewhere.<source>), else ''."""
+    sources: list[str] = []
+    for entry in subject.get("achievement") or [] if isinstance(subject, dict) else []:
+        marks = entry.get("otherIdentifier") if isinstance(entry, dict) else None
+        for mark in marks if isinstance(marks, list) else []:
+            kind = mark.get("identifierType") if isinstance(mark, dict) else None
+            if isinstance(kind, str) and kind.startswith("ext:earnedElsewhere."):
+                sources.append(kind.removeprefix("ext:earnedElsewhere."))
+    if not sources:
+        return ""
+    return (
+        f"; {len(sources)} achievement(s) earned elsewhere ({', '.join(sorted(set(sources)))}) are attested by the "
+        "CLR's issuer from its records, not embedded credentials: nothing of them is verified but that attestation"
+    )
 
 
 def _clr_schema(document: dict[str, Any]) -> Verdict:
