@@ -145,10 +145,10 @@ def test_fitting_10000_titles_is_fast() -> None:
         (" ".join(rnd.choice(words) for _ in range(rnd.randint(2, 7))) + f" {i}", kinds[i % 9]) for i in range(10_000)
     ]
     fit_title("warm the font", "certificate")
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU only: other sessions on the machine do not count
     for title, kind in titles:
         fit_title(title, kind)
-    assert time.perf_counter() - start < 0.6
+    assert time.process_time() - start < 0.6
 
 
 def test_importing_the_fitter_is_cheap() -> None:

@@ -112,12 +112,15 @@ def test_kill_9_mid_batch_kills_the_workers_and_a_rerun_completes_without_duplic
 def test_a_terminated_or_interrupted_batch_stops_at_once_and_a_rerun_completes_it(
     tmp_path: Path, key_file: Path, base_catalog: Path, name: str, group: bool, code: int, message: str
 ) -> None:
-    rows = 4000
+    # Enough rows that a loaded machine, which may not schedule this test for seconds, still finds the run
+    # signing when the signal goes out (at 4,000 rows a run once finished first: exit 0, nothing to stop).
+    rows = 12_000
     roster = _big_roster(tmp_path, rows)
     out = tmp_path / "awards"
     command = _command(roster, base_catalog, out, key_file, "--workers", "2")
     process, workers = _start_signing(command, out, tmp_path / "stderr.txt", start_new_session=True)
     before = len(award_files(out))
+    assert process.poll() is None, f"cc finished all {rows} rows before it could be signalled: raise `rows`"
     number = getattr(signal, name)
     if group:
         os.killpg(process.pid, number)
