@@ -310,7 +310,7 @@ def test_a_damaged_png_and_a_status_list_are_named_for_what_they_are(world: Worl
     assert payload["files"][0]["error"] == "the PNG's credential chunk is damaged (its CRC does not match)"
     assert (
         payload["files"][1]["error"]
-        == "not an Open Badges award or CLR transcript: its type is BitstringStatusListCredential"
+        == "not an Open Badges award, endorsement or CLR transcript: its type is BitstringStatusListCredential"
     )
 
 

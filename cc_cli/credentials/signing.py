@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from typing import Any
@@ -56,11 +56,40 @@ class SigningError(UsageError):
 
 
 @dataclass(frozen=True, slots=True)
+class ProofVerdict:
+    """One proof of a proof set: `status` is ok, fail or unsupported (a type cc does not implement)."""
+
+    label: str  # "DataIntegrityProof/eddsa-rdfc-2022", "Ed25519Signature2020", ...
+    status: str
+    reason: str
+    controller: str | None = None  # who signed it, when the signature verified
+
+
+@dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """Outcome of `verify`: `ok` and a one-line `reason` fit to print."""
+    """Outcome of `verify`: `ok` and a one-line `reason` fit to print. `unsupported`: no proof is of a type
+    cc implements, which is not the same as a bad signature. `proofs`: each proof's own verdict."""
 
     ok: bool
     reason: str
+    unsupported: bool = False
+    proofs: tuple[ProofVerdict, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedKey:
+    """A verification method resolved to its Ed25519 key and the controller that lists it."""
+
+    public_key: Ed25519PublicKey
+    controller: str
+
+
+class KeyNotResolved(ValueError):
+    """A verification method cc could not resolve (a did:web offline, an unknown DID method...)."""
+
+
+KeyResolver = Callable[[str], ResolvedKey]
+"""Verification method id -> its key and controller; raises `KeyNotResolved` with a reason fit to print."""
 
 
 # --- multibase / multicodec -------------------------------------------------------------------
@@ -218,70 +247,140 @@ def sign(
     return {**document, "proof": [{**proof, "proofValue": multibase_encode(signature)}]}
 
 
+OK, FAIL, UNSUPPORTED = "ok", "fail", "unsupported"
+ED25519_2020 = "Ed25519Signature2020"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+
+def resolve_did_key(method: str) -> ResolvedKey:
+    """The default `KeyResolver`: did:key only, offline (the key is the identifier)."""
+    if not method.startswith("did:key:"):
+        raise KeyNotResolved(f"{method} is not a did:key; cc resolves others only with --documents or --online")
+    try:
+        return ResolvedKey(public_key_from_did_key(method), method.partition("#")[0])
+    except (UsageError, ValueError) as exc:
+        raise KeyNotResolved(str(exc)) from None
+
+
 def verify(
     signed: Mapping[str, Any],
     *,
     public_key: Ed25519PublicKey | None = None,
     canon: Canonicalizer | None = None,
+    resolve: KeyResolver | None = None,
 ) -> VerifyResult:
-    """Check every eddsa-rdfc-2022 proof on `signed`; never raises for a bad document.
+    """Check every proof on `signed` (eddsa-rdfc-2022 and Ed25519Signature2020); never raises for a bad
+    document. A proof set verifies when every proof of a type cc implements verifies and at least one is by
+    the issuer; a proof of another type beside a valid one is noted, and alone it makes the result
+    "unsupported", never "invalid signature" (cc cannot say the signature is bad).
 
-    The key comes from the did:key verification method, or from `public_key` when given (for a
+    The key comes from `resolve` (default: did:key, offline), or from `public_key` when given (for a
     verification method that is not a did:key, such as the 1EdTech test vector's https URL).
     """
     proofs = signed.get("proof")
-    if proofs is None:
-        return VerifyResult(False, "no proof: the credential is not signed")
-    proof_list = proofs if isinstance(proofs, list) else [proofs]
+    proof_list = proofs if isinstance(proofs, list) else [proofs] if proofs is not None else []
     if not proof_list:
         return VerifyResult(False, "no proof: the credential is not signed")
     document = {k: v for k, v in signed.items() if k != "proof"}
     canon = canon or _canonicalize_lenient
-    for proof in proof_list:
-        result = _verify_proof(document, proof, public_key, canon)
-        if not result.ok:
-            return result
-    return result
+    resolver: KeyResolver = (
+        (lambda method: ResolvedKey(public_key, method.partition("#")[0]))
+        if public_key
+        else (resolve or resolve_did_key)
+    )
+    # A lone proof must be the issuer's: say so before any hashing (in a set, another proof may be)
+    lone_issuer = _issuer_of(document) if len(proof_list) == 1 else None
+    verdicts = tuple(_verify_proof(document, proof, resolver, canon, lone_issuer) for proof in proof_list)
+    return _proof_set(verdicts, _issuer_of(document))
+
+
+def _proof_set(verdicts: tuple[ProofVerdict, ...], issuer: Any) -> VerifyResult:
+    """The verdict of a proof set: every proof cc implements must verify, one of them by the issuer."""
+    many = len(verdicts) > 1
+    for number, verdict in enumerate(verdicts, 1):
+        if verdict.status == FAIL:
+            where = f"proof {number} of {len(verdicts)} ({verdict.label}): " if many else ""
+            return VerifyResult(False, where + verdict.reason, proofs=verdicts)
+    checked = [v for v in verdicts if v.status == OK]
+    unknown = [v for v in verdicts if v.status == UNSUPPORTED]
+    if not checked:
+        reasons = "; ".join(dict.fromkeys(v.reason for v in unknown))
+        return VerifyResult(False, f"unsupported: {reasons}", unsupported=True, proofs=verdicts)
+    by_issuer = [v for v in checked if v.controller == issuer]
+    if issuer is not None and not by_issuer:
+        signers = ", ".join(sorted({str(v.controller) for v in checked}))
+        return VerifyResult(False, f"signed by {signers}, but the issuer is {issuer}", proofs=verdicts)
+    reason = "; ".join(v.reason for v in checked)
+    if unknown:
+        reason += "; not checked (unsupported): " + ", ".join(v.label for v in unknown)
+    return VerifyResult(True, reason, proofs=verdicts)
+
+
+def _issuer_of(document: Mapping[str, Any]) -> Any:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def _label(proof: Mapping[str, Any]) -> str:
+    kind, suite = proof.get("type"), proof.get("cryptosuite")
+    return f"{kind}/{suite}" if suite is not None else str(kind)
 
 
 def _verify_proof(
-    document: dict[str, Any], proof: Any, public_key: Ed25519PublicKey | None, canon: Canonicalizer
-) -> VerifyResult:
+    document: dict[str, Any], proof: Any, resolve: KeyResolver, canon: Canonicalizer, issuer: Any = None
+) -> ProofVerdict:
     if not isinstance(proof, dict):
-        return VerifyResult(False, "proof is not a JSON object")
-    if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        found = f"{proof.get('type')}/{proof.get('cryptosuite')}"
-        return VerifyResult(False, f"unsupported proof {found}; cc verifies {PROOF_TYPE}/{CRYPTOSUITE}")
+        return ProofVerdict("?", FAIL, "proof is not a JSON object")
+    label = _label(proof)
+    kind = proof.get("type")
+    if kind == PROOF_TYPE and proof.get("cryptosuite") == CRYPTOSUITE:
+        suite = CRYPTOSUITE
+    elif kind == ED25519_2020 and "cryptosuite" not in proof:
+        suite = ED25519_2020
+        if ED25519_2020_CONTEXT not in _as_list(document.get("@context")):
+            # jsonld-signatures refuses it too: without that context the proof's terms do not expand
+            return ProofVerdict(label, FAIL, f"an {ED25519_2020} proof needs {ED25519_2020_CONTEXT} in the @context")
+    else:
+        return ProofVerdict(
+            label, UNSUPPORTED, f"proof {label} is not one cc implements ({PROOF_TYPE}/{CRYPTOSUITE}, {ED25519_2020})"
+        )
     if proof.get("proofPurpose") != PROOF_PURPOSE:
-        return VerifyResult(False, f"proofPurpose is {proof.get('proofPurpose')!r}, not {PROOF_PURPOSE!r}")
+        return ProofVerdict(label, FAIL, f"proofPurpose is {proof.get('proofPurpose')!r}, not {PROOF_PURPOSE!r}")
     method = proof.get("verificationMethod")
     value = proof.get("proofValue")
     if not isinstance(method, str) or not isinstance(value, str):
-        return VerifyResult(False, "proof lacks a verificationMethod or proofValue string")
+        return ProofVerdict(label, FAIL, "proof lacks a verificationMethod or proofValue string")
     created = proof.get("created")
     if created is not None and not (isinstance(created, str) and _DATE_TIME_STAMP.match(created)):
-        return VerifyResult(False, f"proof created {created!r} is not an XML Schema dateTimeStamp")
+        return ProofVerdict(label, FAIL, f"proof created {created!r} is not an XML Schema dateTimeStamp")
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in options:  # vc-di-eddsa §3.3.2: the document's context must start with it
         proof_ctx = _as_list(options.pop("@context"))
         if _as_list(document.get("@context"))[: len(proof_ctx)] != proof_ctx:
-            return VerifyResult(False, "proof @context does not match the start of the document @context")
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    controller = method.partition("#")[0]
-    if issuer_id is not None and issuer_id != controller:
-        return VerifyResult(False, f"signed by {controller}, but the issuer is {issuer_id}")
+            return ProofVerdict(label, FAIL, "proof @context does not match the start of the document @context")
+    if issuer is not None and issuer != method.partition("#")[0]:
+        return ProofVerdict(label, FAIL, f"signed by {method.partition('#')[0]}, but the issuer is {issuer}")
     try:
-        key = public_key or public_key_from_did_key(method)
+        resolved = resolve(method)
+    except KeyNotResolved as exc:
+        return ProofVerdict(label, FAIL, f"key not resolved: {exc}")
+    try:
         signature = multibase_decode(value)
         data = hash_data(document, options, canon)
+    except SigningError as exc:
+        # canonicalize words it for signing; here it is JSON-LD safe mode refusing what no signature covers
+        cause = exc.__cause__
+        reason = f"JSON-LD safe mode: {cause}" if isinstance(cause, jsonld.UnsafeJsonLdError) else str(exc)
+        return ProofVerdict(label, FAIL, reason)
     except (UsageError, ValueError) as exc:
-        return VerifyResult(False, str(exc))
+        return ProofVerdict(label, FAIL, str(exc))
     try:
-        key.verify(signature, data)
+        resolved.public_key.verify(signature, data)
     except InvalidSignature:
-        return VerifyResult(False, "signature does not match: the credential was altered or signed by another key")
-    return VerifyResult(True, f"valid {CRYPTOSUITE} signature by {controller}")
+        return ProofVerdict(
+            label, FAIL, "signature does not match: the credential was altered or signed by another key"
+        )
+    return ProofVerdict(label, OK, f"valid {suite} signature by {resolved.controller}", resolved.controller)
 
 
 def _as_list(value: Any) -> list[Any]:
