@@ -73,7 +73,7 @@ def _get(url: str, allow_local: bool, started: float) -> tuple[int, str | None, 
             return response.status, response.getheader("Location"), b""
         length = response.getheader("Content-Length")
         if length and length.isdigit() and int(length) > MAX_BYTES:
-            raise FetchError(f"{url}: the document is {int(length):,} bytes, over the {MAX_BYTES:,} cc reads")
+            raise FetchError(f"{url}: the document is {int(length):,} bytes, over the {MAX_BYTES:,} bytes cc reads")
         body = bytearray()
         while chunk := response.read(16384):
             body += chunk
@@ -120,12 +120,12 @@ def special_address(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     for kind, hit in (
-        ("loopback", ip.is_loopback),
-        ("private", ip.is_private),
+        ("loopback", ip.is_loopback),  # the most telling name first: Python counts these as private too
         ("link-local", ip.is_link_local),
-        ("multicast", ip.is_multicast),
-        ("reserved", ip.is_reserved),
         ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved),
     ):
         if hit:
             return kind
