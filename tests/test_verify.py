@@ -351,7 +351,7 @@ def test_exit_codes_and_plain_text(world: World) -> None:
     assert f"{world.files['expired']}: INVALID\n" in result.stdout
     assert "  dates       fail  expired: valid until" in result.stdout
     assert result.stdout.endswith(
-        "2 files: 1 valid, 1 invalid (revocation not checked for 1: pass --status-dir or --ledger)\n"
+        "2 files: 1 valid, 1 invalid (revocation not checked for 1: pass --status-dir or --ledger; for others' credentials --documents or --online)\n"
     )
     checked = runner.invoke(
         app, ["verify", str(world.files["good"]), "--at", AT, "--status-dir", str(world.status_dir)]

@@ -140,7 +140,7 @@ def verify(
 def _summary(total: int, invalid: int, unchecked: int) -> str:
     line = f"{total} file{'s' if total != 1 else ''}: {total - invalid} valid, {invalid} invalid"
     if unchecked:
-        line += f" (revocation not checked for {unchecked}: pass --status-dir or --ledger)"
+        line += f" (revocation not checked for {unchecked}: pass --status-dir or --ledger; for others' credentials --documents or --online)"
     return line
 
 
