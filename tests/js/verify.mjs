@@ -1,4 +1,4 @@
-// Independent verifier for credentials signed by cc_cli.signing, built only from Digital Bazaar's
+// Independent verifier for credentials (cc's and, for issue 17, other issuers'), built only from Digital Bazaar's
 // libraries (the stack many wallets and verifiers use) and the contexts *they* bundle in npm packages,
 // never cc's own copies, so a wrong bundled context or a canonicalization bug in cc shows up here.
 //
