@@ -23,6 +23,7 @@ V1 = "https://www.w3.org/2018/credentials/v1"
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
 ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+SL2021 = "https://w3id.org/vc/status-list/2021/v1"
 LISTS = "https://status.example.org/lists/"
 AT = "2026-06-01T00:00:00Z"
 
@@ -56,10 +57,12 @@ def award(contexts: list[str], *, v1: bool = False, status: dict[str, Any] | Non
     return document
 
 
-def entry(name: str, index: int | str, purpose: str = "revocation") -> dict[str, Any]:
+def entry(
+    name: str, index: int | str, purpose: str = "revocation", kind: str = "BitstringStatusListEntry"
+) -> dict[str, Any]:
     return {
         "id": f"{LISTS}{name}#{index}",
-        "type": "BitstringStatusListEntry",
+        "type": kind,
         "statusPurpose": purpose,
         "statusListIndex": index,
         "statusListCredential": LISTS + name,
@@ -77,6 +80,22 @@ def status_list(name: str, purpose: str, set_bits: list[int], contexts: list[str
             "type": "BitstringStatusList",
             "statusPurpose": purpose,
             "encodedList": encode_bits(set_bits),
+        },
+    }
+
+
+def status_list_2021(name: str, set_bits: list[int]) -> dict[str, Any]:
+    """A StatusList2021Credential on VC 1.1, as the Learner Credential Wallet's issuers published them."""
+    return {
+        "@context": [V1, SL2021, ED2020],
+        "id": LISTS + name,
+        "type": ["VerifiableCredential", "StatusList2021Credential"],
+        "issuanceDate": "2025-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{LISTS}{name}#list",
+            "type": "StatusList2021",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bits(set_bits).removeprefix("u"),  # plain base64url in StatusList2021
         },
     }
 
@@ -105,9 +124,20 @@ CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
     "v2-proof-set": (["eddsa-rdfc-2022", "Ed25519Signature2020"], award([V2, OB, ED2020]), (True, None)),
     "v2-suspended": (["eddsa-rdfc-2022"], award([V2, OB], status=entry("c", 2, "suspension")), (False, "status")),
     "endorsement": (["eddsa-rdfc-2022"], endorsement(), (True, None)),
+    "v1-sl2021-revoked": (
+        ["Ed25519Signature2020"],
+        award([V1, OB_302, SL2021, ED2020], v1=True, status=entry("d", "4", kind="StatusList2021Entry")),
+        (False, "status"),
+    ),
+    "v1-sl2021-clear": (
+        ["Ed25519Signature2020"],
+        award([V1, OB_302, SL2021, ED2020], v1=True, status=entry("d", "6", kind="StatusList2021Entry")),
+        (True, None),
+    ),
     "list-a": (["eddsa-rdfc-2022"], status_list("a", "revocation", [1, 2], [V2]), (False, None)),
     "list-b": (["Ed25519Signature2020"], status_list("b", "revocation", [5], [V2, ED2020]), (False, None)),
     "list-c": (["eddsa-rdfc-2022"], status_list("c", "suspension", [2], [V2]), (False, None)),
+    "list-d": (["Ed25519Signature2020"], status_list_2021("d", [4]), (False, None)),
 }
 
 
@@ -144,13 +174,13 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     documents = folder / "documents"
     documents.mkdir()
     (documents / "index.json").write_text(
-        json.dumps({LISTS + n: f"../list-{n}.json" for n in "abc"})  # refused: outside the folder
+        json.dumps({LISTS + n: f"../list-{n}.json" for n in "abcd"})  # refused: outside the folder
     )
     return files
 
 
 def lists(files: dict[str, Path]) -> dict[str, Path]:
-    return {LISTS + n: files[f"list-{n}"] for n in "abc"}
+    return {LISTS + n: files[f"list-{n}"] for n in "abcd"}
 
 
 def documents_folder(files: dict[str, Path], tmp_path: Path) -> Path:
@@ -191,6 +221,7 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     assert ours["v2-2020-revoked"]["checks"]["status"]["reason"] == f"revoked: bit 5 is set in {LISTS}b"
     assert ours["v2-suspended"]["checks"]["status"]["reason"] == f"suspended: bit 2 is set in {LISTS}c"
     assert ours["v2-eddsa-listed"]["checks"]["status"]["reason"] == f"not revoked (bit 3 of {LISTS}a)"
+    assert ours["v1-sl2021-revoked"]["checks"]["status"]["reason"] == f"revoked: bit 4 is set in {LISTS}d"
     assert ours["proof-set-one-altered"]["checks"]["proof"]["reason"].startswith(
         "proof 2 of 2 (Ed25519Signature2020): signature does not match"
     )

@@ -95,6 +95,10 @@ CONTEXTS: dict[str, tuple[str, str]] = {
         "vc-bitstring-status-list-v1.jsonld",
         "fd08cbf28ddd829ab2f1978c48f43ab07a112c1c90245a0cfac7ba721c65170c",
     ),
+    "https://w3id.org/vc/status-list/2021/v1": (  # StatusList2021, the Learner Credential Wallet's older lists
+        "vc-status-list-2021-v1.jsonld",
+        "634d71c159289f068c96012e4511c657fdf82ac4231900081bda3ba24e2e1160",
+    ),
 }
 CONTEXT_FILES: dict[str, str] = {url: name for url, (name, _) in CONTEXTS.items()}
 

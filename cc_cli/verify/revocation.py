@@ -170,11 +170,11 @@ class StatusSources:
             if not isinstance(entry, dict):
                 return FAIL, "a credentialStatus entry is not an object"
             kind, purpose = entry.get("type"), entry.get("statusPurpose")
-            if kind != "BitstringStatusListEntry":
-                return SKIP, f"status type {kind!r} is not supported (BitstringStatusListEntry is)"
+            if kind not in LIST_TYPES:
+                return SKIP, f"status type {kind!r} is not supported ({', '.join(LIST_TYPES)} are)"
             if purpose not in PURPOSES:
                 continue  # a "message" list or another purpose says nothing about validity
-            status, reason = self._cited_entry(document, entry, purpose)
+            status, reason = self._cited_entry(document, entry, purpose, LIST_TYPES[kind])
             if status != OK:
                 return status, reason
             checked.append(reason)
@@ -182,7 +182,9 @@ class StatusSources:
             return SKIP, "no revocation or suspension entry (credentialStatus) in the credential"
         return OK, "; ".join(checked)
 
-    def _cited_entry(self, document: dict[str, Any], entry: dict[str, Any], purpose: str) -> tuple[str, str]:
+    def _cited_entry(
+        self, document: dict[str, Any], entry: dict[str, Any], purpose: str, list_type: str
+    ) -> tuple[str, str]:
         url = entry.get("statusListCredential")
         index = _index(entry.get("statusListIndex"))
         if not isinstance(url, str) or not url:
@@ -190,7 +192,7 @@ class StatusSources:
         if index is None:
             return FAIL, f"statusListIndex {entry.get('statusListIndex')!r} is not a non-negative integer"
         if url not in self.remote:
-            self.remote[url] = self._fetch_list(url)
+            self.remote[url] = self._fetch_list(url, list_type)
         loaded = self.remote[url]
         if isinstance(loaded, str):
             return FAIL, f"status list {url}: {loaded}"
@@ -208,8 +210,8 @@ class StatusSources:
         alias = "" if status_list.get("id") == url else f", a list that calls itself {status_list.get('id')}"
         return OK, f"not {'revoked' if purpose == 'revocation' else 'suspended'} (bit {index} of {url}{alias})"
 
-    def _fetch_list(self, url: str) -> tuple[dict[str, Any], bytes] | str:
-        """The list at `url`, verified (its own proof, its id, its dates), with its bits; or why not."""
+    def _fetch_list(self, url: str, list_type: str) -> tuple[dict[str, Any], bytes] | str:
+        """The list at `url`, verified (its type, its own proof, its dates), with its bits; or why not."""
         from cc_cli.verify.documents import DocumentUnavailable
 
         assert self.store is not None
@@ -218,8 +220,8 @@ class StatusSources:
         except DocumentUnavailable as exc:
             return f"cannot be had: {exc}"
         types = status_list.get("type")
-        if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
-            return "not a BitstringStatusListCredential"
+        if not isinstance(types, list) or list_type not in types:
+            return f"not a {list_type}"
         result = signing.verify(status_list, canon=self.canon, resolve=self.resolve)
         if not result.ok:
             return f"its proof does not verify: {result.reason}"
@@ -228,13 +230,18 @@ class StatusSources:
             return f"the list {stale}"
         subject = status_list.get("credentialSubject")
         encoded = subject.get("encodedList") if isinstance(subject, dict) else None
-        try:
-            return status_list, bounded_bits(encoded)
+        try:  # StatusList2021 writes plain base64url, Bitstring Status List a multibase 'u' before it
+            return status_list, bounded_bits(encoded, multibase=list_type == "BitstringStatusListCredential")
         except ValueError as exc:
             return f"encodedList cannot be decoded: {exc}"
 
 
 PURPOSES = ("revocation", "suspension")
+# the status entry types cc reads -> the type of the list they cite (same bit order, most significant first)
+LIST_TYPES = {
+    "BitstringStatusListEntry": "BitstringStatusListCredential",
+    "StatusList2021Entry": "StatusList2021Credential",
+}
 MAX_LIST_BYTES = 1 << 21  # 16,777,216 entries: 128 times the minimum list, far beyond any published one
 
 
@@ -249,17 +256,19 @@ def _index(value: Any) -> int | None:
     return None
 
 
-def bounded_bits(encoded: Any) -> bytes:
-    """The bitstring of a multibase base64url gzip encodedList, inflated to at most MAX_LIST_BYTES: a
-    list from the network could be a gzip bomb (a few KB that inflate to gigabytes)."""
+def bounded_bits(encoded: Any, *, multibase: bool = True) -> bytes:
+    """The bitstring of a gzip base64url encodedList (multibase 'u' first, unless StatusList2021's plain
+    form), inflated to at most MAX_LIST_BYTES: a list from the network could be a gzip bomb (a few KB
+    that inflate to gigabytes)."""
     import base64
     import binascii
     import zlib
 
-    if not isinstance(encoded, str) or not encoded.startswith("u"):
+    if not isinstance(encoded, str) or (multibase and not encoded.startswith("u")):
         raise ValueError("encodedList is not multibase base64url ('u' prefix)")
+    body = encoded[1:] if multibase else encoded
     try:
-        packed = base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4))
+        packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         inflater = zlib.decompressobj(wbits=31)  # gzip
         bits = inflater.decompress(packed, MAX_LIST_BYTES)
     except (binascii.Error, zlib.error) as exc:
@@ -275,6 +284,8 @@ def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
     from datetime import datetime
 
     for name, too_early in (("validFrom", True), ("validUntil", False)):
+        if name not in status_list:  # a VC 1.1 list (StatusList2021) says issuanceDate/expirationDate
+            name = {"validFrom": "issuanceDate", "validUntil": "expirationDate"}[name]
         value = status_list.get(name)
         if value is None:
             continue

