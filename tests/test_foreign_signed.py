@@ -1,5 +1,5 @@
-"""Credentials signed in the test by Digital Bazaar's stack (tests/js/sign.mjs), not by cc: eddsa-rdfc-2022
-and Ed25519Signature2020, VC 2.0 and VC 1.1, did:key, a proof set, an endorsement, and status lists signed
+"""Credentials signed in the test by Digital Bazaar's stack (tests/js/sign.mjs), not by cc: eddsa-rdfc-2022,
+Ed25519Signature2020 and ecdsa-rdfc-2019 (P-256, P-384), VC 2.0 and VC 1.1, did:key, a proof set, an endorsement, and status lists signed
 each way. For every one, `cc verify` (through the CLI) and Digital Bazaar's verifier (tests/js/verify.mjs)
 must agree (issue 17's "Done when").
 """
@@ -116,8 +116,12 @@ def endorsement() -> dict[str, Any]:
     }
 
 
+# ecdsa-rdfc-2019 cases: name -> curve (a fresh did:key of that curve signs them)
+ECDSA = {"v2-ecdsa-p256": "P-256", "v2-ecdsa-p384": "P-384"}
 # name -> (suites, credential, (cc valid, the check that decides when not))
 CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
+    "v2-ecdsa-p256": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
+    "v2-ecdsa-p384": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-eddsa-listed": (["eddsa-rdfc-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
     "v2-2020-revoked": (["Ed25519Signature2020"], award([V2, OB, ED2020], status=entry("b", 5)), (False, "status")),
     "v1-2020": (["Ed25519Signature2020"], award([V1, OB_302, ED2020], v1=True), (True, None)),
@@ -144,6 +148,7 @@ CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
 def sign(folder: Path) -> dict[str, Path]:
     jobs = [
         {"out": str(folder / f"{name}.json"), "suites": suites, "credential": credential}
+        | ({"key": ECDSA[name]} if name in ECDSA else {})
         for name, (suites, credential, _) in CASES.items()
     ]
     subprocess.run(
@@ -171,6 +176,10 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files["proof-set-one-altered"] = folder / "proof-set-one-altered.json"
     expired["proof"][1]["proofValue"] = expired["proof"][0]["proofValue"]  # the 2020 proof no longer verifies
     files["proof-set-one-altered"].write_text(json.dumps(expired))
+    p384 = json.loads(files["v2-ecdsa-p384"].read_text())
+    p384["name"] = "Leadership"
+    files["ecdsa-tampered"] = folder / "ecdsa-tampered.json"
+    files["ecdsa-tampered"].write_text(json.dumps(p384))
     documents = folder / "documents"
     documents.mkdir()
     (documents / "index.json").write_text(
@@ -208,6 +217,7 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     expected = {name: CASES[name][2] for name in credentials if name in CASES}
     expected["v1-2020-tampered"] = (False, "proof")
     expected["proof-set-one-altered"] = (False, "proof")
+    expected["ecdsa-tampered"] = (False, "proof")
     # Where the standard says otherwise: jsonld-signatures accepts a proof set when *some* proof verifies
     # (ProofSet.verify: results.some(r => r.verified)); VC Data Integrity 1.0 §4.5 (verify proof sets) and
     # issue 17 ask that every proof verify. A proof set with one forged proof is refused by cc.
@@ -226,6 +236,8 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
         "proof 2 of 2 (Ed25519Signature2020): signature does not match"
     )
     assert "valid Ed25519Signature2020 signature" in ours["v1-2020"]["checks"]["proof"]["reason"]
+    for curve in ("p256", "p384"):  # P-384 hashes with sha384: a sha256-only verifier would fail it
+        assert "valid ecdsa-rdfc-2019 signature" in ours[f"v2-ecdsa-{curve}"]["checks"]["proof"]["reason"]
     # Digital Bazaar writes a lone proof as an object: the 1EdTech schema is applied to the normal form
     assert "EndorsementCredential JSON Schema (normalised" in ours["endorsement"]["checks"]["schema"]["reason"]
 
@@ -282,3 +294,28 @@ def test_a_list_signed_by_another_key_is_refused(signed: dict[str, Path], tmp_pa
     )
     status = json.loads(ran.stdout)["files"][0]["checks"]["status"]
     assert ran.returncode == 1 and "not by the credential's issuer" in status["reason"], status
+
+
+def test_email_against_a_subject_that_names_no_one(signed: dict[str, Path]) -> None:
+    """OB 3.0 allows a subject with neither id nor identifier; --email then cannot match, and says why."""
+    ran = run_cc("verify", "--format", "json", "--at", AT[:10], "--email", "ana@example.com", str(signed["v1-2020"]))
+    checks = json.loads(ran.stdout)["files"][0]["checks"]
+    assert ran.returncode == 1 and checks["subject"]["status"] == "ok"
+    assert checks["recipient"] == {
+        "status": "fail",
+        "reason": "the award names no one it could match to ana@example.com: its subject has no identifier",
+    }
+
+
+def test_an_oversized_document_is_refused_unread(signed: dict[str, Path], tmp_path: Path) -> None:
+    from cc_cli.verify.fetch import MAX_BYTES
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "list.json").write_bytes(b" " * (MAX_BYTES + 1))
+    (folder / "index.json").write_text(json.dumps({LISTS + "a": "list.json"}))
+    ran = run_cc(
+        "verify", "--format", "json", "--at", AT[:10], "--documents", str(folder), str(signed["v2-eddsa-listed"])
+    )
+    status = json.loads(ran.stdout)["files"][0]["checks"]["status"]
+    assert ran.returncode == 1 and "over the 1,048,576 bytes cc reads for a document" in status["reason"]

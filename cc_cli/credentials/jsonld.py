@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from pyld import jsonld as pyld
+from pyld.canon import URDNA2015
 
 from cc_cli.core.problems import UsageError
 
@@ -280,18 +281,28 @@ def _describe(char: str) -> str:
     return f"character U+{ord(char):04X}" if ord(char) <= 0x20 or ord(char) == 0x7F else repr(char)
 
 
-def canonical_nquads(document: Mapping[str, Any], *, strict: bool = True) -> str:
-    """RDFC-1.0 canonical N-Quads of `document` (pyld's URDNA2015, identical output), after `expand`.
+class _Rdfc10Sha384(URDNA2015):
+    """RDFC-1.0 with SHA-384 as its hash (RDFC-1.0 §4.4 lets the hash be chosen): what ecdsa-rdfc-2019 uses
+    with P-384 keys. It labels blank nodes differently from SHA-256 as soon as a document has several."""
+
+    def create_hash(self) -> Any:
+        return hashlib.sha384()
+
+
+def canonical_nquads(document: Mapping[str, Any], *, strict: bool = True, hash_algorithm: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of `document` (pyld's URDNA2015, identical output), after `expand`;
+    `hash_algorithm` "sha384" for ecdsa-rdfc-2019 with P-384.
 
     This is the slow path (a full expansion per call); it is also the reference that any faster
     canonicalizer must equal byte for byte.
     """
     expanded = expand(document, strict=strict)
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader}
     try:
-        nquads: str = pyld.normalize(
-            expanded,
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
-        )
+        if hash_algorithm == "sha384":
+            dataset = pyld.to_rdf(expanded, {"documentLoader": document_loader, "produceGeneralizedRdf": False})
+            return str(_Rdfc10Sha384().main(dataset, options))
+        nquads: str = pyld.normalize(expanded, options)
     except pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return nquads

@@ -25,7 +25,10 @@ from functools import lru_cache, partial
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from cc_cli.core.problems import UsageError
@@ -80,7 +83,7 @@ class VerifyResult:
 class ResolvedKey:
     """A verification method resolved to its Ed25519 key and the controller that lists it."""
 
-    public_key: Ed25519PublicKey
+    public_key: Ed25519PublicKey | ec.EllipticCurvePublicKey  # Ed25519, or P-256/P-384 for ecdsa-rdfc-2019
     controller: str
 
 
@@ -147,6 +150,28 @@ def public_key_from_multibase(text: str) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
+# Multikey headers of the NIST curves ecdsa-rdfc-2019 uses: multicodec p256-pub 0x1200 and p384-pub 0x1201
+# (varints), then the compressed point.
+EC_MULTICODECS: dict[bytes, tuple[ec.EllipticCurve, int]] = {
+    b"\x80\x24": (ec.SECP256R1(), 33),
+    b"\x81\x24": (ec.SECP384R1(), 49),
+}
+
+
+def any_public_key_from_multibase(text: str) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+    """A Multikey public key of any type cc verifies: Ed25519 ('z6Mk…'), P-256 ('zDn…'), P-384 ('z82…')."""
+    raw = multibase_decode(text)
+    for header, (curve, size) in EC_MULTICODECS.items():
+        if raw.startswith(header):
+            if len(raw) != 2 + size:
+                raise SigningError(f"{text[:16]}… is not a compressed {curve.name} point")
+            try:
+                return ec.EllipticCurvePublicKey.from_encoded_point(curve, raw[2:])
+            except ValueError:
+                raise SigningError(f"{text[:16]}… is not a point on {curve.name}") from None
+    return public_key_from_multibase(text)
+
+
 def did_key(public_key: Ed25519PublicKey) -> str:
     """The ``did:key`` DID of an Ed25519 public key."""
     return "did:key:" + public_key_multibase(public_key)
@@ -172,20 +197,22 @@ def public_key_from_did_key(did_or_method: str) -> Ed25519PublicKey:
 # --- canonicalization and hashing --------------------------------------------------------------
 
 
-def canonicalize(document: Mapping[str, Any], *, strict: bool = True) -> str:
+def canonicalize(document: Mapping[str, Any], *, strict: bool = True, hash_algorithm: str = "sha256") -> str:
     """RDFC-1.0 canonical N-Quads of `document`, refusing terms the signature would not cover.
 
     Raises `SigningError` (with `.term`) when a term or type is undefined, and
     `cc_cli.credentials.jsonld.ContextNotBundledError` for a context that is not bundled.
     """
     try:
-        return jsonld.canonical_nquads(document, strict=strict)
+        return jsonld.canonical_nquads(document, strict=strict, hash_algorithm=hash_algorithm)
     except jsonld.UnsafeJsonLdError as exc:
         raise SigningError(f"refusing to sign: {exc}", exc.term) from exc
 
 
 # Verification accepts issuer-dependent terms and tabs (legal in other issuers' credentials).
 _canonicalize_lenient: Canonicalizer = partial(canonicalize, strict=False)
+# ecdsa-rdfc-2019 with P-384 runs RDFC-1.0 with SHA-384 too (the fast canonicalizer is SHA-256 only)
+_canonicalize_lenient_384: Canonicalizer = partial(canonicalize, strict=False, hash_algorithm="sha384")
 
 
 def _normalize_created(created: datetime | str) -> str:
@@ -199,21 +226,25 @@ def _normalize_created(created: datetime | str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _proof_config_hash(config_json: str, canon: Canonicalizer) -> bytes:
-    return hashlib.sha256(canon(json.loads(config_json)).encode("utf-8")).digest()
+def _proof_config_hash(config_json: str, canon: Canonicalizer, algorithm: str = "sha256") -> bytes:
+    return hashlib.new(algorithm, canon(json.loads(config_json)).encode("utf-8")).digest()
 
 
 def hash_data(
-    document: Mapping[str, Any], proof_options: Mapping[str, Any], canon: Canonicalizer = canonicalize
+    document: Mapping[str, Any],
+    proof_options: Mapping[str, Any],
+    canon: Canonicalizer = canonicalize,
+    algorithm: str = "sha256",
 ) -> bytes:
-    """``sha256(canonical proof config) || sha256(canonical document)``: the bytes Ed25519 signs.
+    """``sha256(canonical proof config) || sha256(canonical document)``: the bytes Ed25519 signs
+    (ecdsa-rdfc-2019 with P-384 hashes both with sha384 instead).
 
     `document` has no ``proof``; `proof_options` has no ``proofValue``. The proof configuration gets the
     document's ``@context`` so that its terms expand the same way (vc-di-eddsa §3.3.5).
     """
     config = {**proof_options, "@context": document.get("@context")}
-    config_hash = _proof_config_hash(json.dumps(config, sort_keys=True), canon)
-    return config_hash + hashlib.sha256(canon(document).encode("utf-8")).digest()
+    config_hash = _proof_config_hash(json.dumps(config, sort_keys=True), canon, algorithm)
+    return config_hash + hashlib.new(algorithm, canon(document).encode("utf-8")).digest()
 
 
 # --- sign and verify ---------------------------------------------------------------------------
@@ -248,16 +279,21 @@ def sign(
 
 
 OK, FAIL, UNSUPPORTED = "ok", "fail", "unsupported"
+ECDSA_RDFC_2019 = "ecdsa-rdfc-2019"  # P-256 or P-384 keys, through cryptography's ECDSA
 ED25519_2020 = "Ed25519Signature2020"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 
 def resolve_did_key(method: str) -> ResolvedKey:
-    """The default `KeyResolver`: did:key only, offline (the key is the identifier)."""
+    """The default `KeyResolver`: did:key only, offline (the key is the identifier): Ed25519, P-256, P-384."""
     if not method.startswith("did:key:"):
         raise KeyNotResolved(f"{method} is not a did:key; cc resolves others only with --documents or --online")
+    did, _, fragment = method.partition("#")
+    fingerprint = did[len("did:key:") :]
+    if fragment and fragment != fingerprint:
+        raise KeyNotResolved(f"verification method fragment #{fragment} does not match did:key {fingerprint}")
     try:
-        return ResolvedKey(public_key_from_did_key(method), method.partition("#")[0])
+        return ResolvedKey(any_public_key_from_multibase(fingerprint), did)
     except (UsageError, ValueError) as exc:
         raise KeyNotResolved(str(exc)) from None
 
@@ -333,8 +369,8 @@ def _verify_proof(
         return ProofVerdict("?", FAIL, "proof is not a JSON object")
     label = _label(proof)
     kind = proof.get("type")
-    if kind == PROOF_TYPE and proof.get("cryptosuite") == CRYPTOSUITE:
-        suite = CRYPTOSUITE
+    if kind == PROOF_TYPE and proof.get("cryptosuite") in (CRYPTOSUITE, ECDSA_RDFC_2019):
+        suite = str(proof["cryptosuite"])
     elif kind == ED25519_2020 and "cryptosuite" not in proof:
         suite = ED25519_2020
         if ED25519_2020_CONTEXT not in _as_list(document.get("@context")):
@@ -342,7 +378,9 @@ def _verify_proof(
             return ProofVerdict(label, FAIL, f"an {ED25519_2020} proof needs {ED25519_2020_CONTEXT} in the @context")
     else:
         return ProofVerdict(
-            label, UNSUPPORTED, f"proof {label} is not one cc implements ({PROOF_TYPE}/{CRYPTOSUITE}, {ED25519_2020})"
+            label,
+            UNSUPPORTED,
+            f"proof {label} is not one cc implements ({PROOF_TYPE}/{CRYPTOSUITE} or /{ECDSA_RDFC_2019}, {ED25519_2020})",
         )
     if proof.get("proofPurpose") != PROOF_PURPOSE:
         return ProofVerdict(label, FAIL, f"proofPurpose is {proof.get('proofPurpose')!r}, not {PROOF_PURPOSE!r}")
@@ -364,9 +402,17 @@ def _verify_proof(
         resolved = resolve(method)
     except KeyNotResolved as exc:
         return ProofVerdict(label, FAIL, f"key not resolved: {exc}")
+    key = resolved.public_key
+    if (suite == ECDSA_RDFC_2019) != isinstance(key, ec.EllipticCurvePublicKey):
+        kind_of_key = "a P-256/P-384" if isinstance(key, ec.EllipticCurvePublicKey) else "an Ed25519"
+        return ProofVerdict(label, FAIL, f"{method} is {kind_of_key} key, which {suite} does not use")
+    # ecdsa-rdfc-2019 hashes with the curve's own size: sha256 for P-256, sha384 for P-384
+    algorithm = "sha384" if isinstance(key, ec.EllipticCurvePublicKey) and key.curve.key_size == 384 else "sha256"
+    if algorithm == "sha384":
+        canon = _canonicalize_lenient_384
     try:
         signature = multibase_decode(value)
-        data = hash_data(document, options, canon)
+        data = hash_data(document, options, canon, algorithm)
     except SigningError as exc:
         # canonicalize words it for signing; here it is JSON-LD safe mode refusing what no signature covers
         cause = exc.__cause__
@@ -375,12 +421,26 @@ def _verify_proof(
     except (UsageError, ValueError) as exc:
         return ProofVerdict(label, FAIL, str(exc))
     try:
-        resolved.public_key.verify(signature, data)
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            _verify_ecdsa(key, signature, data, algorithm)
+        else:
+            key.verify(signature, data)
     except InvalidSignature:
         return ProofVerdict(
             label, FAIL, "signature does not match: the credential was altered or signed by another key"
         )
     return ProofVerdict(label, OK, f"valid {suite} signature by {resolved.controller}", resolved.controller)
+
+
+def _verify_ecdsa(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes, algorithm: str) -> None:
+    """ECDSA over `data` (hashed again by the signature scheme, as WebCrypto does); the proofValue holds
+    r || s (IEEE P1363), which `cryptography` wants DER-encoded. InvalidSignature when it does not verify."""
+    half = (key.curve.key_size + 7) // 8
+    if len(signature) != 2 * half:
+        raise InvalidSignature
+    r, s = int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big")
+    digest = hashes.SHA384() if algorithm == "sha384" else hashes.SHA256()
+    key.verify(encode_dss_signature(r, s), data, ec.ECDSA(digest))
 
 
 def _as_list(value: Any) -> list[Any]:

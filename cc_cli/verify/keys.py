@@ -13,6 +13,7 @@ import base64
 from typing import Any
 from urllib.parse import unquote
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from cc_cli.credentials import signing
@@ -109,19 +110,20 @@ def _assertion_methods(document: dict[str, Any], controller: str) -> set[str]:
     return ids
 
 
-def public_key_of(entry: dict[str, Any], method: str) -> Ed25519PublicKey:
-    """An Ed25519 key from publicKeyMultibase (Multikey, Ed25519VerificationKey2020) or an OKP publicKeyJwk."""
+def public_key_of(entry: dict[str, Any], method: str) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
+    """A key from publicKeyMultibase (Multikey: Ed25519, P-256, P-384; Ed25519VerificationKey2020) or an
+    Ed25519 (OKP) publicKeyJwk."""
     multibase = entry.get("publicKeyMultibase")
     jwk = entry.get("publicKeyJwk")
     try:
         if isinstance(multibase, str):
-            return signing.public_key_from_multibase(multibase)
+            return signing.any_public_key_from_multibase(multibase)
         if isinstance(jwk, dict) and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
             raw = base64.urlsafe_b64decode(str(jwk.get("x", "")) + "==")
             return Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, signing.SigningError) as exc:
         raise KeyNotResolved(f"{method}: {exc}") from None
-    raise KeyNotResolved(f"{method} has no Ed25519 publicKeyMultibase or publicKeyJwk")
+    raise KeyNotResolved(f"{method} has no publicKeyMultibase or Ed25519 publicKeyJwk")
 
 
 def _as_list(value: Any) -> list[Any]:

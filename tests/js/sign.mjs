@@ -2,7 +2,8 @@
 // (issue 17). Reads a JSON job list on stdin: {"seed": "<64 hex>", "jobs": [{"out": FILE, "suites":
 // ["eddsa-rdfc-2022" | "Ed25519Signature2020", ...], "credential": {...}}]}. The key is a did:key made from
 // the seed; with two suites the second proof is added to the first (a proof set). The credential's issuer
-// is set to that did:key unless it already names one. Offline: contexts come from the npm packages.
+// is set to that did:key unless it already names one. A job with "key": "P-256" or "P-384" is signed
+// with ecdsa-rdfc-2019 by a fresh did:key of that curve instead. Offline: contexts come from npm packages.
 import {readFileSync, writeFileSync} from 'node:fs';
 
 import * as vc from '@digitalbazaar/vc';
@@ -10,6 +11,8 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {JsonLdDocumentLoader} from 'jsonld-document-loader';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
@@ -52,15 +55,27 @@ function suiteFor(name) {
   throw new Error(`unknown suite ${name}`);
 }
 
+async function ecdsaSuite(curve) {
+  const keyPair = await EcdsaMultikey.generate({curve});
+  const controller = `did:key:${keyPair.publicKeyMultibase}`;
+  keyPair.controller = controller;
+  keyPair.id = `${controller}#${keyPair.publicKeyMultibase}`;
+  const suite = new DataIntegrityProof({signer: keyPair.signer(), cryptosuite: ecdsaRdfc2019});
+  return {controller, suite};
+}
+
 for(const job of input.jobs) {
   let credential = structuredClone(job.credential);
+  const ecdsa = job.key ? await ecdsaSuite(job.key) : null;
+  const signer = ecdsa ? ecdsa.controller : did;
   if(credential.issuer === undefined) {
-    credential.issuer = did;
+    credential.issuer = signer;
   } else if(typeof credential.issuer === 'object' && credential.issuer.id === undefined) {
-    credential.issuer.id = did;
+    credential.issuer.id = signer;
   }
   for(const name of job.suites) {
-    credential = await vc.issue({credential, suite: suiteFor(name), documentLoader});
+    const suite = ecdsa ? ecdsa.suite : suiteFor(name);
+    credential = await vc.issue({credential, suite, documentLoader});
   }
   writeFileSync(job.out, JSON.stringify(credential, null, 2));
 }

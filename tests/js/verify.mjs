@@ -23,6 +23,8 @@ import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import ed25519Context2020 from 'ed25519-signature-2020-context';
 import * as bitstringContext from '@digitalbazaar/vc-bitstring-status-list-context';
@@ -73,6 +75,9 @@ function buildDocumentLoader() {
     multibaseMultikeyHeader: 'z6Mk',
     fromMultibase: Ed25519Multikey.from
   });
+  for(const header of ['zDna', 'z82L']) { // P-256, P-384 (ecdsa-rdfc-2019)
+    driver.use({multibaseMultikeyHeader: header, fromMultibase: EcdsaMultikey.from});
+  }
   loader.setDidResolver(driver);
   return loader.build();
 }
@@ -175,7 +180,11 @@ function statusChecker(lists, documentLoader) {
 
 // Both proof types Digital Bazaar ships for Ed25519: a credential verifies when its proofs of these types do.
 function suites() {
-  return [new DataIntegrityProof({cryptosuite: eddsaRdfc2022}), new Ed25519Signature2020()];
+  return [
+    new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+    new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+    new Ed25519Signature2020()
+  ];
 }
 
 async function verifyFile(file, documentLoader, checkStatus) {
