@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import ssl
 import threading
 import time
@@ -275,3 +276,95 @@ def test_an_index_cannot_point_out_of_its_folder(tmp_path: Path) -> None:
     for url in ("https://a.example/", "https://b.example/"):
         with pytest.raises(DocumentUnavailable, match="is not a file inside"):
             store.get(url)
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One byte every half second never trips the read timeout; the deadline must still end it."""
+
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000")
+        handler.end_headers()
+        for _ in range(40):  # 20 s at most, and it stops as soon as cc hangs up
+            try:
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.5)
+
+    site.routes["/drip"] = (200, {}, b"")
+    monkeypatch.setattr(_Handler, "do_GET", lambda self: drip(self) if self.path == "/drip" else None)
+    monkeypatch.setattr(fetch, "DEADLINE", 2.0)
+    monkeypatch.setenv("SSL_CERT_FILE", site.env["SSL_CERT_FILE"])
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError, match="no complete answer within 2 s"):
+        fetch.fetch(site.origin + "/drip", allow_local=True)
+    assert time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize(
+    ("did", "url"),
+    [
+        ("did:web:example.com", "https://example.com/.well-known/did.json"),
+        ("did:web:example.com:user:alice", "https://example.com/user/alice/did.json"),
+        ("did:web:127.0.0.1%3A8443:issuer", "https://127.0.0.1:8443/issuer/did.json"),
+    ],
+)
+def test_did_web_urls(did: str, url: str) -> None:
+    from cc_cli.verify.keys import did_web_url
+
+    assert did_web_url(did) == url
+
+
+@pytest.mark.parametrize(
+    "did",
+    ["did:web:evil.com%23", "did:web:a%40b.com", "did:web:example.com:..:x", "did:web:example.com:a%2Fb", "did:web:"],
+)
+def test_did_web_names_that_could_point_elsewhere_are_refused(did: str) -> None:
+    from cc_cli.credentials.signing import KeyNotResolved
+    from cc_cli.verify.keys import did_web_url
+
+    with pytest.raises(KeyNotResolved, match="is not a did:web DID"):
+        did_web_url(did)
+
+
+def test_a_key_document_at_its_own_url_needs_its_controller_to_list_it(tmp_path: Path) -> None:
+    """An https verification method without a fragment: the key document names its controller, and the
+    controller's document must list that key for assertionMethod."""
+    from cc_cli.credentials.signing import KeyNotResolved
+    from cc_cli.verify.documents import DocumentStore
+    from cc_cli.verify.keys import DocumentResolver
+
+    key = Ed25519PrivateKey.generate()
+    issuer, method = "https://issuer.example/profile", "https://issuer.example/keys/1"
+    multibase = signing.public_key_multibase(key.public_key())
+    documents = {
+        method: {
+            "id": method,
+            "type": "Ed25519VerificationKey2020",
+            "controller": issuer,
+            "publicKeyMultibase": multibase,
+        },
+        issuer: {
+            "id": issuer,
+            "verificationMethod": [{"id": method, "publicKeyMultibase": multibase}],
+            "assertionMethod": [method],
+        },
+    }
+    for number, document in enumerate(documents.values()):
+        (tmp_path / f"{number}.json").write_text(json.dumps(document))
+    (tmp_path / "index.json").write_text(json.dumps({url: f"{n}.json" for n, url in enumerate(documents)}))
+    resolved = DocumentResolver(DocumentStore(tmp_path, online=False))(method)
+    assert resolved.controller == issuer
+    award = signing.sign({**sample_award(issuer)}, key, method, CREATED)
+    result = signing.verify(award, resolve=DocumentResolver(DocumentStore(tmp_path, online=False)))
+    assert result.ok, result.reason
+    documents[issuer]["assertionMethod"] = []
+    (tmp_path / "1.json").write_text(json.dumps(documents[issuer]))
+    with pytest.raises(
+        KeyNotResolved, match=re.escape("does not list https://issuer.example/keys/1 for assertionMethod")
+    ):
+        DocumentResolver(DocumentStore(tmp_path, online=False))(method)

@@ -12,10 +12,13 @@ works, as for any OpenSSL client).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
+import os
 import socket
 import ssl
+import threading
 import time
 from urllib.parse import urljoin, urlsplit
 
@@ -65,6 +68,11 @@ def _get(url: str, allow_local: bool, started: float) -> tuple[int, str | None, 
         raise FetchError(f"{url}: the port is not a number") from None
     address = _vetted_address(host, port, allow_local)
     connection = _PinnedHTTPSConnection(host, port, address, timeout=TIMEOUT)
+    # A server dripping a byte every few seconds never trips the read timeout: a watchdog shuts the
+    # connection down at the deadline, which ends any read under way (headers included).
+    watchdog = threading.Timer(max(0.0, DEADLINE - (time.monotonic() - started)), connection.abort)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={"Accept": ACCEPT, "User-Agent": "cc-verify"})
@@ -75,21 +83,26 @@ def _get(url: str, allow_local: bool, started: float) -> tuple[int, str | None, 
         if length and length.isdigit() and int(length) > MAX_BYTES:
             raise FetchError(f"{url}: the document is {int(length):,} bytes, over the {MAX_BYTES:,} bytes cc reads")
         body = bytearray()
-        while chunk := response.read(16384):
+        while not connection.aborted and (chunk := response.read1(16384)):  # read1: one socket read at most
             body += chunk
             if len(body) > MAX_BYTES:
                 raise FetchError(f"{url}: the document is over the {MAX_BYTES:,} bytes cc reads")
-            if time.monotonic() - started > DEADLINE:
-                raise FetchError(f"{url}: no complete answer within {DEADLINE:.0f} s")
+        if connection.aborted or time.monotonic() - started > DEADLINE:
+            raise FetchError(f"{url}: no complete answer within {DEADLINE:.0f} s")
         return response.status, None, bytes(body)
     except TimeoutError:
+        if connection.aborted:
+            raise FetchError(f"{url}: no complete answer within {DEADLINE:.0f} s") from None
         raise FetchError(f"{url}: no answer within {TIMEOUT:.0f} s") from None
-    except ssl.SSLError as exc:
-        raise FetchError(f"{url}: TLS failed: {exc.reason or exc}") from None
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if connection.aborted:
+            raise FetchError(f"{url}: no complete answer within {DEADLINE:.0f} s") from None
+        if isinstance(exc, ssl.SSLError):
+            raise FetchError(f"{url}: TLS failed: {exc.reason or exc}") from None
         raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
     finally:
-        connection.close()
+        watchdog.cancel()
+        connection.finish()
 
 
 def _vetted_address(host: str, port: int, allow_local: bool) -> str:
@@ -138,7 +151,30 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
         super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
         self._address = address
+        self.aborted = False
+        self._fileno: int | None = None  # kept: http.client drops self.sock once the response owns it
+        self._lock = threading.Lock()
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+        with self._lock:
+            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+            self._fileno = self.sock.fileno()
+            if self.aborted:  # the deadline passed during the handshake
+                raise TimeoutError
+
+    def abort(self) -> None:
+        """From the watchdog thread: end whatever read is under way. Shutting the connection down (through
+        a duplicate of its descriptor: the response may hold the only socket object) wakes a blocked recv."""
+        with self._lock:
+            self.aborted = True
+            if self._fileno is None:
+                return
+            with contextlib.suppress(OSError), socket.socket(fileno=os.dup(self._fileno)) as duplicate:
+                duplicate.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        """Close for good; after this the watchdog has no descriptor to touch (it could be reused)."""
+        with self._lock:
+            self._fileno = None
+        self.close()

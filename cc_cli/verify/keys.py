@@ -10,6 +10,7 @@ its own word: anyone can write any key there (1EdTech's validator accepts that f
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,13 +21,16 @@ from cc_cli.credentials import signing
 from cc_cli.credentials.signing import KeyNotResolved, ResolvedKey
 from cc_cli.verify.documents import DocumentStore, DocumentUnavailable
 
+# a host name, an IPv4 or [IPv6] address, and an optional port: nothing that could end the authority early
+_HOST = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9-]{1,63})*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+
 
 def did_web_url(did: str) -> str:
     """The https URL of a did:web DID's document (did:web spec §3.2: ':' separates path segments, a port is
     percent-encoded, no path means /.well-known/did.json)."""
     parts = did.removeprefix("did:web:").split(":")
     host = unquote(parts[0])
-    if not host or "/" in host or "@" in host:
+    if not _HOST.match(host) or any(not p or "/" in unquote(p) or unquote(p) in (".", "..") for p in parts[1:]):
         raise KeyNotResolved(f"{did} is not a did:web DID cc can turn into a URL")
     path = "/".join(unquote(p) for p in parts[1:])
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
