@@ -396,8 +396,10 @@ def _verify_proof(
         proof_ctx = _as_list(options.pop("@context"))
         if _as_list(document.get("@context"))[: len(proof_ctx)] != proof_ctx:
             return ProofVerdict(label, FAIL, "proof @context does not match the start of the document @context")
-    # (a method without a fragment may be a key document at its own URL: its controller is known once resolved)
-    if issuer is not None and "#" in method and issuer != method.partition("#")[0]:
+    # (an https method without a fragment may be a key document at its own URL: its controller is known
+    # only once it is resolved)
+    key_document = method.startswith("https://") and "#" not in method
+    if issuer is not None and not key_document and issuer != method.partition("#")[0]:
         return ProofVerdict(label, FAIL, f"signed by {method.partition('#')[0]}, but the issuer is {issuer}")
     try:
         resolved = resolve(method)
