@@ -1,5 +1,5 @@
 """Credentials signed in the test by Digital Bazaar's stack (tests/js/sign.mjs), not by cc: eddsa-rdfc-2022,
-Ed25519Signature2020 and ecdsa-rdfc-2019 (P-256, P-384), VC 2.0 and VC 1.1, did:key, a proof set, an endorsement, and status lists signed
+eddsa-jcs-2022, Ed25519Signature2020 and ecdsa-rdfc-2019 (P-256, P-384), VC 2.0 and VC 1.1, did:key, a proof set, an endorsement, and status lists signed
 each way. For every one, `cc verify` (through the CLI) and Digital Bazaar's verifier (tests/js/verify.mjs)
 must agree (issue 17's "Done when").
 """
@@ -120,6 +120,7 @@ def endorsement() -> dict[str, Any]:
 ECDSA = {"v2-ecdsa-p256": "P-256", "v2-ecdsa-p384": "P-384"}
 # name -> (suites, credential, (cc valid, the check that decides when not))
 CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
+    "v2-jcs": (["eddsa-jcs-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
     "v2-ecdsa-p256": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-ecdsa-p384": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-eddsa-listed": (["eddsa-rdfc-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
@@ -176,6 +177,10 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files["proof-set-one-altered"] = folder / "proof-set-one-altered.json"
     expired["proof"][1]["proofValue"] = expired["proof"][0]["proofValue"]  # the 2020 proof no longer verifies
     files["proof-set-one-altered"].write_text(json.dumps(expired))
+    jcs = json.loads(files["v2-jcs"].read_text())
+    jcs["credentialSubject"]["achievement"]["name"] = "Leadership"
+    files["jcs-tampered"] = folder / "jcs-tampered.json"
+    files["jcs-tampered"].write_text(json.dumps(jcs))
     p384 = json.loads(files["v2-ecdsa-p384"].read_text())
     p384["name"] = "Leadership"
     files["ecdsa-tampered"] = folder / "ecdsa-tampered.json"
@@ -218,6 +223,7 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     expected["v1-2020-tampered"] = (False, "proof")
     expected["proof-set-one-altered"] = (False, "proof")
     expected["ecdsa-tampered"] = (False, "proof")
+    expected["jcs-tampered"] = (False, "proof")
     # Where the standard says otherwise: jsonld-signatures accepts a proof set when *some* proof verifies
     # (ProofSet.verify: results.some(r => r.verified)); VC Data Integrity 1.0 §4.5 (verify proof sets) and
     # issue 17 ask that every proof verify. A proof set with one forged proof is refused by cc.
@@ -236,6 +242,7 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
         "proof 2 of 2 (Ed25519Signature2020): signature does not match"
     )
     assert "valid Ed25519Signature2020 signature" in ours["v1-2020"]["checks"]["proof"]["reason"]
+    assert "valid eddsa-jcs-2022 signature" in ours["v2-jcs"]["checks"]["proof"]["reason"]
     for curve in ("p256", "p384"):  # P-384 hashes with sha384: a sha256-only verifier would fail it
         assert "valid ecdsa-rdfc-2019 signature" in ours[f"v2-ecdsa-{curve}"]["checks"]["proof"]["reason"]
     # Digital Bazaar writes a lone proof as an object: the 1EdTech schema is applied to the normal form

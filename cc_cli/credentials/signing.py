@@ -280,6 +280,7 @@ def sign(
 
 OK, FAIL, UNSUPPORTED = "ok", "fail", "unsupported"
 ECDSA_RDFC_2019 = "ecdsa-rdfc-2019"  # P-256 or P-384 keys, through cryptography's ECDSA
+EDDSA_JCS_2022 = "eddsa-jcs-2022"  # Ed25519 over RFC 8785 canonical JSON (the rfc8785 package)
 ED25519_2020 = "Ed25519Signature2020"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 
@@ -369,7 +370,7 @@ def _verify_proof(
         return ProofVerdict("?", FAIL, "proof is not a JSON object")
     label = _label(proof)
     kind = proof.get("type")
-    if kind == PROOF_TYPE and proof.get("cryptosuite") in (CRYPTOSUITE, ECDSA_RDFC_2019):
+    if kind == PROOF_TYPE and proof.get("cryptosuite") in (CRYPTOSUITE, ECDSA_RDFC_2019, EDDSA_JCS_2022):
         suite = str(proof["cryptosuite"])
     elif kind == ED25519_2020 and "cryptosuite" not in proof:
         suite = ED25519_2020
@@ -380,7 +381,8 @@ def _verify_proof(
         return ProofVerdict(
             label,
             UNSUPPORTED,
-            f"proof {label} is not one cc implements ({PROOF_TYPE}/{CRYPTOSUITE} or /{ECDSA_RDFC_2019}, {ED25519_2020})",
+            f"proof {label} is not one cc implements ({PROOF_TYPE} with {CRYPTOSUITE}, {ECDSA_RDFC_2019} or "
+            f"{EDDSA_JCS_2022}; {ED25519_2020})",
         )
     if proof.get("proofPurpose") != PROOF_PURPOSE:
         return ProofVerdict(label, FAIL, f"proofPurpose is {proof.get('proofPurpose')!r}, not {PROOF_PURPOSE!r}")
@@ -392,6 +394,7 @@ def _verify_proof(
     if created is not None and not (isinstance(created, str) and _DATE_TIME_STAMP.match(created)):
         return ProofVerdict(label, FAIL, f"proof created {created!r} is not an XML Schema dateTimeStamp")
     options = {k: v for k, v in proof.items() if k != "proofValue"}
+    proof_ctx: list[Any] | None = None
     if "@context" in options:  # vc-di-eddsa §3.3.2: the document's context must start with it
         proof_ctx = _as_list(options.pop("@context"))
         if _as_list(document.get("@context"))[: len(proof_ctx)] != proof_ctx:
@@ -415,7 +418,10 @@ def _verify_proof(
         canon = _canonicalize_lenient_384
     try:
         signature = multibase_decode(value)
-        data = hash_data(document, options, canon, algorithm)
+        if suite == EDDSA_JCS_2022:
+            data = _jcs_hash_data(document, options, proof_ctx)
+        else:
+            data = hash_data(document, options, canon, algorithm)
     except SigningError as exc:
         # canonicalize words it for signing; here it is JSON-LD safe mode refusing what no signature covers
         cause = exc.__cause__
@@ -433,6 +439,19 @@ def _verify_proof(
             label, FAIL, "signature does not match: the credential was altered or signed by another key"
         )
     return ProofVerdict(label, OK, f"valid {suite} signature by {resolved.controller}", resolved.controller)
+
+
+def _jcs_hash_data(document: dict[str, Any], options: dict[str, Any], proof_ctx: list[Any] | None) -> bytes:
+    """eddsa-jcs-2022 (vc-di-eddsa §3.4): sha256(JCS(proof config)) || sha256(JCS(document)), RFC 8785
+    canonical JSON, no JSON-LD; with a proof @context, the document is hashed with that context (§3.4.2)."""
+    import rfc8785
+
+    unsecured = {**document, "@context": proof_ctx} if proof_ctx is not None else document
+    config = {**options, "@context": unsecured["@context"]} if "@context" in unsecured else options
+    try:
+        return hashlib.sha256(rfc8785.dumps(config)).digest() + hashlib.sha256(rfc8785.dumps(unsecured)).digest()
+    except (rfc8785.CanonicalizationError, ValueError, TypeError) as exc:
+        raise SigningError(f"not canonical JSON (RFC 8785): {exc}") from None
 
 
 def _verify_ecdsa(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes, algorithm: str) -> None:

@@ -12,6 +12,7 @@ import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-ke
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {createSignCryptosuite as eddsaJcs2022} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {JsonLdDocumentLoader} from 'jsonld-document-loader';
@@ -48,6 +49,9 @@ key2020.id = `${did}#${key2020.fingerprint()}`;
 function suiteFor(name) {
   if(name === 'eddsa-rdfc-2022') {
     return new DataIntegrityProof({signer: multikey.signer(), cryptosuite: eddsaRdfc2022});
+  }
+  if(name === 'eddsa-jcs-2022') {
+    return new DataIntegrityProof({signer: multikey.signer(), cryptosuite: eddsaJcs2022()});
   }
   if(name === 'Ed25519Signature2020') {
     return new Ed25519Signature2020({key: key2020});
