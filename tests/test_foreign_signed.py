@@ -326,3 +326,37 @@ def test_an_oversized_document_is_refused_unread(signed: dict[str, Path], tmp_pa
     )
     status = json.loads(ran.stdout)["files"][0]["checks"]["status"]
     assert ran.returncode == 1 and "over the 1,048,576 bytes cc reads for a document" in status["reason"]
+
+
+def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None:
+    """An award inside a CLR whose proof cc cannot check is no valid award of the transcript either."""
+    from datetime import UTC, datetime
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sample_credentials import sample_award
+
+    from cc_cli.credentials import signing
+    from cc_cli.verify.checks import Worker
+    from cc_cli.verify.report import VerifyOptions
+
+    key = Ed25519PrivateKey.generate()
+    did, method = signing.did_key(key.public_key()), signing.verification_method_id(key.public_key())
+    inside = signing.sign(sample_award(did), key, method, "2025-01-15T00:00:00Z")
+    inside["proof"][0] = {**inside["proof"][0], "cryptosuite": "bbs-2023"}
+    clr = {
+        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
+        "id": "urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a00c1",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example University"},
+        "name": "Transcript",
+        "validFrom": "2025-01-15T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "type": ["ClrSubject"], "verifiableCredential": [inside]},
+    }
+    checks = {
+        c.name: c
+        for c in Worker(VerifyOptions(at=datetime(2026, 1, 1, tzinfo=UTC))).checks(
+            signing.sign(clr, key, method, "2025-01-15T00:00:00Z"), Path("transcript.json")
+        )
+    }
+    assert checks["proof"].status == "ok"
+    assert checks["awards"].status == "fail" and "proof: unsupported" in checks["awards"].reason

@@ -21,7 +21,7 @@ from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_crede
 from cc_cli.verify.report import Check, FileReport, VerifyOptions
 from cc_cli.verify.revocation import StatusSources, issuer_id
 from cc_cli.verify.schema import schema_check
-from cc_cli.verify.verdicts import FAIL, OK, SKIP, UNSUPPORTED, Verdict
+from cc_cli.verify.verdicts import FAIL, FAILING, OK, SKIP, UNSUPPORTED, Verdict
 
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 _DATE_WORDS = {"validFrom": "valid from", "validUntil": "valid until"}  # VC 1.1's names are shown as they are
@@ -130,7 +130,7 @@ class Worker:
                     revocation.append(Check(str(name), check.status, check.reason))
                 elif check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
                     expired += 1
-                elif check.status == FAIL:
+                elif check.status in FAILING:  # an unsupported proof inside is no valid award either
                     problems.append(f"{name}: {check.name}: {check.reason}")
         status = _combined_status(revocation)
         if problems:
