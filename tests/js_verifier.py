@@ -64,13 +64,18 @@ def ensure_installed() -> None:
 
 
 def js_verify(
-    paths: Iterable[Path | str], *, now: str | None = None, status_lists: Mapping[str, Path | str] | None = None
+    paths: Iterable[Path | str],
+    *,
+    now: str | None = None,
+    status_lists: Mapping[str, Path | str] | None = None,
+    documents: Mapping[str, Path | str] | None = None,
 ) -> list[dict[str, object]]:
     """Verify each credential file; one ``{file, verified, error}`` dict per path, in order.
 
     `now` (ISO date-time) pins the instant that validFrom/validUntil are checked against. `status_lists`
     maps status list URLs to local files: with it, revocation is checked too (and a credential whose list
-    is not in the map fails); without it, credentialStatus is ignored.
+    is not in the map fails); without it, credentialStatus is ignored. `documents` maps DID and controller
+    document URLs (a did:web DID, an https issuer) to local files, served to the verifier as a resolver would.
     """
     files = [str(p) for p in paths]
     ensure_installed()
@@ -82,6 +87,10 @@ def js_verify(
             mapping = Path(scratch) / "status-lists.json"
             mapping.write_text(json.dumps({url: str(Path(p).resolve()) for url, p in status_lists.items()}))
             env["CC_STATUS_LISTS"] = str(mapping)
+        if documents is not None:
+            served = Path(scratch) / "documents.json"
+            served.write_text(json.dumps({url: str(Path(p).resolve()) for url, p in documents.items()}))
+            env["CC_DOCUMENTS"] = str(served)
         proc = subprocess.run(
             ["node", "verify.mjs", *files],
             cwd=JS_DIR,

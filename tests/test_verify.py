@@ -310,7 +310,7 @@ def test_a_damaged_png_and_a_status_list_are_named_for_what_they_are(world: Worl
     assert payload["files"][0]["error"] == "the PNG's credential chunk is damaged (its CRC does not match)"
     assert (
         payload["files"][1]["error"]
-        == "not an Open Badges award or CLR transcript: its type is BitstringStatusListCredential"
+        == "not an Open Badges award, endorsement or CLR transcript: its type is BitstringStatusListCredential"
     )
 
 
@@ -351,7 +351,7 @@ def test_exit_codes_and_plain_text(world: World) -> None:
     assert f"{world.files['expired']}: INVALID\n" in result.stdout
     assert "  dates       fail  expired: valid until" in result.stdout
     assert result.stdout.endswith(
-        "2 files: 1 valid, 1 invalid (revocation not checked for 1: pass --status-dir or --ledger)\n"
+        "2 files: 1 valid, 1 invalid (revocation not checked for 1: pass --status-dir or --ledger; for others' credentials --documents or --online)\n"
     )
     checked = runner.invoke(
         app, ["verify", str(world.files["good"]), "--at", AT, "--status-dir", str(world.status_dir)]

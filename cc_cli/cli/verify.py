@@ -64,6 +64,23 @@ def verify(
         help="Catalog whose issuer.did the awards must be signed by. Default: ./catalog when it exists.",
         show_default=False,
     ),
+    documents: Path = typer.Option(
+        None,
+        "--documents",
+        help="Folder of DID documents, controller documents and status lists for others' credentials, "
+        "DIR/index.json mapping each URL to a file there (air-gapped checks). With --online, what is fetched "
+        "is written there.",
+        show_default=False,
+    ),
+    online: bool = typer.Option(
+        False,
+        "--online",
+        help="Fetch the did:web and https issuer documents and status lists a credential cites (https only, "
+        "size and time limited, never a private or loopback address).",
+    ),
+    allow_local: bool = typer.Option(
+        False, "--allow-local", help="With --online: allow loopback and private addresses (a local test server)."
+    ),
     output_format: str = typer.Option("text", "--format", "-f", help="text or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: print only invalid files and the summary."),
     workers: int = typer.Option(0, "--workers", help="Verifying processes (default: one per core).", hidden=True),
@@ -80,10 +97,15 @@ def verify(
     refused, judged at the real time whatever --at says. A valid proof shows who signed, not that it was you:
     anyone can make a did:key, so pin the issuer: with issuer.did in the catalog's catalog.yaml (./catalog or
     --catalog), or --issuer DID, an award signed by any other key is invalid.
+    Others' credentials: OpenBadgeCredential, AchievementCredential, EndorsementCredential and ClrCredential,
+    on VC 2.0 or VC 1.1 (issuanceDate/expirationDate), signed with eddsa-rdfc-2022 or Ed25519Signature2020
+    (proof sets too). A proof type cc does not implement is reported "unsupported", never "invalid". Issuers
+    by did:key are checked offline; did:web and https issuers, and the status lists a credential cites, need
+    --documents DIR or --online.
     Exit 0 when every file is valid, 1 when any is not, 2 on usage errors.
 
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
-    "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail or skip.
+    "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail, skip or unsupported.
     """
     from cc_cli.verify.run import VerifySettings, run_verify
 
@@ -101,6 +123,9 @@ def verify(
         catalog=catalog,
         default_catalog=default_catalog(),
         workers=workers,
+        documents=documents,
+        online=online,
+        allow_local=allow_local,
     )
     run = run_verify(settings)
     if output_format == "json":
@@ -115,7 +140,7 @@ def verify(
 def _summary(total: int, invalid: int, unchecked: int) -> str:
     line = f"{total} file{'s' if total != 1 else ''}: {total - invalid} valid, {invalid} invalid"
     if unchecked:
-        line += f" (revocation not checked for {unchecked}: pass --status-dir or --ledger)"
+        line += f" (revocation not checked for {unchecked}: pass --status-dir or --ledger; for others' credentials --documents or --online)"
     return line
 
 
@@ -166,14 +191,14 @@ def _print_table(reports: list[FileReport]) -> int:
 
     from cc_cli.verify.report import CHECKS
 
-    styles = {"ok": "green", "fail": "bold red", "skip": "dim"}
+    styles = {"ok": "green", "fail": "bold red", "skip": "dim", "unsupported": "bold yellow"}
     table = Table("file", "verdict", *CHECKS, "details", title="cc verify")
     for report in reports:
         statuses = {c.name: c for c in report.checks}
         cells = [
             Text(statuses[n].status, style=styles[statuses[n].status]) if n in statuses else Text("-") for n in CHECKS
         ]
-        failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status == "fail"]
+        failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status in ("fail", "unsupported")]
         details = report.error or "; ".join(failed) or (report.award_id or "")
         verdict = Text(_verdict(report), style="bold green" if report.valid else "bold red")
         table.add_row(report.file, verdict, *cells, details)

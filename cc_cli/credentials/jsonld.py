@@ -15,6 +15,7 @@ characters that RDFC-1.0 escapes), because a verifier would hash different bytes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -23,19 +24,84 @@ from importlib import resources
 from typing import Any
 
 from pyld import jsonld as pyld
+from pyld.canon import URDNA2015
 
 from cc_cli.core.problems import UsageError
 
-# URL -> file in cc_cli/data/contexts. Exact match only: no redirects, no trailing-slash variants.
-CONTEXT_FILES: dict[str, str] = {
-    "https://www.w3.org/ns/credentials/v2": "credentials-v2.jsonld",
-    "https://www.w3.org/2018/credentials/v1": "credentials-v1.jsonld",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
-    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
-    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1.json",
-    "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
-    "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.jsonld",
+# URL -> (file in cc_cli/data/contexts, its sha256). Exact match only: no redirects, no trailing-slash
+# variants. The hash pins each file: a context edited by accident (or by a merge) would silently change what
+# every signature covers, so a file whose bytes differ from its pin is refused (`ContextPinError`).
+CONTEXTS: dict[str, tuple[str, str]] = {
+    "https://www.w3.org/ns/credentials/v2": (
+        "credentials-v2.jsonld",
+        "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+    ),
+    "https://www.w3.org/2018/credentials/v1": (
+        "credentials-v1.jsonld",
+        "3d0b277522ed24385c850b9882b9688687189b8f37a9bd9f1577e348b1019c44",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json": (
+        "ob-v3p0-context-3.0.0.json",
+        "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld": (  # the same 3.0.0 file, an alias
+        "ob-v3p0-context-3.0.0.json",
+        "b077fa134d909d92c1dcd1c153f2af1b244aeb415967fdc1467d7fc5dd48ac10",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": (
+        "ob-v3p0-context-3.0.1.json",
+        "cfc147db5fd5e3575b06bd471fe04784e92de69296f64a351b8dff0ec3372e9c",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": (
+        "ob-v3p0-context-3.0.2.json",
+        "bba433989e1e700ca60838a3c22378e7d8381aeb0c9590f9ddf84d1714f10296",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": (
+        "ob-v3p0-context-3.0.3.json",
+        "ef2fa9c7846dce233cc166b43639027278be4ee44f00bb1d45c75de2dd0cd761",
+    ),
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": (
+        "ob-v3p0-extensions.json",
+        "146f85aa16effd7ca1da8056eb443f53ce1eca8a34186cb062832c0a97d889c3",
+    ),
+    "https://purl.imsglobal.org/spec/clr/v2p0/context.json": (
+        "clr-v2p0-context-2.0.0.json",
+        "e198d7b517d74c5036434ce495086f67b10244709e9a3df9dcb7f8b1579b6167",
+    ),
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": (
+        "clr-v2p0-context-2.0.1.json",
+        "880f1902d4158f2f33ce06af41b90719977cd1ea337a9de2e41edb3ff5e543d6",
+    ),
+    "https://w3id.org/security/data-integrity/v1": (
+        "data-integrity-v1.jsonld",
+        "b5d829bd09aa7c42abc6efa0c8ed7635313b5487f37ccfce3ecd149ca9418554",
+    ),
+    "https://w3id.org/security/data-integrity/v2": (
+        "data-integrity-v2.jsonld",
+        "0f77743daf5b4e8fc067fc5ba5b21044283053aa717fc6b0219843bed3b00363",
+    ),
+    "https://w3id.org/security/suites/ed25519-2020/v1": (
+        "ed25519-signature-2020-v1.jsonld",
+        "b9e1ab971fd8bf2c7553e0c4a9438e0b9450afde1ea1ca5b2492368b9f549588",
+    ),
+    "https://w3id.org/security/multikey/v1": (
+        "multikey-v1.jsonld",
+        "c5f3806f8286920573221938917988a18a4cc5a09e968d29649613c7a1c2b1f6",
+    ),
+    "https://www.w3.org/ns/did/v1": (
+        "did-v1.jsonld",
+        "62c1054bf404d6dd3a4b26b64f830fd72095f6a26edc4469908c94351352ce5f",
+    ),
+    "https://www.w3.org/ns/credentials/status/v1": (
+        "vc-bitstring-status-list-v1.jsonld",
+        "fd08cbf28ddd829ab2f1978c48f43ab07a112c1c90245a0cfac7ba721c65170c",
+    ),
+    "https://w3id.org/vc/status-list/2021/v1": (  # StatusList2021, the Learner Credential Wallet's older lists
+        "vc-status-list-2021-v1.jsonld",
+        "634d71c159289f068c96012e4511c657fdf82ac4231900081bda3ba24e2e1160",
+    ),
 }
+CONTEXT_FILES: dict[str, str] = {url: name for url, (name, _) in CONTEXTS.items()}
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -68,6 +134,10 @@ class ContextNotBundledError(JsonLdError):
         self.url = url
 
 
+class ContextPinError(JsonLdError):
+    """A bundled context file whose bytes are not the ones pinned in `CONTEXTS` (edited, or damaged)."""
+
+
 class UnsafeJsonLdError(JsonLdError):
     """Signing would not cover everything the document says, or verifiers would hash other bytes."""
 
@@ -78,10 +148,15 @@ class UnsafeJsonLdError(JsonLdError):
 
 @cache
 def _context_text(url: str) -> str:
-    name = CONTEXT_FILES.get(url)
-    if name is None:
+    if url not in CONTEXTS:
         raise ContextNotBundledError(url)
-    return (resources.files("cc_cli") / "data" / "contexts" / name).read_text(encoding="utf-8")
+    name, pinned = CONTEXTS[url]
+    data = (resources.files("cc_cli") / "data" / "contexts" / name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != pinned:
+        raise ContextPinError(
+            f"bundled context {name} for {url} is not the pinned file (sha256 {pinned[:12]}…): reinstall cc"
+        )
+    return data.decode("utf-8")
 
 
 def load_context(url: str) -> Any:
@@ -206,18 +281,28 @@ def _describe(char: str) -> str:
     return f"character U+{ord(char):04X}" if ord(char) <= 0x20 or ord(char) == 0x7F else repr(char)
 
 
-def canonical_nquads(document: Mapping[str, Any], *, strict: bool = True) -> str:
-    """RDFC-1.0 canonical N-Quads of `document` (pyld's URDNA2015, identical output), after `expand`.
+class _Rdfc10Sha384(URDNA2015):
+    """RDFC-1.0 with SHA-384 as its hash (RDFC-1.0 §4.4 lets the hash be chosen): what ecdsa-rdfc-2019 uses
+    with P-384 keys. It labels blank nodes differently from SHA-256 as soon as a document has several."""
+
+    def create_hash(self) -> Any:
+        return hashlib.sha384()
+
+
+def canonical_nquads(document: Mapping[str, Any], *, strict: bool = True, hash_algorithm: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of `document` (pyld's URDNA2015, identical output), after `expand`;
+    `hash_algorithm` "sha384" for ecdsa-rdfc-2019 with P-384.
 
     This is the slow path (a full expansion per call); it is also the reference that any faster
     canonicalizer must equal byte for byte.
     """
     expanded = expand(document, strict=strict)
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader}
     try:
-        nquads: str = pyld.normalize(
-            expanded,
-            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": document_loader},
-        )
+        if hash_algorithm == "sha384":
+            dataset = pyld.to_rdf(expanded, {"documentLoader": document_loader, "produceGeneralizedRdf": False})
+            return str(_Rdfc10Sha384().main(dataset, options))
+        nquads: str = pyld.normalize(expanded, options)
     except pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return nquads

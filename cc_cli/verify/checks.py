@@ -21,8 +21,10 @@ from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_crede
 from cc_cli.verify.report import Check, FileReport, VerifyOptions
 from cc_cli.verify.revocation import StatusSources, issuer_id
 from cc_cli.verify.schema import schema_check
-from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
+from cc_cli.verify.verdicts import FAIL, FAILING, OK, SKIP, UNSUPPORTED, Verdict
 
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+_DATE_WORDS = {"validFrom": "valid from", "validUntil": "valid until"}  # VC 1.1's names are shown as they are
 CheckFunction: TypeAlias = Callable[[dict[str, Any]], Verdict]  # one check of a credential document
 MAX_EMBEDDED = 500  # awards in one CLR; a hostile 10,000-award CLR would take minutes to canonicalise
 
@@ -36,7 +38,16 @@ class Worker:
         self.options = options
         self.canon = FastCanonicalizer(strict=False)
         self.schema_check = schema_check
-        self.sources = StatusSources(options, self.canon)
+        self.resolve: signing.KeyResolver = signing.resolve_did_key  # offline, no documents: did:key only
+        store = None
+        if options.documents is not None or options.online:
+            from cc_cli.verify.documents import DocumentStore
+            from cc_cli.verify.keys import DocumentResolver
+
+            store = DocumentStore(options.documents, options.online, options.allow_local)
+            self.resolve = DocumentResolver(store)
+        self.sources = StatusSources(options, self.canon, store)
+        self.sources.resolve = self.resolve
 
     def file(self, path: Path) -> FileReport:
         report = FileReport(str(path))
@@ -119,7 +130,7 @@ class Worker:
                     revocation.append(Check(str(name), check.status, check.reason))
                 elif check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
                     expired += 1
-                elif check.status == FAIL:
+                elif check.status in FAILING:  # an unsupported proof inside is no valid award either
                     problems.append(f"{name}: {check.name}: {check.reason}")
         status = _combined_status(revocation)
         if problems:
@@ -142,29 +153,33 @@ class Worker:
         signer = issuer_id(document)
         if not isinstance(signer, str):
             return FAIL, "no issuer id: the signing key cannot be tied to an issuer"
-        result = signing.verify(document, canon=self.canon)  # also checks the method's controller == issuer
+        # also checks that the method's controller is the issuer
+        result = signing.verify(document, canon=self.canon, resolve=self.resolve)
         if result.ok and self.options.issuer and signer != self.options.issuer:
             return (
                 FAIL,
                 f"signed by {signer}, not by the trusted issuer {self.options.issuer} ({self.options.trust})",
             )
-        return (OK if result.ok else FAIL), result.reason
+        return (OK if result.ok else UNSUPPORTED if result.unsupported else FAIL), result.reason
 
     def _dates(self, document: dict[str, Any]) -> Verdict:
+        """validFrom <= at < validUntil; a VC DM 1.1 credential names them issuanceDate and expirationDate."""
         at = self.options.at
-        start, problem = _date(document, "validFrom")
+        first, last = _date_names(document)
+        start, problem = _date(document, first)
         if problem or start is None:
-            return FAIL, problem or "no validFrom: an Open Badges 3.0 award must say when it becomes valid"
-        end, problem = _date(document, "validUntil")
+            return FAIL, problem or f"no {first}: an Open Badges 3.0 award must say when it becomes valid"
+        end, problem = _date(document, last)
         if problem:
             return FAIL, problem
         when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        words = _DATE_WORDS.get(first, first), _DATE_WORDS.get(last, last)
         if at < start:
-            return FAIL, f"not yet valid: valid from {document['validFrom']} (checked at {when})"
+            return FAIL, f"not yet valid: {words[0]} {document[first]} (checked at {when})"
         if end is not None and at >= end:
-            return FAIL, f"expired: valid until {document['validUntil']} (checked at {when})"
-        until = f" until {document['validUntil']}" if end else ", no end date"
-        return OK, f"valid from {document['validFrom']}{until}"
+            return FAIL, f"expired: {words[1]} {document[last]} (checked at {when})"
+        until = f" until {document[last]}" if end else ", no end date"
+        return OK, f"valid from {document[first]}{until}"
 
     def _recipient(self, document: dict[str, Any]) -> Verdict:
         email = self.options.email
@@ -172,6 +187,8 @@ class Worker:
             return SKIP, "no --email given"
         subject = document.get("credentialSubject")
         identities = subject.get("identifier") if isinstance(subject, dict) else None
+        if not identities:
+            return FAIL, f"the award names no one it could match to {email}: its subject has no identifier"
         for identity in identities if isinstance(identities, list) else []:
             if not isinstance(identity, dict) or identity.get("identityType") != "emailAddress":
                 continue
@@ -232,7 +249,18 @@ def _subject(document: dict[str, Any]) -> Verdict:
     if isinstance(identifiers, list) and identifiers:
         kinds = sorted({str(i.get("identityType")) for i in identifiers if isinstance(i, dict)})
         return OK, f"subject identified by {', '.join(kinds)}"
-    return FAIL, "credentialSubject has neither an id nor an identifier: the award names no one"
+    # OB 3.0 makes both optional (an award to "whoever holds it"); only --email needs one to match
+    return OK, "the subject has neither an id nor an identifier (allowed by OB 3.0): it names no one"
+
+
+def _date_names(document: dict[str, Any]) -> tuple[str, str]:
+    """(start, end) date property names: VC DM 2.0's, or VC DM 1.1's for a credential on the v1 context
+    that has no validFrom (OB 3.0.x on VC 1.1 says issuanceDate and expirationDate)."""
+    context = document.get("@context")
+    first = context[0] if isinstance(context, list) and context else context
+    if first == VC_V1_CONTEXT and "validFrom" not in document:
+        return "issuanceDate", "expirationDate"
+    return "validFrom", "validUntil"
 
 
 def _date(document: dict[str, Any], name: str) -> tuple[datetime | None, str | None]:

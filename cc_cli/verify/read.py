@@ -20,6 +20,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.credentials import baking
 
 AWARD_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})  # OB 3.0 allows either name
+ENDORSEMENT_TYPE = "EndorsementCredential"  # OB 3.0's third credential: one issuer vouching for another
 CLR_TYPE = "ClrCredential"  # a transcript (`cc transcript --clr`): checked, and so is every award inside it
 AWARD_SUFFIXES = frozenset({".json", ".png", ".svg"})
 # An award is a few KB, a baked emblem a few hundred KB, a CLR of 500 awards (checks.MAX_EMBEDDED) a few MB.
@@ -115,9 +116,9 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
     types = types if isinstance(types, list) else [types]
     if "VerifiableCredential" not in types:
         raise NotACredential("not a credential: its type does not include VerifiableCredential", kind)
-    if not (AWARD_TYPES | {CLR_TYPE}) & {t for t in types if isinstance(t, str)}:
+    if not (AWARD_TYPES | {CLR_TYPE, ENDORSEMENT_TYPE}) & {t for t in types if isinstance(t, str)}:
         other = ", ".join(str(t) for t in types if t != "VerifiableCredential") or "VerifiableCredential only"
-        raise NotACredential(f"not an Open Badges award or CLR transcript: its type is {other}", kind)
+        raise NotACredential(f"not an Open Badges award, endorsement or CLR transcript: its type is {other}", kind)
     return kind, document
 
 

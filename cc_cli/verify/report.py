@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cc_cli.verify.verdicts import FAIL, SKIP
+from cc_cli.verify.verdicts import FAILING, SKIP
 
 CHECKS = ("proof", "schema", "subject", "dates", "status", "recipient", "awards")  # awards: a CLR's embedded ones
 
@@ -34,7 +34,7 @@ class FileReport:
 
     @property
     def valid(self) -> bool:
-        return self.error is None and all(check.status != FAIL for check in self.checks)
+        return self.error is None and all(check.status not in FAILING for check in self.checks)
 
     @property
     def revocation_unchecked(self) -> bool:
@@ -66,3 +66,6 @@ class VerifyOptions:
     issuer: str | None = None  # the did:key the awards must be signed by (anyone can make a did:key)
     trust: str = "--issuer"  # where `issuer` came from, for the message: --issuer, or the catalog's issuer.did
     workers: int = 0  # 0: one per core
+    documents: Path | None = None  # --documents: DID, controller and status list documents, by URL (index.json)
+    online: bool = False  # --online: fetch what --documents lacks (https only, no private addresses)
+    allow_local: bool = False  # --allow-local: let --online reach loopback and private addresses (tests)

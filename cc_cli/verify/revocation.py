@@ -1,4 +1,5 @@
-"""Revocation lookups for `cc verify`: signed status list files, or the ledger beside the awards."""
+"""Revocation lookups for `cc verify`: signed status list files, or the ledger beside the awards; for
+others' credentials, the status list at the URL the credential cites (`--documents` / `--online`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from cc_cli.verify.verdicts import FAIL, OK, SKIP
 if TYPE_CHECKING:
     from cc_cli.ledger.base import StandingSource
     from cc_cli.ledger.locate import Location
+    from cc_cli.verify.documents import DocumentStore
     from cc_cli.verify.report import VerifyOptions
 
 
@@ -25,10 +27,13 @@ class StatusSources:
     """Where revocation is looked up: --status-dir or --ledger, else a `ledger.sqlite3` or `status/` in the
     award's folder or the one above it (awards are written to OUT/<credential>/<id>.json)."""
 
-    def __init__(self, options: VerifyOptions, canon: Any) -> None:
+    def __init__(self, options: VerifyOptions, canon: Any, store: DocumentStore | None = None) -> None:
         from datetime import UTC, datetime
 
         self.options = options
+        self.store = store  # --documents / --online: others' status lists, by the URL their credentials cite
+        self.resolve: signing.KeyResolver = signing.resolve_did_key
+        self.remote: dict[str, tuple[dict[str, Any], bytes] | str] = {}
         self.now = datetime.now(UTC)
         self.canon = canon
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
@@ -39,6 +44,9 @@ class StatusSources:
     def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
         entries = document.get("credentialStatus")
         entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
+        options = self.options
+        if self.store is not None and not (options.status_dir or options.ledger) and entries:
+            return self._cited(document, entries)
         entry = next((e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"), None)
         if entry is None:
             return SKIP, "no revocation status entry (credentialStatus) in the credential"
@@ -48,7 +56,6 @@ class StatusSources:
             index = int(entry.get("statusListIndex"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return FAIL, f"statusListIndex {entry.get('statusListIndex')!r} is not an integer"
-        options = self.options
         source: tuple[str, Location] | None
         if options.status_dir or options.ledger:
             source = ("dir", options.status_dir) if options.status_dir else ("ledger", options.ledger)  # type: ignore[assignment]
@@ -153,7 +160,7 @@ class StatusSources:
         types = status_list.get("type") if isinstance(status_list, dict) else None
         if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
             return "not a BitstringStatusListCredential"
-        result = signing.verify(status_list, canon=self.canon)
+        result = signing.verify(status_list, canon=self.canon, resolve=self.resolve)
         if not result.ok:
             return f"its proof does not verify: {result.reason}"
         subject = status_list.get("credentialSubject")
@@ -162,6 +169,121 @@ class StatusSources:
         except (TypeError, KeyError, ValueError, OSError, EOFError) as exc:
             return f"encodedList cannot be decoded: {exc}"
 
+    def _cited(self, document: dict[str, Any], entries: list[Any]) -> tuple[str, str]:
+        """Every revocation and suspension entry, checked in the list at the URL it cites: the first that
+        fails decides; an entry of a type cc does not read is reported, not silently passed."""
+        checked: list[str] = []
+        for entry in entries:
+            if not isinstance(entry, dict):
+                return FAIL, "a credentialStatus entry is not an object"
+            kind, purpose = entry.get("type"), entry.get("statusPurpose")
+            if kind not in LIST_TYPES:
+                return SKIP, f"status type {kind!r} is not supported ({', '.join(LIST_TYPES)} are)"
+            if purpose not in PURPOSES:
+                continue  # a "message" list or another purpose says nothing about validity
+            status, reason = self._cited_entry(document, entry, purpose, LIST_TYPES[kind])
+            if status != OK:
+                return status, reason
+            checked.append(reason)
+        if not checked:
+            return SKIP, "no revocation or suspension entry (credentialStatus) in the credential"
+        return OK, "; ".join(checked)
+
+    def _cited_entry(
+        self, document: dict[str, Any], entry: dict[str, Any], purpose: str, list_type: str
+    ) -> tuple[str, str]:
+        url = entry.get("statusListCredential")
+        index = _index(entry.get("statusListIndex"))
+        if not isinstance(url, str) or not url:
+            return FAIL, "credentialStatus has no statusListCredential URL"
+        if index is None:
+            return FAIL, f"statusListIndex {entry.get('statusListIndex')!r} is not a non-negative integer"
+        if url not in self.remote:
+            self.remote[url] = self._fetch_list(url, list_type)
+        loaded = self.remote[url]
+        if isinstance(loaded, str):
+            return FAIL, f"status list {url}: {loaded}"
+        status_list, bits = loaded
+        if issuer_id(status_list) != issuer_id(document):
+            return FAIL, f"the status list {url} is issued by {issuer_id(status_list)}, not by the credential's issuer"
+        if status_list["credentialSubject"].get("statusPurpose") != purpose:
+            return FAIL, f"the status list {url} is not a {purpose} list"
+        if index >= len(bits) * 8:
+            return FAIL, f"statusListIndex {index} is beyond the {len(bits) * 8} entries of {url}"
+        if bits[index // 8] & (0x80 >> (index % 8)):
+            return FAIL, f"{'revoked' if purpose == 'revocation' else 'suspended'}: bit {index} is set in {url}"
+        # A list published at one URL may name itself by another (DCC's test lists do): the issuer's proof
+        # and the URL the signed credential cites are what vouch for it, so that is noted, not failed.
+        alias = "" if status_list.get("id") == url else f", a list that calls itself {status_list.get('id')}"
+        return OK, f"not {'revoked' if purpose == 'revocation' else 'suspended'} (bit {index} of {url}{alias})"
+
+    def _fetch_list(self, url: str, list_type: str) -> tuple[dict[str, Any], bytes] | str:
+        """The list at `url`, verified (its type, its own proof, its dates), with its bits; or why not."""
+        from cc_cli.verify.documents import DocumentUnavailable
+
+        assert self.store is not None
+        try:
+            status_list = self.store.get(url)
+        except DocumentUnavailable as exc:
+            return f"cannot be had: {exc}"
+        types = status_list.get("type")
+        if not isinstance(types, list) or list_type not in types:
+            return f"not a {list_type}"
+        result = signing.verify(status_list, canon=self.canon, resolve=self.resolve)
+        if not result.ok:
+            return f"its proof does not verify: {result.reason}"
+        stale = _outside_validity(status_list, self.now)
+        if stale:
+            return f"the list {stale}"
+        subject = status_list.get("credentialSubject")
+        encoded = subject.get("encodedList") if isinstance(subject, dict) else None
+        try:  # StatusList2021 writes plain base64url, Bitstring Status List a multibase 'u' before it
+            return status_list, bounded_bits(encoded, multibase=list_type == "BitstringStatusListCredential")
+        except ValueError as exc:
+            return f"encodedList cannot be decoded: {exc}"
+
+
+PURPOSES = ("revocation", "suspension")
+# the status entry types cc reads -> the type of the list they cite (same bit order, most significant first)
+LIST_TYPES = {
+    "BitstringStatusListEntry": "BitstringStatusListCredential",
+    "StatusList2021Entry": "StatusList2021Credential",
+}
+MAX_LIST_BYTES = 1 << 21  # 16,777,216 entries: 128 times the minimum list, far beyond any published one
+
+
+def _index(value: Any) -> int | None:
+    """statusListIndex as a string of digits or a JSON integer (both are published); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        return int(value)
+    return None
+
+
+def bounded_bits(encoded: Any, *, multibase: bool = True) -> bytes:
+    """The bitstring of a gzip base64url encodedList (multibase 'u' first, unless StatusList2021's plain
+    form), inflated to at most MAX_LIST_BYTES: a list from the network could be a gzip bomb (a few KB
+    that inflate to gigabytes)."""
+    import base64
+    import binascii
+    import zlib
+
+    if not isinstance(encoded, str) or (multibase and not encoded.startswith("u")):
+        raise ValueError("encodedList is not multibase base64url ('u' prefix)")
+    body = encoded[1:] if multibase else encoded
+    try:
+        packed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        inflater = zlib.decompressobj(wbits=31)  # gzip
+        bits = inflater.decompress(packed, MAX_LIST_BYTES)
+    except (binascii.Error, zlib.error) as exc:
+        raise ValueError(str(exc)) from None
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise ValueError(f"it inflates past {MAX_LIST_BYTES:,} bytes, or is cut short")
+    return bits
+
 
 def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
     """Why a signed list cannot be trusted at `at` (expired, or not yet valid), or None. A list without
@@ -169,6 +291,8 @@ def _outside_validity(status_list: dict[str, Any], at: Any) -> str | None:
     from datetime import datetime
 
     for name, too_early in (("validFrom", True), ("validUntil", False)):
+        if name not in status_list:  # a VC 1.1 list (StatusList2021) says issuanceDate/expirationDate
+            name = {"validFrom": "issuanceDate", "validUntil": "expirationDate"}[name]
         value = status_list.get(name)
         if value is None:
             continue

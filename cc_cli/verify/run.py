@@ -43,6 +43,9 @@ class VerifySettings:
     catalog: Path | None = None  # --catalog, given explicitly
     default_catalog: Path = Path("catalog")  # where to look for a pinned issuer.did without --catalog
     workers: int = 0
+    documents: Path | None = None  # --documents DIR
+    online: bool = False  # --online
+    allow_local: bool = False  # --allow-local
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,12 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
         raise UsageError("give --status-dir or --ledger, not both")
     if status_dir is not None and not status_dir.is_dir():
         raise UsageError(f"--status-dir {status_dir}: no such folder")
+    if settings.allow_local and not settings.online:
+        raise UsageError("--allow-local only matters with --online (it lets cc fetch from local addresses)")
+    if settings.documents is not None:
+        from cc_cli.verify.documents import read_index
+
+        read_index(settings.documents)  # a missing folder or a broken index.json: the user's to fix
     location = _ledger_location(ledger, status_dir)
     pinned = trust.trusted_issuer(settings.issuer, settings.catalog, settings.default_catalog)
     moment = parse_moment(settings.at) if settings.at else settings.now
@@ -83,6 +92,9 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
         issuer=pinned.issuer,
         trust=pinned.source,
         workers=settings.workers,
+        documents=settings.documents,
+        online=settings.online,
+        allow_local=settings.allow_local,
     )
     return VerifyRun(moment, len(paths), verify_files(paths, options))
 
@@ -138,7 +150,8 @@ def verify_files(paths: Sequence[Path], options: VerifyOptions) -> Iterator[File
 
 def _verify_rest(rest: list[str], options: VerifyOptions, worker: Worker) -> Iterator[FileReport]:
     workers = workers_for(options.workers)
-    if workers <= 1 or len(rest) < POOL_FROM:
+    # --online writes what it fetches into one index.json: one process, so no fetch is lost or repeated
+    if workers <= 1 or len(rest) < POOL_FROM or options.online:
         for path in rest:
             yield worker.file(Path(path))
         return

@@ -1,8 +1,14 @@
-"""The award's structure against the bundled 1EdTech OB 3.0 AchievementCredential JSON Schema, fast.
+"""The award's structure against the bundled 1EdTech OB 3.0 AchievementCredential (or EndorsementCredential)
+JSON Schema, fast.
 
 jsonschema alone costs about 400 µs per award, most of `cc verify`'s time; `compile_schema` turns the
 keywords the 1EdTech schema uses into closures about ten times faster. jsonschema still words the findings
 whenever the fast check says "invalid", and tests prove both give the same verdict on mutated awards.
+
+The schema is applied the way the specification means it (`normalised`): JSON-LD and VC DM 2.0 allow a single
+value where the 1EdTech schema lists an array (`proof` as one object), and VC DM 1.1 credentials say
+`issuanceDate`/`expirationDate` for `validFrom`/`validUntil`. A document that fails as it is, is checked again
+in that normal form (cc's own awards pass at once, so they never pay for it).
 """
 
 from __future__ import annotations
@@ -15,7 +21,12 @@ from typing import Any, TypeAlias
 
 from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "ob_v3p0_achievementcredential.json"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
+SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_achievementcredential.json"
+ENDORSEMENT_SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_endorsementcredential.json"
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+VC_V1_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
 SchemaError: TypeAlias = tuple[tuple[str, ...], str]  # (path in the document, message)
 SchemaCheck: TypeAlias = Callable[[Any], SchemaError | None]  # a compiled (sub)schema, applied to a JSON value
 Build: TypeAlias = Callable[[Any], SchemaCheck]  # compiles a subschema
@@ -30,7 +41,7 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
     "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
 }
-_validators: tuple[SchemaCheck | None, Any] | None = None
+_validators: dict[Path, tuple[SchemaCheck | None, Any, dict[str, Any]]] = {}
 
 
 class UnsupportedSchema(ValueError):
@@ -216,11 +227,10 @@ _KEYWORDS: dict[str, Callable[..., SchemaCheck]] = {
 }
 
 
-def _schema_validators() -> tuple[SchemaCheck | None, Any]:
-    """(compiled checker or None, jsonschema validator or None), built once per process."""
-    global _validators
-    if _validators is None:
-        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+def _schema_validators(file: Path = SCHEMA_FILE) -> tuple[SchemaCheck | None, Any, dict[str, Any]]:
+    """(compiled checker or None, jsonschema validator or None, the schema), built once per process."""
+    if file not in _validators:
+        schema = json.loads(file.read_text(encoding="utf-8"))
         try:
             fast: SchemaCheck | None = compile_schema(schema)
         except UnsupportedSchema:
@@ -231,22 +241,90 @@ def _schema_validators() -> tuple[SchemaCheck | None, Any]:
             slow = None
         else:
             slow = validators.validator_for(schema)(schema)
-        _validators = (fast, slow)
-    return _validators
+        _validators[file] = (fast, slow, schema)
+    return _validators[file]
+
+
+def normalised(document: Any, schema: dict[str, Any]) -> Any:
+    """`document` in the form the 1EdTech schema is written for: a single value wrapped in a list wherever
+    the schema says array (JSON-LD treats one value and a one-element list alike), and, for a VC DM 1.1
+    credential, its issuanceDate/expirationDate under the VC DM 2.0 names the schema requires."""
+    if isinstance(document, dict) and VC_V1_CONTEXT in _as_list(document.get("@context"))[:1]:
+        # The schema is OB 3.0.3's, on VC 2.0; a 3.0.x credential on VC 1.1 is checked as its 2.0 twin
+        document = {**document, "@context": [VC_V2_CONTEXT, *_as_list(document["@context"])[1:]]}
+        for old, new in VC_V1_DATES:
+            if old in document and new not in document:
+                document[new] = document.pop(old)
+    return _wrap(document, schema, schema, 0)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _wrap(value: Any, schema: Any, root: dict[str, Any], depth: int) -> Any:
+    """One step of `normalised`: follows $ref, allOf, properties and items, and of anyOf/oneOf the
+    alternatives that describe an object when the value is one (an issuer: a URL or a Profile)."""
+    if not isinstance(schema, dict) or depth > 64:
+        return value
+    if "$ref" in schema:
+        value = _wrap(value, _resolve(schema, root), root, depth + 1)
+    for sub in schema.get("allOf", []):
+        value = _wrap(value, sub, root, depth + 1)
+    if isinstance(value, dict):
+        for sub in [*schema.get("anyOf", []), *schema.get("oneOf", [])]:
+            if _resolve(sub, root).get("type") == "object":
+                value = _wrap(value, sub, root, depth + 1)
+    if schema.get("type") == "array" and not isinstance(value, list):
+        value = [value]
+    properties = schema.get("properties")
+    if isinstance(value, dict) and isinstance(properties, dict):
+        value = {k: _wrap(v, properties[k], root, depth + 1) if k in properties else v for k, v in value.items()}
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, dict):
+        value = [_wrap(item, items, root, depth + 1) for item in value]
+    return value
+
+
+def _resolve(schema: Any, root: dict[str, Any]) -> dict[str, Any]:
+    """The target of `schema`'s local $ref (`schema` itself when it has none); {} when it cannot be found."""
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    if not isinstance(ref, str):
+        return schema if isinstance(schema, dict) else {}
+    target: Any = root
+    for part in ref[2:].split("/") if ref.startswith("#/") else [None]:
+        target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) and part else {}
+    return target if isinstance(target, dict) else {}
 
 
 def schema_check(document: dict[str, Any]) -> Verdict:
-    fast, slow = _schema_validators()
+    """The 1EdTech schema of the document's kind: as it is (fast), else in its `normalised` form."""
+    endorsement = "EndorsementCredential" in _as_list(document.get("type"))
+    file = ENDORSEMENT_SCHEMA_FILE if endorsement else SCHEMA_FILE
+    name = "EndorsementCredential" if endorsement else "AchievementCredential"
+    fast, slow, schema = _schema_validators(file)
+    if fast is not None and fast(document) is None:
+        return OK, f"matches the 1EdTech OB 3.0 {name} JSON Schema"
+    status, reason = _judge(normalised(document, schema), fast, slow)
+    if status == OK:
+        return (
+            OK,
+            f"matches the 1EdTech OB 3.0 {name} JSON Schema (normalised: single values as one-item arrays, VC 1.1 date names)",
+        )
+    return status, reason
+
+
+def _judge(document: Any, fast: SchemaCheck | None, slow: Any) -> Verdict:
     error = fast(document) if fast is not None else None
     if fast is not None and error is None:
-        return OK, "matches the 1EdTech OB 3.0 AchievementCredential JSON Schema"
+        return OK, ""
     if slow is None:
         if error is None:
             return SKIP, "the jsonschema package is not installed"
         return FAIL, f"{'/'.join(error[0]) or '(top level)'}: {error[1]}"
     errors = list(slow.iter_errors(document))
     if not errors:
-        return OK, "matches the 1EdTech OB 3.0 AchievementCredential JSON Schema"
+        return OK, ""
     from jsonschema.exceptions import best_match
 
     best = best_match(errors)

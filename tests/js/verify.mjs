@@ -1,4 +1,4 @@
-// Independent verifier for credentials signed by cc_cli.signing, built only from Digital Bazaar's
+// Independent verifier for credentials (cc's and, for issue 17, other issuers'), built only from Digital Bazaar's
 // libraries (the stack many wallets and verifiers use) and the contexts *they* bundle in npm packages,
 // never cc's own copies, so a wrong bundled context or a canonicalization bug in cc shows up here.
 //
@@ -11,7 +11,7 @@
 // cc_cli/data/contexts (a byte-for-byte copy of 1EdTech's file, see the README there) to verify ClrCredentials.
 // Set CC_STATUS_LISTS to a JSON file mapping status list URLs to local files ({"https://.../status/0.json":
 // "/tmp/0.json"}) to check BitstringStatusListEntry revocation against those lists: each list's own proof
-// is verified (at the current time: a list is the issuer's present word), its id, issuer and purpose must
+// is verified (at the current time: a list is the issuer's present word), its issuer and purpose must
 // match, and the entry's bit (gzip, base64url multibase 'u', most significant bit first) must be clear.
 // With the map, a credential whose list is not in it fails.
 import {readFileSync} from 'node:fs';
@@ -23,6 +23,13 @@ import * as didKey from '@digitalbazaar/did-method-key';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {createVerifyCryptosuite as eddsaJcs2022} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import ed25519Context2020 from 'ed25519-signature-2020-context';
+import * as bitstringContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import * as statusList2021Context from '@digitalbazaar/vc-status-list-context';
 import {JsonLdDocumentLoader} from 'jsonld-document-loader';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
@@ -38,18 +45,40 @@ function buildDocumentLoader() {
   const loader = new JsonLdDocumentLoader();
   for(const pkg of [
     credentialsContext, dataIntegrityContext, multikeyContext, didContext,
-    obContext
+    obContext, ed25519Context2020, bitstringContext, statusList2021Context
   ]) {
     for(const [url, document] of pkg.contexts) {
       loader.addStatic(url, document);
     }
   }
   loader.addStatic(CLR_CONTEXT_URL, JSON.parse(readFileSync(CLR_CONTEXT_FILE, 'utf8')));
+  // CC_DOCUMENTS: {url: file} of DID and controller documents handed over (did:web, https issuers);
+  // each verification method is served under its own id too, as a resolver would dereference it.
+  if(process.env.CC_DOCUMENTS) {
+    const map = JSON.parse(readFileSync(process.env.CC_DOCUMENTS, 'utf8'));
+    for(const [url, file] of Object.entries(map)) {
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      loader.addStatic(url, doc);
+      if(typeof doc.id === 'string' && doc.id !== url) {
+        loader.addStatic(doc.id, doc); // a did:web DID is dereferenced by the DID, not its https URL
+      }
+      for(const rel of ['verificationMethod', 'assertionMethod']) {
+        for(const vm of [].concat(doc[rel] || [])) {
+          if(vm && typeof vm === 'object' && vm.id) {
+            loader.addStatic(vm.id, {'@context': doc['@context'], ...vm});
+          }
+        }
+      }
+    }
+  }
   const driver = didKey.driver();
   driver.use({
     multibaseMultikeyHeader: 'z6Mk',
     fromMultibase: Ed25519Multikey.from
   });
+  for(const header of ['zDna', 'z82L']) { // P-256, P-384 (ecdsa-rdfc-2019)
+    driver.use({multibaseMultikeyHeader: header, fromMultibase: EcdsaMultikey.from});
+  }
   loader.setDidResolver(driver);
   return loader.build();
 }
@@ -95,15 +124,20 @@ function statusChecker(lists, documentLoader) {
   const load = async url => {
     if(!cache.has(url)) {
       const list = JSON.parse(await readFile(lists[url], 'utf8'));
-      const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
-      const result = await vc.verifyCredential({credential: list, suite, documentLoader});
+      const result = await vc.verifyCredential({credential: list, suite: suites(), documentLoader});
       cache.set(url, {list, result});
     }
     return cache.get(url);
   };
   return async ({credential}) => {
     for(const entry of [].concat(credential.credentialStatus || [])) {
-      if(entry.type !== 'BitstringStatusListEntry') {
+      // StatusList2021 (the Learner Credential Wallet's older lists) is the same bitstring, but its
+      // encodedList is plain base64url, without Bitstring Status List's multibase 'u'.
+      const listType = {
+        BitstringStatusListEntry: 'BitstringStatusListCredential',
+        StatusList2021Entry: 'StatusList2021Credential'
+      }[entry.type];
+      if(!listType) {
         return fail(`unsupported credentialStatus type ${entry.type}`);
       }
       const url = entry.statusListCredential;
@@ -114,8 +148,10 @@ function statusChecker(lists, documentLoader) {
       if(!result.verified) {
         return fail(`status list ${url} does not verify: ${describe(result)}`);
       }
-      if(list.id !== url || !(list.type || []).includes('BitstringStatusListCredential')) {
-        return fail(`${lists[url]} is not the BitstringStatusListCredential ${url}`);
+      // The list's own id may differ from the URL it is published at (DCC's test lists do): the
+      // credential's signed URL and the list's proof by the same issuer are what vouch for it.
+      if(!(list.type || []).includes(listType)) {
+        return fail(`${lists[url]} is not the ${listType} ${url}`);
       }
       if(issuerId(list) !== issuerId(credential)) {
         return fail(`status list ${url} is issued by ${issuerId(list)}, not the credential's issuer`);
@@ -124,10 +160,13 @@ function statusChecker(lists, documentLoader) {
       if(subject.statusPurpose !== entry.statusPurpose) {
         return fail(`status list ${url} has purpose ${subject.statusPurpose}`);
       }
-      if(typeof subject.encodedList !== 'string' || !subject.encodedList.startsWith('u')) {
+      const multibase = listType === 'BitstringStatusListCredential';
+      if(typeof subject.encodedList !== 'string' ||
+        (multibase && !subject.encodedList.startsWith('u'))) {
         return fail(`status list ${url}: encodedList is not multibase base64url`);
       }
-      const bits = gunzipSync(Buffer.from(subject.encodedList.slice(1), 'base64url'));
+      const bits = gunzipSync(Buffer.from(
+        multibase ? subject.encodedList.slice(1) : subject.encodedList, 'base64url'));
       const index = Number.parseInt(entry.statusListIndex, 10);
       if(!(index >= 0 && index < bits.length * 8)) {
         return fail(`statusListIndex ${entry.statusListIndex} is outside the list`);
@@ -140,13 +179,22 @@ function statusChecker(lists, documentLoader) {
   };
 }
 
+// Both proof types Digital Bazaar ships for Ed25519: a credential verifies when its proofs of these types do.
+function suites() {
+  return [
+    new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+    new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+    new DataIntegrityProof({cryptosuite: eddsaJcs2022()}),
+    new Ed25519Signature2020()
+  ];
+}
+
 async function verifyFile(file, documentLoader, checkStatus) {
   try {
     const credential = JSON.parse(await readFile(file, 'utf8'));
-    const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
     const result = await vc.verifyCredential({
       credential,
-      suite,
+      suite: suites(),
       documentLoader,
       now: process.env.CC_VERIFY_NOW || undefined,
       checkStatus
