@@ -35,6 +35,12 @@ def migrate(location: Location) -> Migrated:
         before = check_ledger_file(Path(location))
     ledger = open_ledger_at(location, create=True)
     try:
+        if ledger.backend == "postgresql":
+            # The outbox too, so a clerk without the right to create tables can run `cc notify` (SQLite makes
+            # it on demand: whoever writes the file may create tables in it).
+            from cc_cli.ledger.outbox import open_outbox
+
+            open_outbox(ledger, create=True)
         found = getattr(ledger, "created_from", None)  # PostgreSQL says what it found before the upgrade
         return Migrated(ledger.where, ledger.backend, found if found is not None else before, ledger.schema_version())
     finally:
