@@ -18,7 +18,9 @@ from pathlib import Path
 from tests.pg import query as pg_query
 from tests.smtp_server import Mailbox, serve
 from tests.test_concurrency import Run
-from tests.test_notify import issue, setup_catalog
+from tests.test_notify import issue, issued, issued_once, setup_catalog
+
+__all__ = ["issued", "issued_once"]  # fixtures of test_notify, used here too
 
 MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>]+>)", re.MULTILINE | re.IGNORECASE)
 
@@ -110,3 +112,31 @@ def test_ledger_migrate_creates_the_outbox_idempotently_without_a_new_schema_ver
     from cc_cli.ledger.postgres import SCHEMA_VERSION
 
     assert pg_query(pg_url, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+
+
+def test_a_ledger_copied_to_postgresql_keeps_its_outbox_and_sends_nothing_again(
+    issued: tuple[Path, Path], pg_url: str, tmp_path: Path
+) -> None:
+    from tests.test_notify import invoke, notify
+
+    catalog, out = issued
+    laptop = out / "ledger.sqlite3"
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        assert notify(catalog, out, port)[0] == 0
+        code, stdout, stderr = invoke(
+            "notify", "--catalog", str(catalog), "--out", str(out), "--suppress", "x@example.com"
+        )
+        assert code == 0, stdout + stderr
+        code, stdout, stderr = invoke("ledger", "copy", str(laptop), pg_url)
+        assert code == 0, stdout + stderr
+        code, stdout, stderr = notify(catalog, out, port, "--ledger", pg_url)
+        assert code == 0 and "sent 0, already sent 3" in stdout, stdout + stderr
+        back = tmp_path / "back.sqlite3"
+        assert invoke("ledger", "copy", pg_url, str(back))[0] == 0
+    assert len(mailbox.messages) == 3
+    for location in (pg_url, back):
+        assert pg_query(location, "SELECT email_lower FROM suppressions") == [("x@example.com",)]
+    columns = "award_id, kind, occasion, recipient, message_id, state, attempts, last_reply, updated_at, sent_at"
+    rows = [pg_query(where, f"SELECT {columns} FROM outbox ORDER BY award_id") for where in (laptop, pg_url, back)]
+    assert rows[0] == rows[1] == rows[2] and len(rows[0]) == 3

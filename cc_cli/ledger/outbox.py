@@ -80,6 +80,10 @@ class MessageOutbox(ABC):
         """Every outbox row, as tuples of OUTBOX_COLUMNS (for reports, copies and tests)."""
 
     @abstractmethod
+    def suppression_rows(self) -> list[tuple[object, ...]]:
+        """The suppression list as (email_lower, added_at) rows, in order (for copies)."""
+
+    @abstractmethod
     def suppress(self, email_lower: str, at: str) -> bool:
         """Add an address to the ledger's suppression list; False when it was there already."""
 

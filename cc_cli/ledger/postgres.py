@@ -42,6 +42,7 @@ from cc_cli.ledger.base import (
     AwardLedger,
     AwardRow,
     Claimed,
+    OutboxRows,
     Standing,
     batch_counts,
     new_ledger_id,
@@ -577,7 +578,11 @@ class PostgresLedger(AwardLedger):
 
     @_guarded
     def import_rows(
-        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+        self,
+        batches: list[tuple[object, ...]],
+        awards: list[AwardRow],
+        ledger_id: str | None = None,
+        outbox: OutboxRows | None = None,
     ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.db.transaction():
@@ -601,6 +606,16 @@ class PostgresLedger(AwardLedger):
                 if links:
                     self.db.cursor().executemany("UPDATE awards SET replaces = %s WHERE id = %s", links)
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
+            if outbox is not None:
+                from cc_cli.ledger.outbox import OUTBOX_COLUMNS
+
+                deliveries, suppressions = outbox
+                with self.db.cursor().copy(f"COPY outbox ({', '.join(OUTBOX_COLUMNS)}) FROM STDIN") as copy:
+                    for delivery in deliveries:
+                        copy.write_row(delivery)
+                with self.db.cursor().copy("COPY suppressions (email_lower, added_at) FROM STDIN") as copy:
+                    for suppression in suppressions:
+                        copy.write_row(suppression)
 
 
 class _Lost(Exception):

@@ -137,6 +137,13 @@ class PostgresOutbox(MessageOutbox):
         return [tuple(row) for row in rows]
 
     @_guarded
+    def suppression_rows(self) -> list[tuple[object, ...]]:
+        if not self.present:
+            return []
+        rows = self.db.execute("SELECT email_lower, added_at FROM suppressions ORDER BY email_lower").fetchall()
+        return [tuple(row) for row in rows]
+
+    @_guarded
     def suppress(self, email_lower: str, at: str) -> bool:
         cursor = self.db.execute(
             "INSERT INTO suppressions (email_lower, added_at) VALUES (%s, %s) ON CONFLICT (email_lower) DO NOTHING",

@@ -36,6 +36,7 @@ from cc_cli.ledger.base import (
     AwardLedger,
     AwardRow,
     Claimed,
+    OutboxRows,
     Standing,
     batch_counts,
     new_ledger_id,
@@ -43,7 +44,7 @@ from cc_cli.ledger.base import (
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
-from cc_cli.ledger.outbox import OUTBOX_TABLES, Delivery, MessageOutbox
+from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, MessageOutbox
 
 __all__ = [
     "COLUMNS",
@@ -304,7 +305,11 @@ class Ledger(AwardLedger):
         return _standing(self.db, award_id)
 
     def import_rows(
-        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+        self,
+        batches: list[tuple[object, ...]],
+        awards: list[AwardRow],
+        ledger_id: str | None = None,
+        outbox: OutboxRows | None = None,
     ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.transaction() as db:
@@ -324,6 +329,11 @@ class Ledger(AwardLedger):
             db.executemany(
                 "UPDATE awards SET replaces = ? WHERE id = ?", [(a.replaces, a.id) for a in awards if a.replaces]
             )
+            if outbox is not None:
+                deliveries, suppressions = outbox
+                marks = ", ".join("?" * len(OUTBOX_COLUMNS))
+                db.executemany(f"INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) VALUES ({marks})", deliveries)
+                db.executemany("INSERT INTO suppressions (email_lower, added_at) VALUES (?, ?)", suppressions)
 
     # Reads ---------------------------------------------------------------------------------------
 
@@ -703,6 +713,11 @@ class Outbox(MessageOutbox):
         if kind is None:
             return self.db.execute(query + " ORDER BY award_id, kind, occasion").fetchall()
         return self.db.execute(query + " WHERE kind = ? ORDER BY award_id, occasion", (kind,)).fetchall()
+
+    def suppression_rows(self) -> list[tuple[object, ...]]:
+        if not self.present:
+            return []
+        return self.db.execute("SELECT email_lower, added_at FROM suppressions ORDER BY email_lower").fetchall()
 
     def suppress(self, email_lower: str, at: str) -> bool:
         """Add an address to the ledger's suppression list; False when it was there already."""
