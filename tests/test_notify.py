@@ -170,7 +170,7 @@ def test_every_award_is_emailed_once_with_its_files(issued_on: tuple[Path, Path]
     html = ana.get_body(("html",)).get_content()  # type: ignore[union-attr]
     for part in (text, html):
         assert "Dear Ana Lima" in part and "Base Certified Associate" in part
-        assert "proctored examination" in part  # the framework's words for a certification
+        assert "proctored exam" in part  # the framework's words for a certification (cc_cli/data/texts)
         assert "Continuing education (40 hours)" in part and "2027-01-10" in part  # renewal: when and how
         assert "Learner Credential Wallet" in part and "cc verify" in part
         assert "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME" in part
@@ -212,7 +212,7 @@ def test_non_ascii_names_and_html_escaping(issued: tuple[Path, Path]) -> None:
     assert zoe["To"].addresses[0].display_name == "Zoë Åström 田中"
     assert zoe["Subject"] == "You have earned the skill badge Base Foundational (Foundational)"
     assert "Dear Zoë Åström 田中" in zoe.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    assert "new to the subject matter" in zoe.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "new to the subject" in zoe.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     mal = by_recipient(mailbox)["mal@example.com"]
     html = mal.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import base64mime, quoprimime
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
@@ -26,7 +27,7 @@ from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp
 from cc_cli.ledger.sqlite import AwardRow
-from cc_cli.notify.wording import framework_words, linkedin_url, renewal_words, site_url
+from cc_cli.notify.wording import credential_words, linkedin_url, site_url
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 CATALOG_TEMPLATES = Path("templates") / "email"  # inside the catalog folder
@@ -59,6 +60,27 @@ def _header(name: str, value: str) -> Any:
     """A parsed header, made once and shared: header objects are immutable, and the generator reuses a
     parsed one as it is (parsing headers is most of the cost of composing and writing a message)."""
     return _parsed(name, value)
+
+
+def _unstructured(name: str, value: str) -> Any:
+    """A Subject: parsed where it is ASCII; otherwise encoded (RFC 2047) and folded by the email package's
+    `email.header.Header` and stored as it is. The newer folder of Python 3.11's email package drops the
+    space between two adjacent encoded words and may add one elsewhere ("de  donnéescertifié"), so a
+    French or German subject would not read back as written; `Header` keeps every space inside the
+    encoded words. tests/test_notify_i18n.py reads the headers back in every shipped language."""
+    if value.isascii():
+        return _parsed(name, value)
+    return Header(value, "utf-8", header_name=name).encode(linesep="\n")
+
+
+def _mailbox(name: str, address: Address) -> Any:
+    """An address header (From, To) with a display name: as `_unstructured`, the display name encoded by
+    `Header` where it is not ASCII (an encoded word is a valid phrase, RFC 2047 section 5), the address on
+    a line of its own, so no line is ever refolded."""
+    if address.display_name.isascii():
+        return _parsed(name, str(address))
+    phrase = Header(address.display_name, "utf-8", header_name=name).encode(linesep="\n")
+    return f"{phrase}\n <{address.addr_spec}>"
 
 
 def _set(part: MIMEPart, name: str, value: Any) -> None:
@@ -165,12 +187,13 @@ class Composer:
         self._templates: dict[str, Any] = {}
         self._emblems: dict[str, bytes | None] = {}
         self._emblem_parts: dict[str, MIMEPart] = {}
+        self._words: dict[str, dict[str, Any]] = {}
         try:
             sender = Address(display_name=catalog.info.issuer.name, addr_spec=notify.sender)
         except (ValueError, IndexError) as exc:
             raise UsageError(f"catalog.yaml notify.from '{notify.sender}' is not a usable address ({exc})") from None
         # Parsed once per run: a header object is stored as it is, never parsed again for each message.
-        self._from = _parsed("From", str(sender))
+        self._from = _mailbox("From", sender)
         self._reply_to = _parsed("Reply-To", notify.reply_to) if notify.reply_to else None
 
     def template(self, name: str) -> Any:
@@ -205,6 +228,13 @@ class Composer:
             self._emblems[credential.id] = emblem_bytes(self.catalog, credential, ("png",), EMBLEM_SIZE).get("png")
         return self._emblems[credential.id]
 
+    def words(self, credential: model.Credential) -> dict[str, Any]:
+        """What the templates get for one credential in its language (`cc_cli.catalog.texts`: the catalog's
+        or the credential's `language:`, the catalog's `texts:` overrides): made once per credential."""
+        if credential.id not in self._words:
+            self._words[credential.id] = credential_words(self.catalog.info, credential)
+        return self._words[credential.id]
+
     def context(self, job: Job, credential: model.Credential) -> dict[str, Any]:
         """What every template gets (documented in the README, "Delivering awards")."""
         row, info = job.row, self.catalog.info
@@ -212,12 +242,9 @@ class Composer:
         expires = parse_stamp(row.valid_until) if row.valid_until else None
         page = site_url(info.base_url, credential.id)
         return {
+            **self.words(credential),
             "learner": {"name": row.name, "email": row.email},
             "credential": credential,
-            "kind": model.CLASSIFICATION_WORDS.get(credential.classification, credential.classification),
-            "level": model.TYPE_WORDS.get(credential.type or "") or model.LEVEL_WORDS.get(credential.level or ""),
-            "framework": framework_words(credential),
-            "renewal_options": renewal_words(credential),
             "issuer": info.issuer,
             "programme": info.name,
             "award": {
@@ -247,9 +274,11 @@ class Composer:
         emblem = self.emblem(credential)
         context["emblem_cid"] = f"emblem.{credential.id}@{self.domain}" if emblem else None
         message = EmailMessage(policy=POLICY)
-        _set(message, "Subject", _parsed("Subject", " ".join(self.render(f"{job.kind}.subject.j2", context).split())))
+        subject = " ".join(self.render(f"{job.kind}.subject.j2", context).split())
+        _set(message, "Subject", _unstructured("Subject", subject))
         _set(message, "From", self._from)
-        _set(message, "To", _parsed("To", str(self._recipient(row, to))))
+        recipient = self._recipient(row, to)
+        _set(message, "To", _mailbox("To", recipient) if isinstance(recipient, Address) else _parsed("To", recipient))
         if self._reply_to is not None:
             _set(message, "Reply-To", self._reply_to)
         message.set_raw("Date", format_datetime(now))
