@@ -9,13 +9,14 @@ name or title from the roster or the catalog is only ever text. The emblem is dr
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import functools
 import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import base64mime, quoprimime
+from email import quoprimime
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
@@ -27,6 +28,7 @@ from cc_cli.catalog import model
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp
 from cc_cli.ledger.sqlite import AwardRow
+from cc_cli.notify.smtp import share_header
 from cc_cli.notify.wording import credential_words, linkedin_url, site_url
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
@@ -58,8 +60,9 @@ def _parsed(name: str, value: str) -> Any:
 @functools.cache
 def _header(name: str, value: str) -> Any:
     """A parsed header, made once and shared: header objects are immutable, and the generator reuses a
-    parsed one as it is (parsing headers is most of the cost of composing and writing a message)."""
-    return _parsed(name, value)
+    parsed one as it is (parsing headers is most of the cost of composing and writing a message), and
+    folds it once per run (`smtp.FastGenerator`)."""
+    return share_header(_parsed(name, value))
 
 
 def _unstructured(name: str, value: str) -> Any:
@@ -115,7 +118,8 @@ def _file_part(data: bytes, content_type: str, filename: str, disposition: str =
     _set(part, "Content-Type", _header("Content-Type", content_type))
     _set(part, "Content-Transfer-Encoding", _header("Content-Transfer-Encoding", "base64"))
     _set(part, "Content-Disposition", _header("Content-Disposition", f'{disposition}; filename="{filename}"'))
-    part.set_payload(base64mime.body_encode(data))
+    # What `base64mime.body_encode(data)` returns (76-character lines, each ending in \n), from the C encoder.
+    part.set_payload(base64.encodebytes(data).decode("ascii"))
     return part
 
 
@@ -193,8 +197,8 @@ class Composer:
         except (ValueError, IndexError) as exc:
             raise UsageError(f"catalog.yaml notify.from '{notify.sender}' is not a usable address ({exc})") from None
         # Parsed once per run: a header object is stored as it is, never parsed again for each message.
-        self._from = _mailbox("From", sender)
-        self._reply_to = _parsed("Reply-To", notify.reply_to) if notify.reply_to else None
+        self._from = share_header(_mailbox("From", sender))
+        self._reply_to = share_header(_parsed("Reply-To", notify.reply_to)) if notify.reply_to else None
 
     def template(self, name: str) -> Any:
         """A compiled template; a broken override is a usage error naming its file and line."""
@@ -300,7 +304,7 @@ class Composer:
         """The inline emblem, encoded once per credential and shared by its messages (never modified)."""
         if credential.id not in self._emblem_parts:
             part = _file_part(emblem, "image/png", f"{credential.id}-emblem.png", "inline")
-            _set(part, "Content-ID", _parsed("Content-ID", f"<{cid}>"))
+            _set(part, "Content-ID", share_header(_parsed("Content-ID", f"<{cid}>")))
             self._emblem_parts[credential.id] = part
         return self._emblem_parts[credential.id]
 
