@@ -565,3 +565,23 @@ def test_one_sending_run_per_ledger_at_a_time(issued: tuple[Path, Path]) -> None
         fcntl.flock(lock, fcntl.LOCK_UN)
         assert notify(catalog, out, port)[0] == 0
     assert len(mailbox.messages) == 3
+
+
+def test_a_catalog_template_runs_in_the_sandbox(issued: tuple[Path, Path]) -> None:
+    """cc's own templates alone run without the sandbox (trusted code, and faster); as soon as the catalog
+    supplies any template, every template of the run is sandboxed: no way to reach Python internals."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from cc_cli.notify.compose import environment
+
+    catalog, out = issued
+    assert not isinstance(environment(catalog), SandboxedEnvironment)
+    folder = catalog / "templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "_base.html.j2").write_text("{{ learner.__class__.__mro__ }}{% block body %}{% endblock %}\n")
+    assert isinstance(environment(catalog), SandboxedEnvironment)
+    mailbox = Mailbox()
+    with serve(mailbox) as port:
+        code, _stdout, stderr = notify(catalog, out, port)
+    assert code == 2 and "email template" in stderr and "unsafe" in stderr and "Traceback" not in stderr, stderr
+    assert mailbox.messages == []

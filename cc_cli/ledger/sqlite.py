@@ -701,8 +701,7 @@ class Outbox(MessageOutbox):
     def record(self, delivery: Delivery) -> None:
         """Record one message's outcome in its own transaction (committed before the next message goes out).
         Each call counts one attempt."""
-        with self.ledger.transaction() as db:
-            db.execute(RECORD, record_values(delivery))
+        self.db.execute(RECORD, record_values(delivery))  # one statement: its own transaction (autocommit)
 
     def deliveries(self, kind: str | None = None) -> list[tuple[object, ...]]:
         """Every outbox row (for reports and tests): award_id, kind, occasion, recipient, message_id, state,

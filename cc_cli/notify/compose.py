@@ -138,17 +138,21 @@ class Job:
 
 
 def environment(catalog_root: Path) -> Any:
-    """Sandboxed jinja2: the catalog's templates/email/ first, then cc's own; autoescape for .html.j2."""
+    """jinja2: the catalog's templates/email/ first, then cc's own; autoescape for .html.j2. Sandboxed
+    whenever the catalog supplies any template (its code runs, and cc's templates may extend or import
+    it); cc's own templates alone are trusted code and run without the sandbox's checks on every
+    attribute and call, a third of the cost of composing a message."""
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    loader = jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(str(catalog_root / CATALOG_TEMPLATES)),
-            jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)),
-        ]
-    )
-    return SandboxedEnvironment(
+    own = catalog_root / CATALOG_TEMPLATES
+    builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
+    if own.is_dir() and any(own.iterdir()):
+        kind: Any = SandboxedEnvironment
+        loader: Any = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(own)), builtin])
+    else:  # nothing of the catalog's can be loaded, even should a file appear there during the run
+        kind, loader = jinja2.Environment, builtin
+    return kind(
         loader=loader,
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=jinja2.StrictUndefined,
