@@ -92,3 +92,25 @@ def test_the_fast_generator_on_messages_cc_did_not_build() -> None:
 def test_the_c_base64_encoder_gives_what_base64mime_gives(size: int) -> None:
     data = os.urandom(size)
     assert base64.encodebytes(data).decode("ascii") == base64mime.body_encode(data)
+
+
+def test_the_inline_emblem_is_a_quarter_of_the_bytes_and_looks_the_same(issued: tuple[Path, Path]) -> None:
+    import io as _io
+
+    from PIL import Image, ImageChops, ImageStat
+
+    from cc_cli.emblem.render import emblem_bytes
+    from cc_cli.notify.compose import EMBLEM_SIZE
+
+    catalog, out = issued
+    message = messages(catalog, out)[0]
+    inline = next(part for part in message.walk() if part.get("Content-ID"))
+    sent = inline.get_payload(decode=True)
+    found = require_valid(catalog).catalog
+    credential = found.credentials[str(inline.get_filename()).removesuffix("-emblem.png")]
+    drawn = emblem_bytes(found, credential, ("png",), EMBLEM_SIZE)["png"]
+    assert isinstance(sent, bytes) and len(sent) * 2 < len(drawn)
+    with Image.open(_io.BytesIO(sent)) as small, Image.open(_io.BytesIO(drawn)) as full:
+        assert small.size == full.size
+        difference = ImageChops.difference(small.convert("RGBA"), full.convert("RGBA"))
+    assert max(ImageStat.Stat(difference).mean) < 1.0, "on average under one level of 255 per channel"
