@@ -382,7 +382,7 @@ def _send_all(
                 job = claims.deferred.popleft()
                 state = claims.wait(job)
                 try:
-                    if state is _BUSY or not _to_send(job, state, settings, report):
+                    if state == _BUSY or not _to_send(job, state, settings, report):
                         outcome = None
                     else:
                         outcome = one(job, *_composed(job, composer, settings))
