@@ -2,7 +2,10 @@
 server (a separate process on 127.0.0.1 that accepts and discards), end to end through the CLI, with the
 messages per second and the peak memory of the `cc notify` process.
 
-    .venv/bin/python bench/notify.py [--awards 10000] [--credentials 4]
+    .venv/bin/python bench/notify.py [--awards 10000] [--credentials 4] [--compare OTHER_CC] [--rounds N]
+
+With --compare, another cc (an older checkout's) sends the same awards too, alternating with this one in
+the same run, and the ratio is printed.
 
 The awards are issued first with `cc issue` (not timed). Nothing leaves 127.0.0.1.
 """
@@ -85,20 +88,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--awards", type=int, default=10_000)
-    parser.add_argument("--credentials", type=int, default=4)
-    args = parser.parse_args()
-    catalog, roster, key = generate(args.awards, args.credentials)
-    out = WORK / "awards"
-    started = time.perf_counter()
-    subprocess.run(
-        [str(BIN / "cc"), "issue", str(roster), "--catalog", str(catalog), "--out", str(out), "--key", str(key)],
-        check=True,
-        capture_output=True,
-    )
-    print(f"issued {args.awards} awards in {time.perf_counter() - started:.1f} s (not part of the measure)")
+def run_notify(cc: str, catalog: Path, issued: Path, count: int) -> dict[str, float]:
+    """One `cc notify` of the awards in `issued` (a fresh copy of them: nothing sent yet) to a fresh server."""
+    out = WORK / "run"
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(issued, out)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
@@ -106,7 +101,7 @@ def main() -> None:
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         started = time.perf_counter()
-        command = [str(BIN / "cc"), "notify", "--catalog", str(catalog), "--out", str(out), "--port", str(port)]
+        command = [cc, "notify", "--catalog", str(catalog), "--out", str(out), "--port", str(port)]
         log = WORK / "notify.log"
         with log.open("w") as output:
             notify = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -117,17 +112,64 @@ def main() -> None:
     stdout = log.read_text()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"cc notify failed ({os.waitstatus_to_exitcode(status)}): {stdout}")
-    print(stdout.strip())
-    count, server_cpu = received.split()
-    print(f"server received {count} messages, using {float(server_cpu):.1f} s of cpu")
-    print(
-        f"cc notify: {args.awards} messages in {elapsed:.1f} s = {args.awards / elapsed:.0f} messages/s over one connection"
-    )
+    got, server_cpu = received.split()
+    if int(got) != count:
+        sys.exit(f"the server received {got} messages, not {count}: {stdout}")
     cpu = usage.ru_utime + usage.ru_stime
-    print(
-        f"cpu time of cc notify: {cpu:.1f} s = {cpu / args.awards * 1000:.2f} ms/message (the wall clock includes waiting)"
+    return {
+        "rate": count / elapsed,
+        "elapsed": elapsed,
+        "cpu_ms": cpu / count * 1000,
+        "server_ms": float(server_cpu) / count * 1000,
+        "peak_mib": peak_mib(usage),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--awards", type=int, default=10_000)
+    parser.add_argument("--credentials", type=int, default=4)
+    parser.add_argument(
+        "--compare",
+        metavar="CC",
+        help="another cc executable (an older checkout) to run on the same awards, alternating with this one",
     )
-    print(f"peak memory of cc notify: {peak_mib(usage):.0f} MiB")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each cc (alternating when comparing)")
+    args = parser.parse_args()
+    catalog, roster, key = generate(args.awards, args.credentials)
+    issued = WORK / "awards"
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "cc"), "issue", str(roster), "--catalog", str(catalog), "--out", str(issued), "--key", str(key)],
+        check=True,
+        capture_output=True,
+    )
+    print(f"issued {args.awards} awards in {time.perf_counter() - started:.1f} s (not part of the measure)")
+    variants = [("before", args.compare), ("after", str(BIN / "cc"))] if args.compare else [("cc", str(BIN / "cc"))]
+    results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in variants}
+    for round_ in range(args.rounds):
+        for name, cc in variants:
+            found = run_notify(cc, catalog, issued, args.awards)
+            results[name].append(found)
+            print(
+                f"round {round_ + 1} {name}: {args.awards} messages in {found['elapsed']:.1f} s = {found['rate']:.0f} "
+                f"messages/s over one connection; cc notify cpu {found['cpu_ms']:.2f} ms/message, server cpu "
+                f"{found['server_ms']:.2f} ms/message, peak memory {found['peak_mib']:.0f} MiB",
+                flush=True,
+            )
+    best = {name: {k: min(r[k] for r in runs) if k != "rate" else max(r[k] for r in runs) for k in runs[0]}
+            for name, runs in results.items()}  # fmt: skip
+    for name, figures in best.items():
+        print(
+            f"{name} (best of {args.rounds}): {figures['rate']:.0f} messages/s, {figures['cpu_ms']:.2f} ms cpu/message, "
+            f"peak {figures['peak_mib']:.0f} MiB"
+        )
+    if args.compare:
+        before, after = best["before"], best["after"]
+        print(
+            f"after/before: {after['rate'] / before['rate']:.2f}x messages/s, "
+            f"{before['cpu_ms'] / after['cpu_ms']:.2f}x less cpu per message in cc notify"
+        )
 
 
 if __name__ == "__main__":

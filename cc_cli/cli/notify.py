@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from cc_cli.cli.common import CATALOG_HELP, default_catalog, handle_errors, stderr_is_terminal
+from cc_cli.cli.common import CATALOG_HELP, LEDGER_HELP, default_catalog, handle_errors, stderr_is_terminal
 
 
 def register(app: typer.Typer) -> None:
@@ -22,9 +22,7 @@ def register(app: typer.Typer) -> None:
 def notify(
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder of `cc issue` (awards and ledger)."),
-    ledger: Path = typer.Option(
-        None, "--ledger", help="Ledger database. Default: OUT/ledger.sqlite3.", show_default=False
-    ),
+    ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     batch: int = typer.Option(None, "--batch", help="Only the awards of this `cc issue` batch.", show_default=False),
     credential: list[str] = typer.Option(
         None, "--credential", help="Only awards of this credential (repeatable).", show_default=False
@@ -141,7 +139,7 @@ class Progress:
             self.bar.stop()
 
 
-def settings_for(catalog: Path, out: Path, ledger: Path | str | None) -> Any:
+def settings_for(catalog: Path, out: Path, ledger: str | None) -> Any:
     """Notify settings for a command that emails as it goes (`cc issue/expiring/revoke --notify`), checked
     before that command changes anything: missing settings or password must not leave awards unsent."""
     from cc_cli.notify.run import NotifySettings, check_ready

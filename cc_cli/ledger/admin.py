@@ -13,6 +13,7 @@ from pathlib import Path
 from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import BATCH_COLUMNS, EXTERNAL_STATES, AwardLedger
 from cc_cli.ledger.locate import Location, is_url, masked, open_ledger_at
+from cc_cli.ledger.outbox import open_outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,10 @@ def migrate(location: Location) -> Migrated:
         before = check_ledger_file(Path(location))
     ledger = open_ledger_at(location, create=True)
     try:
+        if ledger.backend == "postgresql":
+            # The outbox too, so a clerk without the right to create tables can run `cc notify` (SQLite makes
+            # it on demand: whoever writes the file may create tables in it).
+            open_outbox(ledger, create=True)
         found = getattr(ledger, "created_from", None)  # PostgreSQL says what it found before the upgrade
         return Migrated(ledger.where, ledger.backend, found if found is not None else before, ledger.schema_version())
     finally:
@@ -134,13 +139,20 @@ def copy_ledger(source: Location, target: Location) -> Copied:
             held = len(writer.batches())
             if held or writer.any_award() is not None:
                 raise UsageError(f"{writer.where} already holds {held} batch(es): copy into a new, empty ledger")
-            writer.import_rows(batches, awards, reader.ledger_id())
+            # The outbox moves too: a moved ledger must not email everyone again, nor anyone who asked for none.
+            sent = open_outbox(reader, create=False)
+            rows = (sent.deliveries(), sent.suppression_rows()) if sent.present else None
+            copied = open_outbox(writer, create=True) if rows is not None else None
+            writer.import_rows(batches, awards, reader.ledger_id(), rows)
             external = reader.external_awards()
             writer.add_external(external)  # the awards issued elsewhere move with the ledger (schema 4)
             _compare(batches, writer.batches(), "batch", writer.where)
             _compare([a.values() for a in awards], [a.values() for a in writer.all_awards()], "award", writer.where)
             found = [a.values() for a in writer.external_awards()]
             _compare([a.values() for a in external], found, "external award", writer.where)
+            if rows is not None and copied is not None:
+                _compare(rows[0], copied.deliveries(), "outbox", writer.where)
+                _compare(rows[1], copied.suppression_rows(), "suppression", writer.where)
             return Copied(reader.where, writer.where, len(batches), len(awards))
         finally:
             writer.close()

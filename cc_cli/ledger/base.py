@@ -347,7 +347,17 @@ class AwardLedger(ABC):
 
     @abstractmethod
     def import_rows(
-        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+        self,
+        batches: list[tuple[object, ...]],
+        awards: list[AwardRow],
+        ledger_id: str | None = None,
+        outbox: OutboxRows | None = None,
     ) -> None:
         """Write a whole ledger's rows, ids and status indexes kept, into this empty one (one transaction);
-        with `ledger_id`, it takes that identity too (a copy is the same ledger, moved)."""
+        with `ledger_id`, it takes that identity too (a copy is the same ledger, moved); with `outbox`, the
+        delivery state of its emails and its suppression list as well (the outbox tables must exist)."""
+
+
+# An outbox's rows, for a copy: (deliveries as tuples of outbox.OUTBOX_COLUMNS, suppressions as
+# (email_lower, added_at)).
+OutboxRows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]

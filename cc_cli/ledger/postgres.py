@@ -45,6 +45,7 @@ from cc_cli.ledger.base import (
     AwardRow,
     Claimed,
     ExternalAward,
+    OutboxRows,
     Standing,
     batch_counts,
     in_link_order,
@@ -607,7 +608,11 @@ class PostgresLedger(AwardLedger):
 
     @_guarded
     def import_rows(
-        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+        self,
+        batches: list[tuple[object, ...]],
+        awards: list[AwardRow],
+        ledger_id: str | None = None,
+        outbox: OutboxRows | None = None,
     ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.db.transaction():
@@ -629,6 +634,16 @@ class PostgresLedger(AwardLedger):
                     for award in in_link_order(awards):
                         copy.write_row(award.values())
                 self.db.execute("SELECT setval('status_index_seq', (SELECT MAX(status_index) + 1 FROM awards), false)")
+            if outbox is not None:
+                from cc_cli.ledger.outbox import OUTBOX_COLUMNS
+
+                deliveries, suppressions = outbox
+                with self.db.cursor().copy(f"COPY outbox ({', '.join(OUTBOX_COLUMNS)}) FROM STDIN") as copy:
+                    for delivery in deliveries:
+                        copy.write_row(delivery)
+                with self.db.cursor().copy("COPY suppressions (email_lower, added_at) FROM STDIN") as copy:
+                    for suppression in suppressions:
+                        copy.write_row(suppression)
 
     # External awards (schema 4) -------------------------------------------------------------------
 

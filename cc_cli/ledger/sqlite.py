@@ -24,7 +24,6 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from cc_cli.core.problems import UsageError
@@ -40,6 +39,7 @@ from cc_cli.ledger.base import (
     AwardRow,
     Claimed,
     ExternalAward,
+    OutboxRows,
     Standing,
     batch_counts,
     in_link_order,
@@ -48,8 +48,19 @@ from cc_cli.ledger.base import (
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
+from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, MessageOutbox
 
-__all__ = ["COLUMNS", "SCHEMA_VERSION", "AwardRow", "Claimed", "Ledger", "LedgerReader", "Standing"]
+__all__ = [
+    "COLUMNS",
+    "OUTBOX_TABLES",
+    "SCHEMA_VERSION",
+    "AwardRow",
+    "Claimed",
+    "Delivery",
+    "Ledger",
+    "LedgerReader",
+    "Standing",
+]
 
 SCHEMA_VERSION = 4
 
@@ -325,7 +336,11 @@ class Ledger(AwardLedger):
         return _standing(self.db, award_id)
 
     def import_rows(
-        self, batches: list[tuple[object, ...]], awards: list[AwardRow], ledger_id: str | None = None
+        self,
+        batches: list[tuple[object, ...]],
+        awards: list[AwardRow],
+        ledger_id: str | None = None,
+        outbox: OutboxRows | None = None,
     ) -> None:
         closing = BATCH_COLUMNS.index("closed_by")
         with self.transaction() as db:
@@ -343,6 +358,11 @@ class Ledger(AwardLedger):
             marks = ", ".join("?" * len(COLUMNS))
             rows = [award.values() for award in in_link_order(awards)]
             db.executemany(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+            if outbox is not None:
+                deliveries, suppressions = outbox
+                marks = ", ".join("?" * len(OUTBOX_COLUMNS))
+                db.executemany(f"INSERT INTO outbox ({', '.join(OUTBOX_COLUMNS)}) VALUES ({marks})", deliveries)
+                db.executemany("INSERT INTO suppressions (email_lower, added_at) VALUES (?, ?)", suppressions)
 
     # Reads ---------------------------------------------------------------------------------------
 
@@ -643,15 +663,9 @@ class LedgerReader:
 
 
 # ------------------------------------------------------------------------------------------------------
-# The outbox: delivery state of the emails `cc notify` sends (issue 14). Its tables are created on demand
-# by `Outbox(ledger)`, not by SCHEMA/SCHEMA_VERSION: a ledger that never sent mail is unchanged, and an
-# older cc still reads a ledger that has them. Standard SQL only (the upsert is `ON CONFLICT ... DO
-# UPDATE`, which PostgreSQL reads too), for the PostgreSQL backend to come.
-#
-# One row per message: (award, kind, occasion). `kind` is award | renewal | revoked; `occasion` tells apart
-# the renewal reminders of one award (one per expiry date and window), '' otherwise. A message is recorded
-# `sent` only after the server accepted it, one commit per message: after a crash the next run re-sends at
-# most the message that was in flight, with the same Message-ID.
+# The outbox (`cc_cli.ledger.outbox`): its tables are created on demand by `Outbox(ledger)`, not by
+# SCHEMA/SCHEMA_VERSION. Standard SQL only (the upsert is `ON CONFLICT ... DO UPDATE`, which PostgreSQL's
+# outbox shares).
 
 OUTBOX_SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -673,25 +687,35 @@ CREATE TABLE IF NOT EXISTS suppressions (
 )
 """
 
-OUTBOX_TABLES = frozenset({"outbox", "suppressions"})
+# One message's outcome: the upsert both backends run (placeholders `?` here, `%s` in PostgreSQL).
+RECORD = (
+    "INSERT INTO outbox (award_id, kind, occasion, recipient, message_id, state, attempts, last_reply, "
+    "updated_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
+    "ON CONFLICT (award_id, kind, occasion) DO UPDATE SET recipient = excluded.recipient, "
+    "message_id = excluded.message_id, state = excluded.state, attempts = outbox.attempts + 1, "
+    "last_reply = excluded.last_reply, updated_at = excluded.updated_at, sent_at = excluded.sent_at"
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One message's outcome, as the outbox records it."""
+def record_values(delivery: Delivery) -> tuple[object, ...]:
+    sent_at = delivery.at if delivery.state == "sent" else None
+    return (
+        delivery.award_id,
+        delivery.kind,
+        delivery.occasion,
+        delivery.recipient,
+        delivery.message_id,
+        delivery.state,
+        delivery.reply,
+        delivery.at,
+        sent_at,
+    )
 
-    award_id: str
-    kind: str
-    occasion: str
-    recipient: str
-    message_id: str
-    state: str  # pending | sent | failed
-    reply: str | None  # the server's reply (or why there was none) for pending and failed messages
-    at: str  # UTC stamp
 
+class Outbox(MessageOutbox):
+    """The outbox and suppression tables of one open SQLite ledger (`cc_cli.ledger.outbox`)."""
 
-class Outbox:
-    """The outbox and suppression tables of one open ledger (see the comment above)."""
+    ledger: Ledger
 
     def __init__(self, ledger: Ledger, *, create: bool = True) -> None:
         """With `create`, make the tables if they are missing; without, a ledger without them reads as an
@@ -751,26 +775,7 @@ class Outbox:
     def record(self, delivery: Delivery) -> None:
         """Record one message's outcome in its own transaction (committed before the next message goes out).
         Each call counts one attempt."""
-        sent_at = delivery.at if delivery.state == "sent" else None
-        with self.ledger.transaction() as db:
-            db.execute(
-                "INSERT INTO outbox (award_id, kind, occasion, recipient, message_id, state, attempts, last_reply, "
-                "updated_at, sent_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
-                "ON CONFLICT (award_id, kind, occasion) DO UPDATE SET recipient = excluded.recipient, "
-                "message_id = excluded.message_id, state = excluded.state, attempts = outbox.attempts + 1, "
-                "last_reply = excluded.last_reply, updated_at = excluded.updated_at, sent_at = excluded.sent_at",
-                (
-                    delivery.award_id,
-                    delivery.kind,
-                    delivery.occasion,
-                    delivery.recipient,
-                    delivery.message_id,
-                    delivery.state,
-                    delivery.reply,
-                    delivery.at,
-                    sent_at,
-                ),
-            )
+        self.db.execute(RECORD, record_values(delivery))  # one statement: its own transaction (autocommit)
 
     def deliveries(self, kind: str | None = None) -> list[tuple[object, ...]]:
         """Every outbox row (for reports and tests): award_id, kind, occasion, recipient, message_id, state,
@@ -781,6 +786,11 @@ class Outbox:
         if kind is None:
             return self.db.execute(query + " ORDER BY award_id, kind, occasion").fetchall()
         return self.db.execute(query + " WHERE kind = ? ORDER BY award_id, occasion", (kind,)).fetchall()
+
+    def suppression_rows(self) -> list[tuple[object, ...]]:
+        if not self.present:
+            return []
+        return self.db.execute("SELECT email_lower, added_at FROM suppressions ORDER BY email_lower").fetchall()
 
     def suppress(self, email_lower: str, at: str) -> bool:
         """Add an address to the ledger's suppression list; False when it was there already."""
@@ -796,3 +806,22 @@ class Outbox:
         if not self.present:
             return set()
         return {email for (email,) in self.db.execute("SELECT email_lower FROM suppressions")}
+
+    @contextlib.contextmanager
+    def sending(self) -> Iterator[None]:
+        """One sending run per ledger at a time: two runs would both pick the same pending messages. A lock
+        file beside the ledger (flock: released by the kernel when a run dies, even by kill -9)."""
+        import fcntl
+
+        path = self.ledger.path.with_name(self.ledger.path.name + ".notify-lock")
+        with open(path, "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UsageError(
+                    f"another cc notify is sending from the ledger {self.ledger.path}: wait for it to end"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)

@@ -10,6 +10,7 @@ retried only with `--retry-failed`. Prints nothing; returns a NotifyReport.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import queue
@@ -27,8 +28,10 @@ from cc_cli.catalog.formats import EMAIL
 from cc_cli.catalog.suppress import read_suppressions
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
-from cc_cli.ledger.locate import UsesLedger
-from cc_cli.ledger.sqlite import AwardRow, Delivery, Ledger, Outbox, open_ledger
+from cc_cli.core.testhooks import pause_point
+from cc_cli.ledger.base import AwardLedger, AwardRow
+from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
+from cc_cli.ledger.outbox import Delivery, Key, MessageOutbox, open_outbox
 from cc_cli.notify.compose import ComposeError, Composer, Job, message_id
 from cc_cli.notify.smtp import Mailer, Permanent, SmtpConfig, Temporary, flatten
 
@@ -42,22 +45,9 @@ CA_FILE_ENV = "CC_SMTP_CA_FILE"
 class NotifySettings(UsesLedger):
     """What `cc notify` was asked to do; `out` holds the awards (and the ledger, unless `ledger_path`)."""
 
-    @property
-    def ledger_file(self) -> Path:
-        """The SQLite ledger file: the outbox is not in the PostgreSQL backend yet, so a URL is refused."""
-        from cc_cli.ledger.locate import is_url, masked
-
-        location = self.ledger_at
-        if is_url(location):
-            raise UsageError(
-                f"cc notify keeps its outbox in an SQLite ledger; {masked(location)} is PostgreSQL, which cc notify "
-                "does not support yet: run it against the SQLite ledger, or without --notify"
-            )
-        return Path(location)
-
     catalog_root: Path
     out: Path
-    ledger_path: Path | str | None = None
+    ledger_path: Location | None = None
     batch: int | None = None
     credentials: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -147,7 +137,7 @@ def run_notify(settings: NotifySettings, progress: Progress | None = None) -> No
     return deliver(settings, lambda outbox, report: award_jobs(outbox, settings, report), progress)
 
 
-def award_jobs(outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
+def award_jobs(outbox: MessageOutbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
     """The award emails to send: issued awards of the selection whose email is not sent (nor failed,
     unless --retry-failed). Failed ones left alone still count as failed: they were not delivered."""
     found = outbox.awards_with_state(settings.batch, settings.credentials)
@@ -170,7 +160,9 @@ def _to_send(job: Job, state: str | None, settings: NotifySettings, report: Noti
     return False
 
 
-def _unsent(jobs: list[Job], kind: str, outbox: Outbox, settings: NotifySettings, report: NotifyReport) -> list[Job]:
+def _unsent(
+    jobs: list[Job], kind: str, outbox: MessageOutbox, settings: NotifySettings, report: NotifyReport
+) -> list[Job]:
     """The jobs of one kind whose message is still to send (see `_to_send`)."""
     states = outbox.states(kind, [(job.row.id, job.occasion) for job in jobs])
     return [job for job in jobs if _to_send(job, states.get((job.row.id, job.occasion)), settings, report)]
@@ -183,7 +175,7 @@ def run_renewal_reminders(
     award, expiry date and window (`P60D` and `P7D` are two reminders; running `P60D` daily is one)."""
     days_left = dict(reminders)
 
-    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+    def jobs(outbox: MessageOutbox, report: NotifyReport) -> list[Job]:
         rows = rows_by_id(outbox.ledger, [award_id for award_id, _ in reminders])
         wanted = [
             Job(row, "renewal", f"{row.valid_until}/{window}", {"days_left": days_left[row.id], "window": window})
@@ -200,7 +192,7 @@ def run_revocation_notices(
 ) -> NotifyReport:
     """`cc revoke --notify`: tell each holder that the award was revoked, and why (once per award)."""
 
-    def jobs(outbox: Outbox, report: NotifyReport) -> list[Job]:
+    def jobs(outbox: MessageOutbox, report: NotifyReport) -> list[Job]:
         rows = rows_by_id(outbox.ledger, award_ids)
         wanted = [
             Job(row, "revoked", "", {"reason": row.revoked_reason or ""}) for row in rows if row.state == "revoked"
@@ -210,7 +202,7 @@ def run_revocation_notices(
     return deliver(settings, jobs, progress)
 
 
-JobSource = Callable[[Outbox, NotifyReport], list[Job]]
+JobSource = Callable[[MessageOutbox, NotifyReport], list[Job]]
 
 
 def deliver(settings: NotifySettings, source: JobSource, progress: Progress | None = None) -> NotifyReport:
@@ -222,11 +214,12 @@ def deliver(settings: NotifySettings, source: JobSource, progress: Progress | No
     if settings.to is not None and not EMAIL.match(settings.to):
         raise UsageError(f"--to '{settings.to}' is not an email address")
     config = None if settings.previewing else smtp_config(notify, settings)
-    ledger = open_ledger(settings.ledger_file)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
-        outbox = Outbox(ledger, create=not settings.previewing)
+        outbox = open_outbox(ledger, create=not settings.previewing)
         report = NotifyReport(test_address=settings.to)
         jobs = source(outbox, report)
+        pause_point("notify-selected")  # tests: two runs that both picked the same pending messages
         suppressed = suppressions(catalog, notify) | outbox.suppressed()
         composer = Composer(catalog, settings.out, notify)
         if progress is not None:
@@ -236,31 +229,11 @@ def deliver(settings: NotifySettings, source: JobSource, progress: Progress | No
             _preview(jobs, composer, settings, suppressed, report, progress)
         else:
             assert config is not None
-            with sending_lock(settings.ledger_file):
+            with outbox.sending():
                 _send_all(jobs, composer, Mailer(config), outbox, settings, suppressed, report, progress)
         return report
     finally:
         ledger.close()
-
-
-@contextlib.contextmanager
-def sending_lock(ledger_file: Path) -> Iterator[None]:
-    """One sending run per ledger at a time: two runs would both pick the same pending messages. A lock file
-    beside the ledger (flock: released by the kernel when a run dies, even by kill -9)."""
-    import fcntl
-
-    path = ledger_file.with_name(ledger_file.name + ".notify-lock")
-    with open(path, "a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(
-                f"another cc notify is sending from the ledger {ledger_file}: wait for it to end"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def check_ready(settings: NotifySettings) -> None:
@@ -374,7 +347,7 @@ def _send_all(
     jobs: list[Job],
     composer: Composer,
     mailer: Mailer,
-    outbox: Outbox,
+    outbox: MessageOutbox,
     settings: NotifySettings,
     suppressed: set[str],
     report: NotifyReport,
@@ -385,24 +358,123 @@ def _send_all(
     wanted = [job for job in jobs if not _suppressed(job, suppressed, report)]
     if progress is not None and len(wanted) < len(jobs):
         progress(len(jobs) - len(wanted), None)
+    claims = _Claims(outbox, wanted, settings, report)
+
+    def one(job: Job, message: EmailMessage | ComposeError, data: bytes | None) -> Outcome:
+        outcome = _send_one(job, message, data, mailer, pacer, settings, sender, composer.domain)
+        report.outcomes.append(outcome)
+        if settings.to is None:
+            _record(outbox, job, outcome, settings)
+        return outcome
+
     try:
         for index, (job, message, data) in enumerate(_prepared(wanted, composer, settings)):
-            outcome = _send_one(job, message, data, mailer, pacer, settings, sender, composer.domain)
-            report.outcomes.append(outcome)
-            if settings.to is None:
-                _record(outbox, job, outcome, settings)
-            if progress is not None:
+            verdict = claims.go(index)
+            outcome = one(job, message, data) if verdict == _SEND else None
+            if progress is not None and verdict != _LATER:
                 progress(1, None)
-            if outcome.unreachable:
-                rest = wanted[index + 1 :]
-                report.stopped = f"{outcome.reply}; {len(rest)} more message(s) left pending"
-                report.outcomes.extend(
-                    Outcome(r.row.id, r.row.email, r.row.credential_id, r.kind, "pending", "not tried") for r in rest
-                )
+            if outcome is not None and outcome.unreachable:
+                claims.stop(wanted[index + 1 :], outcome)
                 break
+        else:
+            claims.release()
+            while claims.deferred:  # the messages another live run held: claimed once it lets go
+                job = claims.deferred.popleft()
+                state = claims.wait(job)
+                try:
+                    if state == _BUSY or not _to_send(job, state, settings, report):
+                        outcome = None
+                    else:
+                        outcome = one(job, *_composed(job, composer, settings))
+                finally:
+                    claims.release()
+                if progress is not None:
+                    progress(1, None)
+                if outcome is not None and outcome.unreachable:
+                    claims.stop([], outcome)
+                    break
     finally:
+        with contextlib.suppress(UsageError):  # the ledger's connection may be what failed
+            claims.release()
         report.connections = mailer.connections
         mailer.close()
+
+
+CLAIM_CHUNK = 32  # messages claimed at a time where several runs send from one ledger (PostgreSQL)
+_BUSY = "busy"  # another live run held the message's claim for longer than the wait
+_SEND, _SKIP, _LATER = "send", "skip", "later"  # what to do with a message, once claimed (or not)
+
+
+def _key(job: Job) -> Key:
+    return (job.row.id, job.kind, job.occasion)
+
+
+class _Claims:
+    """Where several runs send from one ledger at once (PostgreSQL), each message is claimed, a chunk at a
+    time, before it goes out, and its state read again under the claim (`cc_cli.ledger.outbox`): one that
+    another run sent meanwhile is counted, not sent. Messages another live run holds are put off to the end
+    of the run, then claimed one by one once that run lets go. With SQLite (one sending run per ledger) and
+    with --to (nothing recorded) every message is this run's."""
+
+    def __init__(self, outbox: MessageOutbox, jobs: list[Job], settings: NotifySettings, report: NotifyReport):
+        self.outbox, self.jobs, self.settings, self.report = outbox, jobs, settings, report
+        self.active = outbox.concurrent and settings.to is None
+        self.upto = 0  # jobs[:upto] have been claimed (or put off)
+        self.held: list[Key] = []
+        self.verdicts: dict[int, str] = {}
+        self.deferred: collections.deque[Job] = collections.deque()
+
+    def go(self, index: int) -> str:
+        """What to do with jobs[index] now: _SEND it, _SKIP it (counted: another run sent it meanwhile), or
+        put it off till _LATER (another live run holds it)."""
+        if not self.active:
+            return _SEND
+        if index >= self.upto:
+            self.release()  # the previous chunk's outcomes are recorded
+            chunk = self.jobs[index : index + CLAIM_CHUNK]
+            keys = [_key(job) for job in chunk]
+            states = self.outbox.claim(keys)
+            self.held = list(states)
+            pause_point("notify-claimed")  # tests: a run that holds claims and has sent none of them
+            for offset, (job, key) in enumerate(zip(chunk, keys, strict=True)):
+                if key in states:
+                    sending = _to_send(job, states[key], self.settings, self.report)
+                    self.verdicts[index + offset] = _SEND if sending else _SKIP
+                else:
+                    self.verdicts[index + offset] = _LATER
+                    self.deferred.append(job)
+            self.upto = index + len(chunk)
+        return self.verdicts.pop(index)
+
+    def wait(self, job: Job) -> str | None:
+        """Claim a put-off message (waiting for the run that holds it); its state now, or _BUSY (counted
+        pending) when that run held it past the wait."""
+        key = _key(job)
+        claimed, state = self.outbox.wait_claim(key)
+        if not claimed:
+            row = job.row
+            self.report.outcomes.append(
+                Outcome(
+                    row.id, row.email, row.credential_id, job.kind, "pending", "another cc notify run is sending it"
+                )
+            )
+            return _BUSY
+        self.held = [key]
+        return state
+
+    def release(self) -> None:
+        if self.held:
+            held, self.held = self.held, []
+            self.outbox.release(held)
+
+    def stop(self, rest: list[Job], outcome: Outcome) -> None:
+        """The server cannot be reached: every message not tried (and every one put off) stays pending."""
+        left = [*self.deferred, *rest]
+        self.deferred.clear()
+        self.report.stopped = f"{outcome.reply}; {len(left)} more message(s) left pending"
+        self.report.outcomes.extend(
+            Outcome(r.row.id, r.row.email, r.row.credential_id, r.kind, "pending", "not tried") for r in left
+        )
 
 
 Prepared = tuple[Job, EmailMessage | ComposeError, bytes | None]
@@ -422,14 +494,7 @@ def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> 
             for job in jobs:
                 if stop.is_set():
                     return
-                try:
-                    message = composer.compose(job, datetime.now(UTC), settings.to)
-                except ComposeError as exc:
-                    ahead.put((job, exc, None))
-                    continue
-                recipient = settings.to or job.row.email
-                ascii_only = (composer.notify.sender + recipient).isascii()
-                ahead.put((job, message, flatten(message) if ascii_only else None))
+                ahead.put((job, *_composed(job, composer, settings)))
             ahead.put(_END)
         except BaseException as exc:  # a broken template: raised again in the sending thread
             ahead.put(exc)
@@ -447,6 +512,18 @@ def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> 
             with contextlib.suppress(queue.Empty):
                 ahead.get_nowait()
             thread.join(0.01)
+
+
+def _composed(
+    job: Job, composer: Composer, settings: NotifySettings
+) -> tuple[EmailMessage | ComposeError, bytes | None]:
+    """The job's message (or why it cannot be composed), flattened to bytes where it goes out as ASCII."""
+    try:
+        message = composer.compose(job, datetime.now(UTC), settings.to)
+    except ComposeError as exc:
+        return exc, None
+    ascii_only = (composer.notify.sender + (settings.to or job.row.email)).isascii()
+    return message, flatten(message) if ascii_only else None
 
 
 def _send_one(
@@ -484,7 +561,7 @@ def _send_one(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _record(outbox: Outbox, job: Job, outcome: Outcome, settings: NotifySettings) -> None:
+def _record(outbox: MessageOutbox, job: Job, outcome: Outcome, settings: NotifySettings) -> None:
     """One commit per message, right after the server's answer (the guarantee of the module docstring)."""
     outbox.record(
         Delivery(
@@ -500,7 +577,7 @@ def _record(outbox: Outbox, job: Job, outcome: Outcome, settings: NotifySettings
     )
 
 
-def rows_by_id(ledger: Ledger, award_ids: Iterable[str]) -> list[AwardRow]:
+def rows_by_id(ledger: AwardLedger, award_ids: Iterable[str]) -> list[AwardRow]:
     """The ledger rows of these awards, in the order given (unknown ids are skipped)."""
     rows = []
     for award_id in award_ids:

@@ -16,7 +16,7 @@ import io
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.generator import BytesGenerator
+from email.generator import NLCRE, BytesGenerator  # type: ignore[attr-defined]
 from email.message import EmailMessage
 from typing import Any
 
@@ -60,10 +60,63 @@ def _classify(code: int, message: bytes | str) -> Exception:
     return Permanent(reply) if 500 <= code < 600 else Temporary(reply)
 
 
+class FastGenerator(BytesGenerator):
+    """The email package's BytesGenerator, writing the same bytes with fewer calls (flattening was half of
+    the cost of a message):
+    - a body is written in one piece, where the stock `_write_lines` writes each line and each line end
+      separately (a base64 attachment is some 900 writes): `NL.join(lines)` is exactly what its loop writes,
+      and so is replacing each \n with NL in a body that holds no \r;
+    - a header that every message repeats (the parts' Content-Type, Content-Transfer-Encoding...: shared,
+      immutable header objects, `compose._header`) is folded once per run, then reused: folding depends
+      only on the header's class, name and value and on the policy, all part of the cache key.
+    tests/test_notify_fast.py flattens messages of every kind with both generators and compares the bytes."""
+
+    _NL: str  # set by Generator.flatten
+    _fp: Any  # the output file, set by Generator.__init__
+
+    def _write_lines(self, lines: str) -> None:
+        if not lines:
+            return
+        if "\r" in lines:
+            self.write(self._NL.join(NLCRE.split(lines)))
+        else:  # only \n line ends (all that cc writes): the same as the split, without the regex
+            self.write(lines.replace("\n", self._NL))
+
+    def _write_headers(self, msg: Any) -> None:
+        policy, out = self.policy, self._fp
+        assert policy is not None  # set by flatten
+        cache = _FOLDED.setdefault(_policy_key(policy), {})
+        for name, value in msg.raw_items():
+            if id(value) in _SHARED:
+                key = (name, id(value))
+                folded = cache.get(key)
+                if folded is None:
+                    folded = cache[key] = policy.fold_binary(name, value)
+                out.write(folded)
+            else:
+                out.write(policy.fold_binary(name, value))
+        self.write(self._NL)
+
+
+def _policy_key(policy: Any) -> tuple[tuple[str, Any], ...]:
+    """Everything a fold depends on in a policy (flatten works on a clone of it: identity will not do)."""
+    return tuple(sorted(vars(policy).items()))
+
+
+_SHARED: dict[int, Any] = {}  # id -> header object shared by every message (kept alive here, so ids stay unique)
+_FOLDED: dict[tuple[tuple[str, Any], ...], dict[tuple[str, int], bytes]] = {}  # policy -> (name, id) -> bytes
+
+
+def share_header(value: Any) -> Any:
+    """Mark a header object as shared by many messages (never changed): it is folded once per policy."""
+    _SHARED[id(value)] = value
+    return value
+
+
 def flatten(message: EmailMessage, policy: Any = None) -> bytes:
     """The message as SMTP sends it (CRLF line ends), with its own policy unless told otherwise."""
     buffer = io.BytesIO()
-    BytesGenerator(buffer, policy=policy or message.policy).flatten(message, linesep="\r\n")
+    FastGenerator(buffer, policy=policy or message.policy).flatten(message, linesep="\r\n")
     return buffer.getvalue()
 
 

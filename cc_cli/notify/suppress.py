@@ -9,7 +9,8 @@ from typing import Any
 from cc_cli.catalog.formats import EMAIL
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
-from cc_cli.ledger.sqlite import Outbox, open_ledger
+from cc_cli.ledger.locate import open_ledger_at
+from cc_cli.ledger.outbox import open_outbox
 
 
 def add_suppressions(settings: Any, addresses: list[str]) -> list[tuple[str, bool]]:
@@ -19,9 +20,9 @@ def add_suppressions(settings: Any, addresses: list[str]) -> list[tuple[str, boo
     for address in cleaned:
         if not EMAIL.match(address):
             raise UsageError(f"--suppress '{address}' is not an email address; nothing was added")
-    ledger = open_ledger(settings.ledger_file)
+    ledger = open_ledger_at(settings.ledger_at)
     try:
-        outbox = Outbox(ledger)
+        outbox = open_outbox(ledger)
         at = utc_stamp(datetime.now(UTC))
         return [(address, outbox.suppress(address.lower(), at)) for address in cleaned]
     finally:

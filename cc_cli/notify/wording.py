@@ -1,62 +1,86 @@
-"""The framework's words per classification, and the links an award email carries.
+"""The words of an email, in the credential's language, and the links an award email carries.
 
-The sentences follow the Connected Credentials framework text (seed/connected-credentials-framework.txt),
-without the IBM brand, so that any issuer's catalog reads right. Templates get them as `framework`.
+Every fixed word comes from cc's texts (`cc_cli.catalog.texts`, `cc_cli/data/texts/<language>.yaml`, keys
+`email.*`, the classification names and the framework's own words), so an email reads in the catalog's
+language (or the credential's own `language:`), with any word the catalog corrects in its `texts:` block;
+no issuer's name is written here. Templates get `t` (the words: `t("email.greeting", name=...)`, and
+`t.html(...)` for a sentence with markup in it), `lang` and `dir` for the HTML, and the sentences' parts.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote, urlencode
 
+from markupsafe import Markup
+
 from cc_cli.catalog import model
+from cc_cli.catalog.texts import Texts, alt_text, catalog_texts, grade_word
 
-SKILL_WORDS = {
-    "foundational": "Foundational activities are geared toward learners who are new to the subject matter, to learn "
-    "basic concepts and build foundational knowledge toward a working knowledge of the topic.",
-    "intermediate": "Intermediate activities are for learners who have acquired some competence in the topic through "
-    "training, education or work experience, and who build upon foundational knowledge, hone their skills and "
-    "advance their understanding of the topic.",
-    "advanced": "Advanced activities are for learners who have achieved a higher degree of technical competence "
-    "through expanded training and work experience, and who build toward mastery in a specific technical area.",
-    "thought-leader": "Thought Leader credentials are earned by subject matter experts who are frequently consulted for "
-    "their mastery-level knowledge and skills, who apply them in the most challenging situations and coach and "
-    "mentor others in doing the same. Thought Leader skill is validated by expert or board review, evidence "
-    "submissions and verified experience.",
-}
-CERTIFICATE_WORDS = (
-    "A certificate validates knowledge, skills and abilities achieved through the aggregation of multiple learning "
-    "experiences, structured as a prescriptive learning pathway, with multiple and varied assessments along the "
-    "way; it takes weeks or months to earn."
-)
-CERTIFICATION_WORDS = (
-    "A professional certification validates knowledge, skills and abilities for essential job roles through a "
-    "proctored examination and/or a performance-based test, independent of any educational event. It is kept "
-    "current through re-certification or renewal."
-)
+CLASSIFICATIONS = ("skill", "certificate", "certification")
 
 
-def framework_words(credential: model.Credential) -> str:
-    """What the framework says this kind of credential is, in one or two sentences."""
+def framework_words(words: Texts, credential: model.Credential) -> str:
+    """What the framework says this kind of credential is (for a skill badge: its type), in cc's words."""
     if credential.classification == "skill":
-        return SKILL_WORDS.get(credential.type or "foundational", SKILL_WORDS["foundational"])
+        return words(f"framework.{credential.type or 'foundational'}.text")
     if credential.classification == "certificate":
-        return CERTIFICATE_WORDS
-    return CERTIFICATION_WORDS
+        return words("framework.certificate.text")
+    return words("framework.certification.text")
 
 
-def renewal_words(credential: model.Credential) -> list[str]:
+def renewal_words(words: Texts, credential: model.Credential) -> list[str]:
     """The renewal options in words: 'Continuing education (40 hours)', 'Proctored re-assessment'."""
     if credential.renewal is None:
         return []
-    words = []
+    said = []
     for option in credential.renewal.options:
-        text = model.RENEWAL_WORDS.get(option.kind, option.kind)
+        text = words(f"renewal.{option.kind}")
         if option.hours:
             hours = int(option.hours) if float(option.hours).is_integer() else option.hours
-            text += f" ({hours} hours)"
-        words.append(text)
-    return words
+            text = words("email.renewal_hours", option=text, hours=hours)
+        said.append(text)
+    return said
+
+
+def strong(text: object) -> Markup:
+    return Markup("<strong>{}</strong>").format(text)
+
+
+def code(text: object) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def mailto(address: object) -> Markup:
+    return Markup('<a href="mailto:{0}" style="color:#0f62fe;">{0}</a>').format(address)
+
+
+def credential_words(info: Any, credential: model.Credential) -> dict[str, Any]:
+    """The part of a template's context that depends only on the credential (made once per run)."""
+    words = catalog_texts(info, credential)
+    classification = credential.classification if credential.classification in CLASSIFICATIONS else "certificate"
+    grade = grade_word(words, credential)
+    title = credential.title
+    return {
+        "t": words,
+        "lang": words.language,
+        "dir": words.direction,
+        "start": "right" if words.direction == "rtl" else "left",
+        "classification": classification,
+        "kind": words(f"email.kind.{classification}"),
+        "level": grade or None,
+        "credential_line": words("email.title_grade", title=title, grade=grade) if grade else title,
+        "credential_html": words.html("email.title_grade", title=strong(title), grade=grade)
+        if grade
+        else strong(title),
+        "alt": alt_text(words, credential),
+        "framework": framework_words(words, credential),
+        "renewal_options": renewal_words(words, credential),
+        "strong": strong,
+        "code": code,
+        "mailto": mailto,
+    }
 
 
 def site_url(base_url: str | None, credential_id: str) -> str | None:
