@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from cc_cli.ledger.locate import open_ledger_at
-from cc_cli.ledger.outbox import open_outbox
+from cc_cli.ledger.open_outbox import open_outbox
 from cc_cli.notify.compose import Composer, Job
 from cc_cli.notify.run import notify_settings
 from cc_cli.notify.smtp import FastGenerator, flatten

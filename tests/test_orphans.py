@@ -70,6 +70,10 @@ def _start_signing(
     return process, workers
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _check_manifest(out: Path, rows: int) -> None:
     """Every roster line maps to one award of its own, whose file exists."""
     with (out / "big.manifest.csv").open(encoding="utf-8") as stream:
@@ -118,7 +122,11 @@ def test_a_terminated_or_interrupted_batch_stops_at_once_and_a_rerun_completes_i
     roster = _big_roster(tmp_path, rows)
     out = tmp_path / "awards"
     command = _command(roster, base_catalog, out, key_file, "--workers", "2")
-    process, workers = _start_signing(command, out, tmp_path / "stderr.txt", start_new_session=True)
+    # A terminal delivers Ctrl-C to a process that handles it; a test run started in the background (or by
+    # xdist) has SIGINT ignored, which cc inherits and rightly keeps: give it the default disposition.
+    process, workers = _start_signing(
+        command, out, tmp_path / "stderr.txt", start_new_session=True, preexec_fn=_default_interrupt
+    )
     before = len(award_files(out))
     assert process.poll() is None, f"cc finished all {rows} rows before it could be signalled: raise `rows`"
     number = getattr(signal, name)

@@ -13,7 +13,7 @@ from pathlib import Path
 from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import BATCH_COLUMNS, EXTERNAL_STATES, AwardLedger
 from cc_cli.ledger.locate import Location, is_url, masked, open_ledger_at
-from cc_cli.ledger.outbox import open_outbox
+from cc_cli.ledger.open_outbox import open_outbox
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,18 +109,3 @@ class MessageOutbox(ABC):
 
     def release(self, keys: list[Key]) -> None:  # noqa: B027 - nothing to give back without claims
         """Give back the claims of these messages (their outcome is recorded)."""
-
-
-def open_outbox(ledger: AwardLedger, *, create: bool = True) -> MessageOutbox:
-    """The outbox of an open ledger; with `create`, its tables are made when missing. Without, a ledger
-    without them reads as an outbox with nothing in it (a preview must not change the ledger)."""
-    if ledger.backend == "postgresql":
-        from cc_cli.ledger.postgres import PostgresLedger
-        from cc_cli.ledger.postgres_outbox import PostgresOutbox
-
-        assert isinstance(ledger, PostgresLedger)
-        return PostgresOutbox(ledger, create=create)
-    from cc_cli.ledger.sqlite import Ledger, Outbox
-
-    assert isinstance(ledger, Ledger)
-    return Outbox(ledger, create=create)

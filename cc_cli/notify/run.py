@@ -31,7 +31,8 @@ from cc_cli.core.stamps import utc_stamp
 from cc_cli.core.testhooks import pause_point
 from cc_cli.ledger.base import AwardLedger, AwardRow
 from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
-from cc_cli.ledger.outbox import Delivery, Key, MessageOutbox, open_outbox
+from cc_cli.ledger.open_outbox import open_outbox
+from cc_cli.ledger.outbox import Delivery, Key, MessageOutbox
 from cc_cli.notify.compose import ComposeError, Composer, Job, message_id
 from cc_cli.notify.smtp import Mailer, Permanent, SmtpConfig, Temporary, flatten
 

@@ -10,7 +10,7 @@ from cc_cli.catalog.formats import EMAIL
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
 from cc_cli.ledger.locate import open_ledger_at
-from cc_cli.ledger.outbox import open_outbox
+from cc_cli.ledger.open_outbox import open_outbox
 
 
 def add_suppressions(settings: Any, addresses: list[str]) -> list[tuple[str, bool]]:
