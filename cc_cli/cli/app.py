@@ -59,6 +59,7 @@ def _register() -> None:
         notify,
         paths,
         render,
+        report,
         revoke,
         rules,
         schema,
@@ -79,6 +80,7 @@ def _register() -> None:
     revoke.register(app)
     expiring.register(app)
     transcript.register(app)
+    report.register(app)
     ledger.register(app)
     keys.register(app)
     rules.register(app)

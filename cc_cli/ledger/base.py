@@ -11,8 +11,9 @@ and leases, so that only the batches of runs that are over are taken over (`clai
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import Protocol
+from typing import Any, Protocol
 
 from cc_cli.core.problems import UsageError
 from cc_cli.core.text import closest
@@ -219,6 +220,15 @@ class AwardLedger(ABC):
     @abstractmethod
     def state_counts(self) -> dict[str, int]:
         """How many awards are in each state (pending, issued, revoked)."""
+
+    @abstractmethod
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only statement, `?` placeholders: for the ledger package's own queries
+        (`cc_cli.ledger.outcomes`), so that each backend runs the same SQL text."""
+
+    @abstractmethod
+    def days_between(self, earlier: str, later: str) -> str:
+        """An SQL expression for the days (a fraction) from the stamp column `earlier` to `later`."""
 
     @abstractmethod
     def lease_is_free(self, batch_id: int) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from cc_cli.core.problems import UsageError
@@ -413,6 +413,14 @@ class PostgresLedger(AwardLedger):
     def ledger_id(self) -> str | None:
         found = self.db.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
         return str(found[0]) if found else None
+
+    @_guarded
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        # The shared SQL has `?` placeholders and no literal `%` or `?` of its own.
+        return [tuple(row) for row in self.db.execute(sql.replace("?", "%s"), tuple(params)).fetchall()]
+
+    def days_between(self, earlier: str, later: str) -> str:
+        return f"(EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz))) / 86400.0)"
 
     @_guarded
     def state_counts(self) -> dict[str, int]:

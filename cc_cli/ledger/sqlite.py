@@ -23,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import (
@@ -283,6 +284,12 @@ class Ledger(AwardLedger):
         counts = dict.fromkeys(STATES, 0)
         counts.update(self.db.execute("SELECT state, COUNT(*) FROM awards GROUP BY state").fetchall())
         return counts
+
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def days_between(self, earlier: str, later: str) -> str:
+        return f"(julianday({later}) - julianday({earlier}))"
 
     def lease_is_free(self, batch_id: int) -> bool:
         if not self.leases.take(batch_id):
