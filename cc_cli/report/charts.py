@@ -95,7 +95,7 @@ def _svg(figure: Any, label: str) -> str:
 
     plt = _setup()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(figure)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
@@ -124,7 +124,7 @@ def monthly(report: Report) -> str:
     """Awards per month, stacked by classification and level in their band colours."""
     plt = _setup()
     width = min(11.0, max(6.0, 0.32 * len(report.months) + 2))
-    figure, ax = plt.subplots(figsize=(width, 3.6))
+    figure, ax = plt.subplots(layout="constrained", figsize=(width, 3.6))
     title = "Awards issued per month"
     ax.set_title(title)
     ax.set_xlabel(f"Month ({report.zone})")
@@ -155,10 +155,13 @@ def _hbars(
     empty: str,
     *,
     percent: bool = False,
+    width: float = 8.0,
 ) -> str:
     """Horizontal bars, one row per label, top to bottom; `series`: (name, values, colours, alpha)."""
     plt = _setup()
-    figure, ax = plt.subplots(figsize=(8.0, max(1.8, 0.3 * len(labels) * max(1, len(series)) ** 0.6 + 1.2)))
+    figure, ax = plt.subplots(
+        layout="constrained", figsize=(width, max(1.8, 0.3 * len(labels) * max(1, len(series)) ** 0.6 + 1.2))
+    )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
@@ -184,7 +187,7 @@ def _hbars(
 def states(report: Report) -> str:
     names = list(report.states)
     plt = _setup()
-    figure, ax = plt.subplots(figsize=(8.0, 2.4))
+    figure, ax = plt.subplots(layout="constrained", figsize=(8.0, 2.4))
     title = "Awards of the period by state now"
     ax.set_title(title)
     ax.set_xlabel("Awards")
@@ -211,6 +214,7 @@ def credentials(report: Report) -> str:
         "Awards / learners",
         "Credential",
         "No awards in the period",
+        width=11.0,
     )
 
 
