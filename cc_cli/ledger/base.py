@@ -231,6 +231,10 @@ class AwardLedger(ABC):
         """An SQL expression for the days (a fraction) from the stamp column `earlier` to `later`."""
 
     @abstractmethod
+    def id_list(self, column: str) -> str:
+        """An SQL aggregate joining the distinct values of `column` (ids without commas) with commas."""
+
+    @abstractmethod
     def lease_is_free(self, batch_id: int) -> bool:
         """Whether no live run holds this batch (for `cc ledger status`: running or interrupted)."""
 

@@ -22,7 +22,7 @@ Words used below:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cc_cli.ledger.base import AwardLedger
@@ -59,16 +59,15 @@ class Window:
 
 
 @dataclass(frozen=True, slots=True)
-class CredentialCounts:
-    """One credential's awards issued in the window (of one source), by their state at `now`."""
+class Counted:
+    """Awards issued in the window of one credential and source, in one month, in one state at `now`
+    (active | expired | renewed | revoked)."""
 
     credential_id: str
     source: str
+    month: int  # the interval index of `bucket_sql`
+    state: str
     awards: int
-    active: int
-    expired: int
-    renewed: int
-    revoked: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +78,18 @@ class Holding:
     holders: int
     expiring_soon: int  # within the first horizon (60 days)
     expiring_later: int  # within the second (90 days), the first included
+
+
+@dataclass(slots=True)
+class Learners:
+    """What `Outcomes.learners` counts learner by learner."""
+
+    holdings: list[Holding] = field(default_factory=list)
+    # (the credentials a learner holds now, how many learners hold exactly those): skills are counted from
+    # these in Python, each learner once per skill, without a row per learner leaving the database.
+    holdings_sets: list[tuple[frozenset[str], int]] = field(default_factory=list)
+    # (path, stage, whole days from the stage before, learners): see `learners`.
+    funnels: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -115,63 +126,78 @@ class Outcomes:
     def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         return self.ledger.select(sql, params)
 
-    def span(self, window: Window) -> tuple[str | None, str | None]:
-        """The first and last `issued_at` of the awards issued in the window (None, None: there are none)."""
-        where, params = window.sql()
-        rows = self._select(
-            f"SELECT MIN(issued_at), MAX(issued_at) FROM {self.relation} WHERE state != 'pending'{where}", params
-        )
-        return (rows[0][0], rows[0][1]) if rows else (None, None)
-
-    def monthly(self, window: Window, bounds: Sequence[str]) -> list[tuple[str, int, int]]:
-        """[(credential id, interval index of `bucket_sql`, awards)] for the awards issued in the window."""
+    def counted(self, window: Window, now: str, bounds: Sequence[str]) -> list[Counted]:
+        """The awards issued in the window by credential, source, month (`bucket_sql` over `bounds`) and
+        state at `now`: one scan of the awards."""
         bucket, bucket_params = bucket_sql("issued_at", bounds)
         where, params = window.sql()
-        rows = self._select(
-            f"SELECT credential_id, {bucket}, COUNT(*) FROM {self.relation} WHERE state != 'pending'{where} "
-            "GROUP BY 1, 2",
-            [*bucket_params, *params],
+        state = (
+            f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'renewed' ELSE 'revoked' END) "
+            "WHEN valid_until IS NOT NULL AND valid_until <= ? THEN 'expired' ELSE 'active' END"
         )
-        return [(str(cid), int(index), int(count)) for cid, index, count in rows]
+        rows = self._select(
+            f"SELECT credential_id, source, {bucket}, {state}, COUNT(*) FROM {self.relation} "
+            f"WHERE state != 'pending'{where} GROUP BY 1, 2, 3, 4",
+            [*bucket_params, now, *params],
+        )
+        return [Counted(str(c), str(src), int(m), str(st), int(n)) for c, src, m, st, n in rows]
 
-    def credentials(self, window: Window, now: str) -> list[CredentialCounts]:
-        """Per credential and source: the awards issued in the window and their state at `now`."""
+    def learners(
+        self, window: Window, now: str, soon: str, later: str, paths: Sequence[Sequence[Sequence[str]]]
+    ) -> Learners:
+        """Counts per learner, in one statement over one scan of the awards issued in the window:
+        - holdings: per credential, the learners holding an active award now, and those whose last active
+          award of it ends by `soon` and by `later` (a learner who renewed lapses when the renewal does, as
+          `cc expiring` counts);
+        - holdings_sets: the sets of credentials learners hold now, with how many hold each set;
+        - funnels: for each path (a list of stages, each a list of credential ids), the learners who earned
+          one credential of every stage up to and including `stage` (0-based), grouped by the whole days
+          between their first award of the stage before and of this one (0 for stage 0)."""
         where, params = window.sql()
-        rows = self._select(
-            f"SELECT credential_id, source, COUNT(*), "
-            f"SUM(CASE WHEN {_ACTIVE} THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN state = 'issued' AND valid_until <= ? THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {_RENEWED} THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN state = 'revoked' THEN 1 ELSE 0 END) "
-            f"FROM {self.relation} WHERE state != 'pending'{where} GROUP BY credential_id, source",
-            [now, now, *params],
+        pairs = (
+            "SELECT email_lower, credential_id, "
+            f"MIN(CASE WHEN {_EARNED} THEN issued_at END) AS earned, "
+            f"MAX(CASE WHEN {_ACTIVE} THEN COALESCE(valid_until, '{_NEVER}') END) AS ends "
+            f"FROM {self.relation} WHERE state != 'pending'{where} GROUP BY email_lower, credential_id"
         )
-        return [
-            CredentialCounts(
-                str(cid), str(source), int(n), int(active), int(expired), int(renewed), int(revoked) - int(renewed)
-            )
-            for cid, source, n, active, expired, renewed, revoked in rows
+        pair_params: list[object] = [now, *params]
+        # One row per learner: the credentials held now, and per path and stage the first award earned.
+        columns = [f"{self.ledger.id_list('CASE WHEN ends IS NOT NULL THEN credential_id END')} AS held"]
+        parts = [
+            "SELECT 'h', credential_id, COUNT(*), SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END), 0 FROM pairs WHERE ends IS NOT NULL GROUP BY credential_id",
+            "SELECT 's', held, COUNT(*), 0, 0, 0 FROM learners WHERE held IS NOT NULL GROUP BY held",
         ]
-
-    def _held(self, window: Window, now: str) -> tuple[str, list[object]]:
-        """A sub-select of (credential, learner, when their last active award of it ends)."""
-        where, params = window.sql()
-        return (
-            f"SELECT credential_id, email_lower, MAX(COALESCE(valid_until, '{_NEVER}')) AS ends "
-            f"FROM {self.relation} WHERE {_ACTIVE}{where} GROUP BY credential_id, email_lower",
-            [now, *params],
-        )
-
-    def holdings(self, window: Window, now: str, soon: str, later: str) -> list[Holding]:
-        """Per credential: learners holding an active award now, and those whose last one ends by `soon`
-        and by `later` (a learner who renewed lapses when the renewal does, as `cc expiring` counts)."""
-        held, params = self._held(window, now)
-        rows = self._select(
-            "SELECT credential_id, COUNT(*), SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END) FROM ({held}) AS held GROUP BY credential_id",
-            [soon, later, *params],
-        )
-        return [Holding(str(cid), int(n), int(s or 0), int(lt or 0)) for cid, n, s, lt in rows]
+        part_params: list[object] = [soon, later]
+        for number, stages in enumerate(paths):
+            for index, stage in enumerate(stages):
+                columns.append(
+                    f"MIN(CASE WHEN credential_id IN ({_marks(stage)}) THEN earned END) AS p{number}s{index}"
+                )
+                pair_params.extend(stage)  # the CTEs come before the parts in the statement
+                held = " AND ".join(f"p{number}s{k} IS NOT NULL" for k in range(index + 1))
+                gap = (
+                    "0"
+                    if index == 0
+                    else f"ROUND({self.ledger.days_between(f'p{number}s{index - 1}', f'p{number}s{index}')})"
+                )
+                parts.append(
+                    f"SELECT 'f', '{number}', {index}, {gap}, COUNT(*), 0 FROM learners WHERE {held} GROUP BY 4"
+                )
+        ctes = [
+            f"pairs AS ({pairs})",
+            f"learners AS (SELECT email_lower, {', '.join(columns)} FROM pairs GROUP BY email_lower)",
+        ]
+        rows = self._select(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", [*pair_params, *part_params])
+        found = Learners()
+        for kind, key, a, b, c, _ in rows:
+            if kind == "h":
+                found.holdings.append(Holding(str(key), int(a), int(b or 0), int(c or 0)))
+            elif kind == "s":
+                found.holdings_sets.append((frozenset(str(key).split(",")), int(a)))
+            elif int(c):
+                found.funnels.append((int(key), int(a), int(b or 0), int(c)))
+        return found
 
     def renewals(self, window: Window, now: str, credential_ids: Sequence[str]) -> list[tuple[str, int, int]]:
         """[(credential, awards that reached their end, of them renewed in time)] for these credentials:
@@ -190,55 +216,6 @@ class Outcomes:
             [*credential_ids, now, *params],
         )
         return [(str(cid), int(ended), int(renewed or 0)) for cid, ended, renewed in rows]
-
-    def skills(self, window: Window, now: str, skill_of: Sequence[tuple[str, str]]) -> list[tuple[str, int]]:
-        """[(skill, learners holding an active award of a credential that names it)] from (skill, credential
-        id) pairs; each learner counts once per skill."""
-        if not skill_of:
-            return []
-        held, params = self._held(window, now)
-        values = ", ".join("(?, ?)" for _ in skill_of)
-        rows = self._select(
-            f"WITH skill_map (skill, credential_id) AS (VALUES {values}) "
-            f"SELECT m.skill, COUNT(DISTINCT h.email_lower) FROM ({held}) AS h "
-            "JOIN skill_map m ON m.credential_id = h.credential_id GROUP BY m.skill",
-            [*(value for pair in skill_of for value in pair), *params],
-        )
-        return [(str(skill), int(n)) for skill, n in rows]
-
-    def funnel(self, window: Window, stages: Sequence[Sequence[str]]) -> list[tuple[int, int, int]]:
-        """[(stage, days from the stage before, learners)]: learners who earned (in the window) one of the
-        credentials of every stage up to and including `stage` (0-based), grouped by the whole days between
-        their first award of the stage before and of this one (0 for stage 0)."""
-        wanted = sorted({cid for stage in stages for cid in stage})
-        if not wanted:
-            return []
-        where, params = window.sql()
-        firsts = (
-            "SELECT email_lower, credential_id, MIN(issued_at) AS t "
-            f"FROM {self.relation} WHERE credential_id IN ({_marks(wanted)}) AND {_EARNED}{where} "
-            "GROUP BY email_lower, credential_id"
-        )
-        columns: list[str] = []
-        column_params: list[object] = []
-        for index, stage in enumerate(stages):
-            columns.append(f"MIN(CASE WHEN credential_id IN ({_marks(stage)}) THEN t END) AS s{index}")
-            column_params.extend(stage)
-        parts: list[str] = []
-        part_params: list[object] = []
-        for index in range(len(stages)):
-            held = " AND ".join(f"s{k} IS NOT NULL" for k in range(index + 1))
-            if index == 0:
-                parts.append(f"SELECT 0, 0, COUNT(*) FROM per WHERE {held}")
-                continue
-            gap = self.ledger.days_between(f"s{index - 1}", f"s{index}")
-            parts.append(f"SELECT {index}, ROUND({gap}), COUNT(*) FROM per WHERE {held} GROUP BY 1, 2")
-        rows = self._select(
-            f"WITH firsts AS ({firsts}), per AS (SELECT email_lower, {', '.join(columns)} FROM firsts "
-            f"GROUP BY email_lower) {' UNION ALL '.join(parts)}",
-            [*wanted, *params, *column_params, *part_params],
-        )
-        return [(int(stage), int(gap or 0), int(n)) for stage, gap, n in rows if int(n)]
 
     def expiring_holders(self, window: Window, now: str, until: str) -> list[tuple[str, str, str, str]]:
         """[(credential, email, name, valid until)] of the learners whose last active award of a credential

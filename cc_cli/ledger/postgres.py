@@ -422,6 +422,9 @@ class PostgresLedger(AwardLedger):
     def days_between(self, earlier: str, later: str) -> str:
         return f"(EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz))) / 86400.0)"
 
+    def id_list(self, column: str) -> str:
+        return f"string_agg(DISTINCT {column}, ',')"
+
     @_guarded
     def state_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)

@@ -291,6 +291,9 @@ class Ledger(AwardLedger):
     def days_between(self, earlier: str, later: str) -> str:
         return f"(julianday({later}) - julianday({earlier}))"
 
+    def id_list(self, column: str) -> str:
+        return f"group_concat(DISTINCT {column})"
+
     def lease_is_free(self, batch_id: int) -> bool:
         if not self.leases.take(batch_id):
             return False

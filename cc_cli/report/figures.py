@@ -35,6 +35,7 @@ HORIZONS = (60, 90)  # days: "expiring in the next 60 and 90 days"
 TOP_SKILLS = 15
 UNKNOWN_KIND = "not-in-catalog"  # awards of a credential the catalog no longer has
 LEDGER_SOURCE = "cc"
+EARLIEST = 1970  # without --from, months are counted from January of this year (earlier awards: in that month)
 
 
 @dataclass(slots=True)
@@ -300,10 +301,11 @@ def build_report(settings: ReportSettings) -> Report:
     if settings.start and settings.end and settings.start > settings.end:
         raise UsageError(f"--from {settings.start} is after --to {settings.end}: give the earlier day first")
     start = utc_stamp(_midnight(settings.start, zone)) if settings.start else None
-    end = utc_stamp(_midnight(settings.end + dt.timedelta(days=1), zone)) if settings.end else None
-    window = Window(start, end)
     now_moment = settings.now.astimezone(dt.UTC)
     now = utc_stamp(now_moment)
+    # Without --to the period ends now: an award issued after the moment judged (--at) is not counted.
+    end = utc_stamp(_midnight(settings.end + dt.timedelta(days=1), zone)) if settings.end else now
+    window = Window(start, end)
     horizons = {days: utc_stamp(now_moment + dt.timedelta(days=days)) for days in HORIZONS}
     catalog = load_catalog_model(settings.catalog_root)
     words = catalog_texts(catalog.info)
@@ -344,19 +346,35 @@ def _collect(
             )
         return credentials[cid]
 
+    # Months: from the period's first day (else the first month with an award) to its last (else now).
+    month_from = _midnight(settings.start, zone) if settings.start else dt.datetime(EARLIEST, 1, 1, tzinfo=zone)
+    month_to = _midnight(settings.end, zone) if settings.end else parse_stamp(now)
+    months, bounds = month_range(month_from, month_to, zone)
+    per_kind: dict[str, list[int]] = {}
     sources: dict[str, int] = {}
-    for counts in outcomes.credentials(window, now):
-        figures = figures_of(counts.credential_id)
-        figures.awards += counts.awards
-        if counts.source != LEDGER_SOURCE:
-            figures.imported += counts.awards
-        figures.active += counts.active
-        figures.expired += counts.expired
-        figures.renewed += counts.renewed
-        figures.revoked += counts.revoked
-        sources[counts.source] = sources.get(counts.source, 0) + counts.awards
+    for counted in outcomes.counted(window, now, bounds):
+        figures = figures_of(counted.credential_id)
+        figures.awards += counted.awards
+        if counted.source != LEDGER_SOURCE:
+            figures.imported += counted.awards
+        setattr(figures, counted.state, getattr(figures, counted.state) + counted.awards)
+        sources[counted.source] = sources.get(counted.source, 0) + counted.awards
+        per_kind.setdefault(figures.kind, [0] * len(months))[counted.month] += counted.awards
+    if not settings.start:  # begin with the first month that has awards
+        used = [i for i in range(len(months)) if any(counts[i] for counts in per_kind.values())]
+        skip = used[0] if used else len(months)
+        months = months[skip:]
+        per_kind = {kind: counts[skip:] for kind, counts in per_kind.items()}
+
     soon, later = HORIZONS
-    for holding in outcomes.holdings(window, now, horizons[soon], horizons[later]):
+    funnel_paths = [
+        p for p in sorted(catalog.paths.values(), key=lambda p: p.title.lower()) if p.status != "draft" and p.steps
+    ]
+    path_stages = [
+        [list(step.options) for step in p.steps] + ([[p.leads_to]] if p.leads_to else []) for p in funnel_paths
+    ]
+    learners = outcomes.learners(window, now, horizons[soon], horizons[later], path_stages)
+    for holding in learners.holdings:
         figures = figures_of(holding.credential_id)
         figures.holders = holding.holders
         figures.expiring = {soon: holding.expiring_soon, later: holding.expiring_later}
@@ -368,21 +386,7 @@ def _collect(
     for c in credentials.values():
         c.expiring = {days: c.expiring.get(days, 0) for days in HORIZONS}
 
-    # Months: from the period's first day (or the first award) to its last (or the later of the last award
-    # and now).
-    first, last = outcomes.span(window)
-    month_from = _midnight(settings.start, zone) if settings.start else (parse_stamp(first) if first else None)
-    if settings.end:
-        month_to: dt.datetime | None = _midnight(settings.end, zone)
-    else:
-        month_to = max(parse_stamp(last), parse_stamp(now)) if last else parse_stamp(now)
-    months, bounds = month_range(month_from, month_to, zone) if month_from and month_to else ([], [])
     order = [*KINDS, UNKNOWN_KIND]
-    per_kind: dict[str, list[int]] = {}
-    if months:
-        for cid, index, count in outcomes.monthly(window, bounds):
-            kind = figures_of(cid).kind
-            per_kind.setdefault(kind, [0] * len(months))[index] += count
     kinds = [
         Kind(key, kind_words(words, key), KINDS[key].band if key in KINDS else GRAY_50)
         for key in order
@@ -397,19 +401,14 @@ def _collect(
     }
 
     paths = []
-    for path in sorted(catalog.paths.values(), key=lambda p: p.title.lower()):
-        if path.status == "draft" or not path.steps:
-            continue
-        stages = [list(step.options) for step in path.steps]
-        labels = [" / ".join(_title(catalog, cid) for cid in step.options) for step in path.steps]
-        if path.leads_to:
-            stages.append([path.leads_to])
-            labels.append(_title(catalog, path.leads_to))
-        learners: dict[int, int] = {}
+    for number, (path, stages) in enumerate(zip(funnel_paths, path_stages, strict=True)):
+        labels = [" / ".join(_title(catalog, cid) for cid in stage) for stage in stages]
+        reached: dict[int, int] = {}
         gaps: dict[int, dict[int, int]] = {}
-        for stage, gap, n in outcomes.funnel(window, stages):
-            learners[stage] = learners.get(stage, 0) + n
-            gaps.setdefault(stage, {})[gap] = gaps.get(stage, {}).get(gap, 0) + n
+        for which, stage, gap, n in learners.funnels:
+            if which == number:
+                reached[stage] = reached.get(stage, 0) + n
+                gaps.setdefault(stage, {})[gap] = gaps.get(stage, {}).get(gap, 0) + n
         paths.append(
             PathFunnel(
                 path.id,
@@ -417,7 +416,7 @@ def _collect(
                 [
                     Stage(
                         label,
-                        learners.get(i, 0),
+                        reached.get(i, 0),
                         None if i == 0 else _median(gaps.get(i, {})),
                         leads_to=bool(path.leads_to) and i == len(stages) - 1,
                     )
@@ -426,8 +425,13 @@ def _collect(
             )
         )
 
-    skill_of = sorted({(skill, cid) for cid, c in catalog.credentials.items() for skill in c.skills})
-    skills = sorted(outcomes.skills(window, now, skill_of), key=lambda item: (-item[1], item[0].lower()))
+    # Skills: each learner counts once per skill, from the sets of credentials learners hold.
+    skills_of = {cid: set(c.skills) for cid, c in catalog.credentials.items()}
+    holders_of: dict[str, int] = {}
+    for held, n in learners.holdings_sets:
+        for skill in set().union(*(skills_of.get(cid, set()) for cid in held)):
+            holders_of[skill] = holders_of.get(skill, 0) + n
+    skills = sorted(holders_of.items(), key=lambda item: (-item[1], item[0].lower()))
 
     listed = sorted(
         (c for c in credentials.values() if c.awards or c.holders or c.ended),
