@@ -221,6 +221,9 @@ def test_no_email_or_name_appears_by_default(outputs: dict[str, str], sqlite_led
         assert "Name of" not in text, output_format
     code, stdout, _ = cc_report(sqlite_ledger, "--format", "json", "--with-names")
     assert code == 0
+    for output_format in ("csv", "text"):
+        code, named, _ = cc_report(sqlite_ledger, "--format", output_format, "--with-names")
+        assert code == 0 and "r4@example.com" in named and "Name of r4" in named and "Name of l1" not in named
     holders = json.loads(stdout)["expiring_holders"]
     assert [(h["email"], h["valid_until"]) for h in holders] == [
         ("r4@example.com", "2027-01-15T00:00:00Z"),

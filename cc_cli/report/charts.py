@@ -123,7 +123,7 @@ def _empty(ax: Any, what: str) -> None:
 def monthly(report: Report) -> str:
     """Awards per month, stacked by classification and level in their band colours."""
     plt = _setup()
-    width = min(11.0, max(6.0, 0.32 * len(report.months) + 2))
+    width = 11.0  # a wide section: the same scale as the other charts
     figure, ax = plt.subplots(layout="constrained", figsize=(width, 3.6))
     title = "Awards issued per month"
     ax.set_title(title)
@@ -160,7 +160,7 @@ def _hbars(
     """Horizontal bars, one row per label, top to bottom; `series`: (name, values, colours, alpha)."""
     plt = _setup()
     figure, ax = plt.subplots(
-        layout="constrained", figsize=(width, max(1.8, 0.3 * len(labels) * max(1, len(series)) ** 0.6 + 1.2))
+        layout="constrained", figsize=(width, max(1.8, 0.22 * len(labels) * max(1, len(series)) ** 0.6 + 1.2))
     )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
@@ -173,7 +173,7 @@ def _hbars(
         offsets = [row + (index - (len(series) - 1) / 2) * height for row in range(len(labels))]
         ax.barh(offsets, values, height=height, color=colours, alpha=alpha, label=name)
     ax.set_yticks(range(len(labels)), [_short(label) for label in labels])
-    ax.invert_yaxis()
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # top to bottom, no empty band above the first bar
     ax.grid(axis="y", visible=False)
     if percent:
         ax.set_xlim(0, 100)

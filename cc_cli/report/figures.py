@@ -212,7 +212,9 @@ class Report:
                 out.append(("funnel", subject, "median_days", s.median_days))
         out += [("top_skills", skill, "holders", n) for skill, n in self.skills]
         for person in self.names or []:
-            out.append(("expiring_holders", person["credential"], person["email"], person["valid_until"]))
+            subject = f"{person['credential']} {person['email']}"
+            out.append(("expiring_holders", subject, "name", person["name"]))
+            out.append(("expiring_holders", subject, "valid_until", person["valid_until"]))
         return out
 
 
