@@ -350,3 +350,35 @@ def test_report_after_cc_issue(tmp_path: Path, base_catalog: Path, backend: Back
         ("2026-07", 0), ("2026-08", 0), ("2026-09", 0), ("2026-10", 0), ("2026-11", 0), ("2026-12", 0),
     ]  # fmt: skip
     assert "ana@example.com" not in ran.stdout and "Ana Lima" not in ran.stdout
+
+
+def test_an_external_source_is_counted_and_marked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imported awards join through the relation `Outcomes` reads (here a stand-in table of the kind the
+    Credly import will add): they count in every figure, and per credential as `imported`."""
+    import sqlite3
+
+    from cc_cli.ledger import outcomes
+    from cc_cli.report import figures
+    from cc_cli.report.html import html_text
+
+    ledger = write_ledger(tmp_path / "ledger.sqlite3", SPECS[:4])  # l1 walks the Cloud Developer path
+    with sqlite3.connect(ledger) as db:
+        db.execute("CREATE TABLE imported (id TEXT, credential_id TEXT, email TEXT, issued_at TEXT)")
+        db.executemany(
+            "INSERT INTO imported VALUES (?, ?, ?, ?)",
+            [
+                ("x1", CE, "ext@example.com", "2026-01-03T00:00:00Z"),
+                ("x2", CKE, "ext@example.com", "2026-01-13T00:00:00Z"),
+            ],
+        )
+    relation = (
+        f"{outcomes.LEDGER_AWARDS} UNION ALL SELECT id, credential_id, email, lower(email), '', issued_at, NULL, "
+        "'issued', NULL, 'credly' AS source FROM imported"
+    )
+    monkeypatch.setattr(figures, "Outcomes", lambda ledger: outcomes.Outcomes(ledger, relation))
+    report = report_for(ledger)
+    assert report.sources == {"cc": 4, "credly": 2}
+    assert (by_id(report)[CE].awards, by_id(report)[CE].imported, by_id(report)[CE].holders) == (2, 1, 2)
+    cloud = next(p for p in report.paths if p.id == "cloud-developer")
+    assert [s.learners for s in cloud.stages] == [2, 2, 1, 1]  # the imported learner is one learner
+    assert "imported (credly)" in html_text(report)

@@ -37,6 +37,8 @@ _RENEWED = "state = 'revoked' AND id IN (SELECT replaces FROM awards WHERE repla
 _ACTIVE = "state = 'issued' AND (valid_until IS NULL OR valid_until > ?)"
 _EARNED = f"(state = 'issued' OR ({_RENEWED}))"
 _NEVER = "9999-12-31T23:59:59Z"  # the end of an award without one
+_SEP = ":"  # between a credential id and its lapse class in `learners`' lists (ids are slugs: no ':' or ',')
+_LAPSE_ORDER = "sln"  # soon < later < not within the horizons
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,49 +156,50 @@ class Outcomes:
           one credential of every stage up to and including `stage` (0-based), grouped by the whole days
           between their first award of the stage before and of this one (0 for stage 0)."""
         where, params = window.sql()
-        pairs = (
-            "SELECT email_lower, credential_id, "
-            f"MIN(CASE WHEN {_EARNED} THEN issued_at END) AS earned, "
-            f"MAX(CASE WHEN {_ACTIVE} THEN COALESCE(valid_until, '{_NEVER}') END) AS ends "
-            f"FROM {self.relation} WHERE state != 'pending'{where} GROUP BY email_lower, credential_id"
-        )
-        pair_params: list[object] = [now, *params]
-        # One row per learner: the credentials held now, and per path and stage the first award earned.
-        columns = [f"{self.ledger.id_list('CASE WHEN ends IS NOT NULL THEN credential_id END')} AS held"]
-        parts = [
-            "SELECT 'h', credential_id, COUNT(*), SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN ends <= ? THEN 1 ELSE 0 END), 0 FROM pairs WHERE ends IS NOT NULL GROUP BY credential_id",
-            "SELECT 's', held, COUNT(*), 0, 0, 0 FROM learners WHERE held IS NOT NULL GROUP BY held",
+        # One row per learner (one sort of the awards): the credentials held now, each with when its award
+        # lapses ('s' by `soon`, 'l' by `later`, 'n' later or never), and per path and stage the first award
+        # earned. Python takes, per credential, the latest lapse of a learner's awards.
+        lapse = "CASE WHEN valid_until IS NULL THEN 'n' WHEN valid_until <= ? THEN 's' WHEN valid_until <= ? THEN 'l' ELSE 'n' END"
+        columns = [
+            f"{self.ledger.id_list(f'CASE WHEN {_ACTIVE} THEN credential_id || {_SEP!r} || {lapse} END')} AS held"
         ]
-        part_params: list[object] = [soon, later]
+        column_params: list[object] = [now, soon, later]
+        parts = ["SELECT 's', held, COUNT(*), 0, 0 FROM learners WHERE held IS NOT NULL GROUP BY held"]
         for number, stages in enumerate(paths):
             for index, stage in enumerate(stages):
                 columns.append(
-                    f"MIN(CASE WHEN credential_id IN ({_marks(stage)}) THEN earned END) AS p{number}s{index}"
+                    f"MIN(CASE WHEN credential_id IN ({_marks(stage)}) AND {_EARNED} THEN issued_at END) AS p{number}s{index}"
                 )
-                pair_params.extend(stage)  # the CTEs come before the parts in the statement
+                column_params.extend(stage)
                 held = " AND ".join(f"p{number}s{k} IS NOT NULL" for k in range(index + 1))
                 gap = (
                     "0"
                     if index == 0
                     else f"ROUND({self.ledger.days_between(f'p{number}s{index - 1}', f'p{number}s{index}')})"
                 )
-                parts.append(
-                    f"SELECT 'f', '{number}', {index}, {gap}, COUNT(*), 0 FROM learners WHERE {held} GROUP BY 4"
-                )
+                parts.append(f"SELECT 'f', '{number}', {index}, {gap}, COUNT(*) FROM learners WHERE {held} GROUP BY 4")
         ctes = [
-            f"pairs AS ({pairs})",
-            f"learners AS (SELECT email_lower, {', '.join(columns)} FROM pairs GROUP BY email_lower)",
+            f"learners AS (SELECT email_lower, {', '.join(columns)} FROM {self.relation} "
+            f"WHERE state != 'pending'{where} GROUP BY email_lower)"
         ]
-        rows = self._select(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", [*pair_params, *part_params])
+        rows = self._select(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", [*column_params, *params])
         found = Learners()
-        for kind, key, a, b, c, _ in rows:
-            if kind == "h":
-                found.holdings.append(Holding(str(key), int(a), int(b or 0), int(c or 0)))
-            elif kind == "s":
-                found.holdings_sets.append((frozenset(str(key).split(",")), int(a)))
+        holdings: dict[str, list[int]] = {}
+        for kind, key, a, b, c in rows:
+            if kind == "s":
+                latest: dict[str, str] = {}
+                for item in str(key).split(","):
+                    cid, _, when = item.rpartition(_SEP)
+                    latest[cid] = max(latest.get(cid, "s"), when, key=_LAPSE_ORDER.index)
+                found.holdings_sets.append((frozenset(latest), int(a)))
+                for cid, when in latest.items():
+                    counts = holdings.setdefault(cid, [0, 0, 0])
+                    counts[0] += int(a)
+                    counts[1] += int(a) if when == "s" else 0
+                    counts[2] += int(a) if when in "sl" else 0
             elif int(c):
                 found.funnels.append((int(key), int(a), int(b or 0), int(c)))
+        found.holdings = [Holding(cid, *counts) for cid, counts in sorted(holdings.items())]
         return found
 
     def renewals(self, window: Window, now: str, credential_ids: Sequence[str]) -> list[tuple[str, int, int]]:
