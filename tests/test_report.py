@@ -382,3 +382,16 @@ def test_an_external_source_is_counted_and_marked(tmp_path: Path, monkeypatch: p
     cloud = next(p for p in report.paths if p.id == "cloud-developer")
     assert [s.learners for s in cloud.stages] == [2, 2, 1, 1]  # the imported learner is one learner
     assert "imported (credly)" in html_text(report)
+
+
+def test_an_empty_ledger_reports_zeros_in_every_format(tmp_path: Path) -> None:
+    ledger = write_ledger(tmp_path / "ledger.sqlite3", [])
+    for output_format in ("text", "json", "csv", "html"):
+        code, stdout, stderr = cc_report(
+            ledger, "--format", output_format, "--from", "2026-01-01", "--to", "2026-02-15"
+        )
+        assert code == 0, stderr
+        assert stdout
+    code, stdout, _ = cc_report(ledger, "--format", "json", "--from", "2026-01-01", "--to", "2026-02-15")
+    data = json.loads(stdout)
+    assert data["total_awards"] == 0 and [m["month"] for m in data["monthly"]] == ["2026-01", "2026-02"]

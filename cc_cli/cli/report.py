@@ -27,7 +27,10 @@ def report(
         None, "--from", help="First day of the period (YYYY-MM-DD). Default: the first award.", show_default=False
     ),
     end: str = typer.Option(
-        None, "--to", help="Last day of the period (YYYY-MM-DD), included. Default: today.", show_default=False
+        None,
+        "--to",
+        help="Last day of the period (YYYY-MM-DD), included. Default: up to now (or --at).",
+        show_default=False,
     ),
     zone: str = typer.Option("UTC", "--tz", help="Time zone of the days and months (IANA name, e.g. Europe/Paris)."),
     at: str = typer.Option(
