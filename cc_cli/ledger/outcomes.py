@@ -33,7 +33,11 @@ LEDGER_AWARDS = (
     "'cc' AS source FROM awards"
 )
 
-_RENEWED = "state = 'revoked' AND id IN (SELECT replaces FROM awards WHERE replaces IS NOT NULL)"
+# The ids of the awards a renewal replaced, found once per statement: written inline, each `IN (SELECT ...)`
+# is a scan of the awards of its own (PostgreSQL plans one hashed subplan per occurrence, and the
+# per-learner statement has one per path stage).
+RENEWED_CTE = "renewed AS (SELECT replaces AS id FROM awards WHERE replaces IS NOT NULL)"
+_RENEWED = "state = 'revoked' AND id IN (SELECT id FROM renewed)"
 _ACTIVE = "state = 'issued' AND (valid_until IS NULL OR valid_until > ?)"
 _EARNED = f"(state = 'issued' OR ({_RENEWED}))"
 _NEVER = "9999-12-31T23:59:59Z"  # the end of an award without one
@@ -138,7 +142,7 @@ class Outcomes:
             "WHEN valid_until IS NOT NULL AND valid_until <= ? THEN 'expired' ELSE 'active' END"
         )
         rows = self._select(
-            f"SELECT credential_id, source, {bucket}, {state}, COUNT(*) FROM {self.relation} "
+            f"WITH {RENEWED_CTE} SELECT credential_id, source, {bucket}, {state}, COUNT(*) FROM {self.relation} "
             f"WHERE state != 'pending'{where} GROUP BY 1, 2, 3, 4",
             [*bucket_params, now, *params],
         )
@@ -179,8 +183,9 @@ class Outcomes:
                 )
                 parts.append(f"SELECT 'f', '{number}', {index}, {gap}, COUNT(*) FROM learners WHERE {held} GROUP BY 4")
         ctes = [
+            RENEWED_CTE,
             f"learners AS (SELECT email_lower, {', '.join(columns)} FROM {self.relation} "
-            f"WHERE state != 'pending'{where} GROUP BY email_lower)"
+            f"WHERE state != 'pending'{where} GROUP BY email_lower)",
         ]
         rows = self._select(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", [*column_params, *params])
         found = Learners()
@@ -211,7 +216,7 @@ class Outcomes:
             return []
         where, params = window.sql("valid_until")
         rows = self._select(
-            "SELECT credential_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM awards b WHERE "
+            f"WITH {RENEWED_CTE} SELECT credential_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM awards b WHERE "
             "b.email_lower = a.email_lower AND b.credential_id = a.credential_id AND b.state != 'pending' "
             "AND b.issued_at > a.issued_at AND b.issued_at <= a.valid_until) THEN 1 ELSE 0 END) "
             f"FROM {self.relation} WHERE credential_id IN ({_marks(credential_ids)}) AND {_EARNED} "
