@@ -35,6 +35,7 @@ COMMANDS = {
     "revoke": lambda ledger, key, out: ["revoke", "urn:uuid:x", "--reason", "r", "--key", str(key)],
     "expiring": lambda ledger, key, out: ["expiring", "--within", "P60D"],
     "transcript": lambda ledger, key, out: ["transcript", "ana@example.com"],
+    "report": lambda ledger, key, out: ["report", "--format", "json"],
 }
 
 

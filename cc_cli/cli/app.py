@@ -60,6 +60,7 @@ def _register() -> None:
         notify,
         paths,
         render,
+        report,
         revoke,
         rules,
         schema,
@@ -80,6 +81,7 @@ def _register() -> None:
     revoke.register(app)
     expiring.register(app)
     transcript.register(app)
+    report.register(app)
     ledger.register(app)
     imports.register(app)
     keys.register(app)

@@ -11,8 +11,9 @@ and leases, so that only the batches of runs that are over are taken over (`clai
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from typing import Protocol
+from typing import Any, Protocol
 
 from cc_cli.core.problems import UsageError
 from cc_cli.core.text import closest
@@ -283,6 +284,19 @@ class AwardLedger(ABC):
         """How many awards are in each state (pending, issued, revoked)."""
 
     @abstractmethod
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only statement, `?` placeholders: for the ledger package's own queries
+        (`cc_cli.ledger.outcomes`), so that each backend runs the same SQL text."""
+
+    @abstractmethod
+    def days_between(self, earlier: str, later: str) -> str:
+        """An SQL expression for the days (a fraction) from the stamp column `earlier` to `later`."""
+
+    @abstractmethod
+    def id_list(self, column: str) -> str:
+        """An SQL aggregate joining the distinct values of `column` (ids without commas) with commas."""
+
+    @abstractmethod
     def lease_is_free(self, batch_id: int) -> bool:
         """Whether no live run holds this batch (for `cc ledger status`: running or interrupted)."""
 
@@ -327,6 +341,11 @@ class AwardLedger(ABC):
         """Record awards issued elsewhere, in one transaction: for each, `new`; or, where the ledger already
         holds one with its `import_key`, `updated` when the source now says another state, expiry or URL
         (a revoked one stays revoked), else `same` (a re-import adds nothing)."""
+
+    def has_external_awards(self) -> bool:
+        """Whether the ledger has the table of awards issued elsewhere (schema 4; an older ledger opened
+        read-only has not)."""
+        return False
 
     @abstractmethod
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from cc_cli.core.problems import UsageError
@@ -446,6 +446,17 @@ class PostgresLedger(AwardLedger):
         return str(found[0]) if found else None
 
     @_guarded
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        # The shared SQL has `?` placeholders and no literal `%` or `?` of its own.
+        return [tuple(row) for row in self.db.execute(sql.replace("?", "%s"), tuple(params)).fetchall()]
+
+    def days_between(self, earlier: str, later: str) -> str:
+        return f"(EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz))) / 86400.0)"
+
+    def id_list(self, column: str) -> str:
+        return f"string_agg(DISTINCT {column}, ',')"
+
+    @_guarded
     def state_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATES, 0)
         counts.update(self.db.execute("SELECT state, COUNT(*) FROM awards GROUP BY state").fetchall())
@@ -646,6 +657,9 @@ class PostgresLedger(AwardLedger):
                         copy.write_row(suppression)
 
     # External awards (schema 4) -------------------------------------------------------------------
+
+    def has_external_awards(self) -> bool:
+        return self._has_external()
 
     def _has_external(self) -> bool:
         return "external_awards" in _tables(self.db)  # a ledger of schema 3 or older opened read-only has none

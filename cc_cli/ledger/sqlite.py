@@ -23,8 +23,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from cc_cli.core.problems import UsageError
 from cc_cli.ledger.base import (
@@ -326,6 +327,15 @@ class Ledger(AwardLedger):
         counts.update(self.db.execute("SELECT state, COUNT(*) FROM awards GROUP BY state").fetchall())
         return counts
 
+    def select(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self.db.execute(sql, tuple(params)).fetchall()
+
+    def days_between(self, earlier: str, later: str) -> str:
+        return f"(julianday({later}) - julianday({earlier}))"
+
+    def id_list(self, column: str) -> str:
+        return f"group_concat(DISTINCT {column})"
+
     def lease_is_free(self, batch_id: int) -> bool:
         if not self.leases.take(batch_id):
             return False
@@ -588,6 +598,9 @@ class Ledger(AwardLedger):
         return self.db.execute(f"SELECT {', '.join(BATCH_COLUMNS)} FROM batches ORDER BY id").fetchall()
 
     # External awards (schema 4) -------------------------------------------------------------------
+
+    def has_external_awards(self) -> bool:
+        return self._has_external()
 
     def _has_external(self) -> bool:
         return "external_awards" in _table_names(self.db)  # a ledger of schema 3 or older opened read-only has none

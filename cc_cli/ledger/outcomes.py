@@ -1,0 +1,255 @@
+"""Programme outcomes as SQL aggregates: what `cc report` counts, computed by the database.
+
+Every figure is a GROUP BY over the awards, so a report of a million awards moves a few hundred rows into
+Python, never the awards themselves. The SQL is the same text for both backends (`AwardLedger.select`
+takes `?` placeholders; `days_between` is the one expression that differs).
+
+The awards are read through `relation`, a sub-select with the columns the report needs and a `source`
+column ('cc' for the awards this ledger issued). Imported awards (an `external_awards` table, once that
+lands) join it with `UNION ALL` and their own `source`: the funnels and holder counts then see one learner
+across both, and every per-credential count is split by source, so the report can mark imported ones.
+
+Words used below:
+- issued in the window: `issued_at` in [start, end) (UTC stamps; None: open);
+- pending awards (their file not yet written) count nowhere;
+- renewed (superseded): revoked because a renewal replaced it (another award's `replaces` names it);
+- revoked: revoked for any other reason;
+- active at `now`: issued, not revoked, and no `valid_until` or one after `now`; expired: its `valid_until`
+  is at or before `now`;
+- earned (for funnels): issued or renewed, i.e. not pending and not revoked for a reason of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cc_cli.ledger.base import AwardLedger
+
+# The awards this ledger issued, with the columns the report reads.
+LEDGER_AWARDS = (
+    "SELECT id, credential_id, email, email_lower, name, issued_at, valid_until, state, replaces, "
+    "'cc' AS source FROM awards"
+)
+
+# Awards issued elsewhere (`cc import awards`, schema 4), marked by their source ('credly'...): the source's
+# own "expired" is an award that was valid, so it reads as issued with its end; a rejected record counts nowhere.
+EXTERNAL_AWARDS = (
+    "SELECT id, credential_id, email, email_lower, name, issued_at, valid_until, "
+    "CASE WHEN state = 'revoked' THEN 'revoked' ELSE 'issued' END AS state, NULL AS replaces, source "
+    "FROM external_awards WHERE state != 'rejected'"
+)
+
+
+def awards_relation(ledger: AwardLedger) -> str:
+    """What the report counts: this ledger's awards, and the imported ones where the ledger has them."""
+    return f"{LEDGER_AWARDS} UNION ALL {EXTERNAL_AWARDS}" if ledger.has_external_awards() else LEDGER_AWARDS
+
+
+# The ids of the awards a renewal replaced, found once per statement: written inline, each `IN (SELECT ...)`
+# is a scan of the awards of its own (PostgreSQL plans one hashed subplan per occurrence, and the
+# per-learner statement has one per path stage).
+RENEWED_CTE = "renewed AS (SELECT replaces AS id FROM awards WHERE replaces IS NOT NULL)"
+_RENEWED = "state = 'revoked' AND id IN (SELECT id FROM renewed)"
+_ACTIVE = "state = 'issued' AND (valid_until IS NULL OR valid_until > ?)"
+_EARNED = f"(state = 'issued' OR ({_RENEWED}))"
+_NEVER = "9999-12-31T23:59:59Z"  # the end of an award without one
+_SEP = ":"  # between a credential id and its lapse class in `learners`' lists (ids are slugs: no ':' or ',')
+_LAPSE_ORDER = "sln"  # soon < later < not within the horizons
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A period of UTC stamps, start inclusive, end exclusive; None on either side: open."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def sql(self, column: str = "issued_at") -> tuple[str, list[object]]:
+        """` AND ...` restricting `column` to the window, and its parameters."""
+        text, params = "", list[object]()
+        if self.start is not None:
+            text += f" AND {column} >= ?"
+            params.append(self.start)
+        if self.end is not None:
+            text += f" AND {column} < ?"
+            params.append(self.end)
+        return text, params
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Awards issued in the window of one credential and source, in one month, in one state at `now`
+    (active | expired | renewed | revoked)."""
+
+    credential_id: str
+    source: str
+    month: int  # the interval index of `bucket_sql`
+    state: str
+    awards: int
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """How many learners hold a credential now, and how many of them lapse within the two horizons."""
+
+    credential_id: str
+    holders: int
+    expiring_soon: int  # within the first horizon (60 days)
+    expiring_later: int  # within the second (90 days), the first included
+
+
+@dataclass(slots=True)
+class Learners:
+    """What `Outcomes.learners` counts learner by learner."""
+
+    holdings: list[Holding] = field(default_factory=list)
+    # (the credentials a learner holds now, how many learners hold exactly those): skills are counted from
+    # these in Python, each learner once per skill, without a row per learner leaving the database.
+    holdings_sets: list[tuple[frozenset[str], int]] = field(default_factory=list)
+    # (path, stage, whole days from the stage before, learners): see `learners`.
+    funnels: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def bucket_sql(column: str, bounds: Sequence[str]) -> tuple[str, list[object]]:
+    """An SQL expression giving the index of the interval of `bounds` (sorted stamps) that `column` falls
+    in: 0 before bounds[0], i for bounds[i-1] <= column < bounds[i], len(bounds) from the last on. A nested
+    CASE that halves the range at each level, so a row costs log2(len(bounds)) comparisons, not one per
+    month."""
+
+    def node(low: int, high: int) -> tuple[str, list[object]]:  # the index lies in [low, high]
+        if low == high:
+            return str(low), []
+        middle = (low + high + 1) // 2  # bounds[middle - 1] separates [low, middle - 1] from [middle, high]
+        left, left_params = node(low, middle - 1)
+        right, right_params = node(middle, high)
+        return (
+            f"CASE WHEN {column} < ? THEN {left} ELSE {right} END",
+            [bounds[middle - 1], *left_params, *right_params],
+        )
+
+    return node(0, len(bounds))
+
+
+class Outcomes:
+    """The aggregates of one ledger (see the module docstring); each method is one statement."""
+
+    def __init__(self, ledger: AwardLedger, relation: str | None = None) -> None:
+        self.ledger = ledger
+        self.relation = f"({relation or awards_relation(ledger)}) AS a"
+
+    def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+        return self.ledger.select(sql, params)
+
+    def counted(self, window: Window, now: str, bounds: Sequence[str]) -> list[Counted]:
+        """The awards issued in the window by credential, source, month (`bucket_sql` over `bounds`) and
+        state at `now`: one scan of the awards."""
+        bucket, bucket_params = bucket_sql("issued_at", bounds)
+        where, params = window.sql()
+        state = (
+            f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'renewed' ELSE 'revoked' END) "
+            "WHEN valid_until IS NOT NULL AND valid_until <= ? THEN 'expired' ELSE 'active' END"
+        )
+        rows = self._select(
+            f"WITH {RENEWED_CTE} SELECT credential_id, source, {bucket}, {state}, COUNT(*) FROM {self.relation} "
+            f"WHERE state != 'pending'{where} GROUP BY 1, 2, 3, 4",
+            [*bucket_params, now, *params],
+        )
+        return [Counted(str(c), str(src), int(m), str(st), int(n)) for c, src, m, st, n in rows]
+
+    def learners(
+        self, window: Window, now: str, soon: str, later: str, paths: Sequence[Sequence[Sequence[str]]]
+    ) -> Learners:
+        """Counts per learner, in one statement over one scan of the awards issued in the window:
+        - holdings: per credential, the learners holding an active award now, and those whose last active
+          award of it ends by `soon` and by `later` (a learner who renewed lapses when the renewal does, as
+          `cc expiring` counts);
+        - holdings_sets: the sets of credentials learners hold now, with how many hold each set;
+        - funnels: for each path (a list of stages, each a list of credential ids), the learners who earned
+          one credential of every stage up to and including `stage` (0-based), grouped by the whole days
+          between their first award of the stage before and of this one (0 for stage 0)."""
+        where, params = window.sql()
+        # One row per learner (one sort of the awards): the credentials held now, each with when its award
+        # lapses ('s' by `soon`, 'l' by `later`, 'n' later or never), and per path and stage the first award
+        # earned. Python takes, per credential, the latest lapse of a learner's awards.
+        lapse = "CASE WHEN valid_until IS NULL THEN 'n' WHEN valid_until <= ? THEN 's' WHEN valid_until <= ? THEN 'l' ELSE 'n' END"
+        columns = [
+            f"{self.ledger.id_list(f'CASE WHEN {_ACTIVE} THEN credential_id || {_SEP!r} || {lapse} END')} AS held"
+        ]
+        column_params: list[object] = [now, soon, later]
+        parts = ["SELECT 's', held, COUNT(*), 0, 0 FROM learners WHERE held IS NOT NULL GROUP BY held"]
+        for number, stages in enumerate(paths):
+            for index, stage in enumerate(stages):
+                columns.append(
+                    f"MIN(CASE WHEN credential_id IN ({_marks(stage)}) AND {_EARNED} THEN issued_at END) AS p{number}s{index}"
+                )
+                column_params.extend(stage)
+                held = " AND ".join(f"p{number}s{k} IS NOT NULL" for k in range(index + 1))
+                gap = (
+                    "0"
+                    if index == 0
+                    else f"ROUND({self.ledger.days_between(f'p{number}s{index - 1}', f'p{number}s{index}')})"
+                )
+                parts.append(f"SELECT 'f', '{number}', {index}, {gap}, COUNT(*) FROM learners WHERE {held} GROUP BY 4")
+        ctes = [
+            RENEWED_CTE,
+            f"learners AS (SELECT email_lower, {', '.join(columns)} FROM {self.relation} "
+            f"WHERE state != 'pending'{where} GROUP BY email_lower)",
+        ]
+        rows = self._select(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}", [*column_params, *params])
+        found = Learners()
+        holdings: dict[str, list[int]] = {}
+        for kind, key, a, b, c in rows:
+            if kind == "s":
+                latest: dict[str, str] = {}
+                for item in str(key).split(","):
+                    cid, _, when = item.rpartition(_SEP)
+                    latest[cid] = max(latest.get(cid, "s"), when, key=_LAPSE_ORDER.index)
+                found.holdings_sets.append((frozenset(latest), int(a)))
+                for cid, when in latest.items():
+                    counts = holdings.setdefault(cid, [0, 0, 0])
+                    counts[0] += int(a)
+                    counts[1] += int(a) if when == "s" else 0
+                    counts[2] += int(a) if when in "sl" else 0
+            elif int(c):
+                found.funnels.append((int(key), int(a), int(b or 0), int(c)))
+        found.holdings = [Holding(cid, *counts) for cid, counts in sorted(holdings.items())]
+        return found
+
+    def renewals(self, window: Window, now: str, credential_ids: Sequence[str]) -> list[tuple[str, int, int]]:
+        """[(credential, awards that reached their end, of them renewed in time)] for these credentials:
+        awards (not revoked for a reason of their own) whose `valid_until` lies in the window and at or
+        before `now`; renewed in time when the same learner received another award of the credential after
+        it and no later than its end."""
+        if not credential_ids:
+            return []
+        where, params = window.sql("valid_until")
+        rows = self._select(
+            f"WITH {RENEWED_CTE} SELECT credential_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM awards b WHERE "
+            "b.email_lower = a.email_lower AND b.credential_id = a.credential_id AND b.state != 'pending' "
+            "AND b.issued_at > a.issued_at AND b.issued_at <= a.valid_until) THEN 1 ELSE 0 END) "
+            f"FROM {self.relation} WHERE credential_id IN ({_marks(credential_ids)}) AND {_EARNED} "
+            f"AND valid_until IS NOT NULL AND valid_until <= ?{where} GROUP BY credential_id",
+            [*credential_ids, now, *params],
+        )
+        return [(str(cid), int(ended), int(renewed or 0)) for cid, ended, renewed in rows]
+
+    def expiring_holders(self, window: Window, now: str, until: str) -> list[tuple[str, str, str, str]]:
+        """[(credential, email, name, valid until)] of the learners whose last active award of a credential
+        ends after `now` and by `until` (only for `--with-names`)."""
+        where, params = window.sql()
+        inner, inner_params = window.sql("b.issued_at")
+        rows = self._select(
+            f"SELECT credential_id, email, name, valid_until FROM {self.relation} WHERE state = 'issued' "
+            f"AND valid_until > ? AND valid_until <= ?{where} AND NOT EXISTS (SELECT 1 FROM awards b WHERE "
+            "b.credential_id = a.credential_id AND b.email_lower = a.email_lower AND b.state = 'issued' "
+            f"AND (b.valid_until IS NULL OR b.valid_until > a.valid_until){inner}) "
+            "ORDER BY valid_until, credential_id, email_lower",
+            [now, until, *params, *inner_params],
+        )
+        return [(str(c), str(e), str(n), str(v)) for c, e, n, v in rows]

@@ -1,0 +1,289 @@
+"""The report's charts as static SVG, drawn by matplotlib's SVG backend.
+
+Why matplotlib: it renders in-process without a browser or a JavaScript runtime (the SVG is the output, no
+script runs in the report), it is the most widely kept plotting library for Python, and its SVG can be
+made byte-for-byte reproducible (`svg.hashsalt`, no date in the metadata). Text is drawn as glyph outlines
+(`svg.fonttype = path`) in the emblems' typeface, IBM Plex Sans Condensed, so a chart looks the same on
+every machine and the file needs no font.
+
+Colours come from the emblem design language (`cc_cli.emblem.spec`): each classification and level stacks
+in its emblem band colour.
+
+Imported only for `--format html` (matplotlib takes a while to import).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cc_cli.emblem.spec import COOL_GRAY_80, GRAY_20, GRAY_50, GRAY_70, GRAY_100, KINDS
+from cc_cli.report.figures import PathFunnel, Report
+
+# State colours: design-language tokens (those of the kinds whose meaning is closest).
+STATE_COLOURS = {
+    "active": KINDS["skill-foundational"].band,  # Green 60
+    "expired": GRAY_50,
+    "renewed": KINDS["certification-associate"].band,  # Blue 60
+    "revoked": COOL_GRAY_80,
+}
+BAR = KINDS["skill-intermediate"].band
+LABEL_CHARS = 42
+_ready = False
+
+
+def _setup() -> Any:
+    """matplotlib with the SVG backend, reproducible output and the emblem typeface; the pyplot module."""
+    global _ready
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    if not _ready:
+        from matplotlib import font_manager
+
+        families = []
+        try:
+            import fontpkg_ibm_plex_sans_condensed as plex
+
+            for weight in ("Regular", "SemiBold"):
+                font_manager.fontManager.addfont(str(plex.ROOT / "files" / f"IBMPlexSansCondensed-{weight}.ttf"))
+            families.append("IBM Plex Sans Condensed")
+        except (ImportError, OSError, RuntimeError):
+            pass
+        available = {font.name for font in font_manager.fontManager.ttflist}
+        # Titles in other scripts: matplotlib falls back glyph by glyph along this list.
+        families += [name for name in ("Noto Sans CJK JP", "Noto Sans Arabic", "Noto Sans Hebrew") if name in available]
+        families.append("DejaVu Sans")
+        matplotlib.rcParams.update(
+            {
+                "svg.hashsalt": "cc-report",
+                "svg.fonttype": "path",
+                "font.family": families,
+                "font.size": 9,
+                "axes.edgecolor": GRAY_50,
+                "axes.labelcolor": GRAY_70,
+                "axes.titlecolor": GRAY_100,
+                "axes.titlesize": 11,
+                "axes.titleweight": "semibold",
+                "axes.titlelocation": "left",
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.grid": True,
+                "grid.color": GRAY_20,
+                "axes.axisbelow": True,
+                "xtick.color": GRAY_70,
+                "ytick.color": GRAY_70,
+                "legend.frameon": False,
+                "figure.dpi": 72,
+            }
+        )
+        import logging
+
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # "glyph missing" per character
+        _ready = True
+    return plt
+
+
+def _svg(figure: Any, label: str) -> str:
+    """The figure as an inline <svg> element: no XML prolog, no comments, scalable, labelled for screen
+    readers (the table beside it holds the numbers)."""
+    from markupsafe import escape
+
+    plt = _setup()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(figure)
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>", "", text, flags=re.DOTALL)
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
+    return text.replace("<svg", f'<svg role="img" aria-label="{escape(label)}"', 1)
+
+
+def _integers() -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _empty(ax: Any, what: str) -> None:
+    ax.text(0.5, 0.5, what, ha="center", va="center", transform=ax.transAxes, color=GRAY_70)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def monthly(report: Report) -> str:
+    """Awards per month, stacked by classification and level in their band colours."""
+    plt = _setup()
+    width = 11.0  # a wide section: the same scale as the other charts
+    figure, ax = plt.subplots(layout="constrained", figsize=(width, 3.6))
+    title = "Awards issued per month"
+    ax.set_title(title)
+    ax.set_xlabel(f"Month ({report.zone})")
+    ax.set_ylabel("Awards")
+    if not report.months or not report.kinds:
+        _empty(ax, "No awards in the period")
+    else:
+        positions = range(len(report.months))
+        base = [0] * len(report.months)
+        for kind in report.kinds:
+            values = report.monthly[kind.key]
+            ax.bar(positions, values, bottom=base, color=kind.colour, label=kind.label, width=0.8)
+            base = [b + v for b, v in zip(base, values, strict=True)]
+        step = max(1, len(report.months) // 18)
+        ax.set_xticks(list(positions)[::step], report.months[::step], rotation=45, ha="right")
+        ax.yaxis.set_major_locator(_integers())
+        ax.grid(axis="x", visible=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return _svg(figure, title)
+
+
+def _hbars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], Sequence[str] | str, float]],
+    xlabel: str,
+    ylabel: str,
+    empty: str,
+    *,
+    percent: bool = False,
+    width: float = 8.0,
+) -> str:
+    """Horizontal bars, one row per label, top to bottom; `series`: (name, values, colours, alpha)."""
+    plt = _setup()
+    figure, ax = plt.subplots(
+        layout="constrained", figsize=(width, max(1.8, 0.22 * len(labels) * max(1, len(series)) ** 0.6 + 1.2))
+    )
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if not labels:
+        _empty(ax, empty)
+        return _svg(figure, title)
+    height = 0.8 / len(series)
+    for index, (name, values, colours, alpha) in enumerate(series):
+        offsets = [row + (index - (len(series) - 1) / 2) * height for row in range(len(labels))]
+        ax.barh(offsets, values, height=height, color=colours, alpha=alpha, label=name)
+    ax.set_yticks(range(len(labels)), [_short(label) for label in labels])
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # top to bottom, no empty band above the first bar
+    ax.grid(axis="y", visible=False)
+    if percent:
+        ax.set_xlim(0, 100)
+    else:
+        ax.xaxis.set_major_locator(_integers())
+    if len(series) > 1:
+        ax.legend(loc="lower right", fontsize=8)
+    return _svg(figure, title)
+
+
+def states(report: Report) -> str:
+    names = list(report.states)
+    plt = _setup()
+    figure, ax = plt.subplots(layout="constrained", figsize=(8.0, 2.4))
+    title = "Awards of the period by state now"
+    ax.set_title(title)
+    ax.set_xlabel("Awards")
+    ax.set_ylabel("State")
+    values = [report.states[name] for name in names]
+    ax.barh(range(len(names)), values, color=[STATE_COLOURS[name] for name in names])
+    ax.set_yticks(range(len(names)), [name.capitalize() for name in names])
+    ax.xaxis.set_major_locator(_integers())
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    return _svg(figure, title)
+
+
+def credentials(report: Report) -> str:
+    shown = report.credentials
+    colours = [next((k.colour for k in report.kinds if k.key == c.kind), GRAY_50) for c in shown]
+    return _hbars(
+        "Awards and current holders per credential",
+        [c.title for c in shown],
+        [
+            ("Awards in the period", [c.awards for c in shown], colours, 1.0),
+            ("Holders now", [c.holders for c in shown], colours, 0.45),
+        ],
+        "Awards / learners",
+        "Credential",
+        "No awards in the period",
+        width=11.0,
+    )
+
+
+def renewals(report: Report) -> str:
+    shown = [c for c in report.certifications if c.ended]
+    return _hbars(
+        "Certification renewal rate",
+        [c.title for c in shown],
+        [
+            (
+                "Renewed in time",
+                [100 * (c.renewal_rate or 0) for c in shown],
+                [KINDS[c.kind].band if c.kind in KINDS else GRAY_50 for c in shown],
+                1.0,
+            )
+        ],
+        "Renewed in time (% of the awards that reached their end)",
+        "Certification",
+        "No certification reached its end in the period",
+        percent=True,
+    )
+
+
+def funnel(path: PathFunnel) -> str:
+    labels = [("→ " if s.leads_to else f"{n}. ") + s.label for n, s in enumerate(path.stages, 1)]
+    colours = [KINDS["certification-associate"].band if s.leads_to else BAR for s in path.stages]
+    return _hbars(
+        f"Learning path: {path.title}",
+        labels,
+        [("Learners", [s.learners for s in path.stages], colours, 1.0)],
+        "Learners holding every stage so far",
+        "Stage",
+        "No steps",
+    )
+
+
+def skills(report: Report) -> str:
+    return _hbars(
+        "Skills with the most current holders",
+        [skill for skill, _ in report.skills],
+        [("Holders", [n for _, n in report.skills], BAR, 1.0)],
+        "Learners holding a credential with the skill",
+        "Skill",
+        "No current holders",
+    )
+
+
+def certificates(report: Report) -> str:
+    shown = report.certificates
+    return _hbars(
+        "Certificates completed",
+        [c.title for c in shown],
+        [("Completed", [c.completed for c in shown], KINDS["certificate"].band, 1.0)],
+        "Certificates completed in the period",
+        "Certificate",
+        "No certificates in the catalog",
+    )
+
+
+def all_charts(report: Report) -> dict[str, str]:
+    """Chart key (the table key of `tables.tables`) -> inline SVG."""
+    charts = {
+        "monthly": monthly(report),
+        "states": states(report),
+        "credentials": credentials(report),
+        "renewals": renewals(report),
+        "skills": skills(report),
+        "certificates": certificates(report),
+    }
+    for path in report.paths:
+        charts[f"path-{path.id}"] = funnel(path)
+    return charts
