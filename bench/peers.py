@@ -134,6 +134,8 @@ def dbz_verify(files: list[Path]) -> Rate:
 def report(cc_label: str, cc_rate: float, before: list[Rate], after: list[Rate], cores: int = 2) -> None:
     """Print the peers (measured before and after cc, averaged) and the ratio to the best of them."""
     print(f"  {cc_label}: {cc_rate:,.0f} /s on {cores} cores")
+    if not before:
+        return  # --no-peers
     best = 0.0
     for first, second in zip(before, after, strict=True):
         rate = (first.per_second + second.per_second) / 2

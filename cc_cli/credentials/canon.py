@@ -111,9 +111,10 @@ def _skeleton(obj: Any, leaves: list[str], fixed: bool) -> Any:
         leaves.append(obj)
         return "$"
     if isinstance(obj, dict):
-        return ("d", tuple((k, _skeleton(v, leaves, fixed or k in _FIXED_KEYS)) for k, v in obj.items()))
+        # tuple([...]), not tuple(generator): a list comprehension costs a third less
+        return ("d", tuple([(k, _skeleton(v, leaves, fixed or k in _FIXED_KEYS)) for k, v in obj.items()]))
     if isinstance(obj, list):
-        return ("l", tuple(_skeleton(v, leaves, fixed) for v in obj))
+        return ("l", tuple([_skeleton(v, leaves, fixed) for v in obj]))
     return (type(obj).__name__, obj)
 
 
@@ -267,16 +268,16 @@ def _canonical(quads: list[Quad]) -> str:
         if value[0] == "B" and not (subject[0] == "B" and subject[1] == value[1]):
             mentions.setdefault(value[1], []).append(quad)
     if not mentions:
-        return "".join(sorted(_line(q, {}) for q in quads))
+        return "".join(sorted([_line(q, {}) for q in quads]))
     hashes = {}
     for node, mentioning in mentions.items():  # RDFC-1.0 4.6 Hash First Degree Quads
         mask = _Mask({node: "_:a"})
-        lines = sorted(_line(q, mask) for q in mentioning)
+        lines = sorted([_line(q, mask) for q in mentioning])
         hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
     if len(set(hashes.values())) < len(hashes):
         return _urdna2015(quads)  # shared first-degree hashes need the n-degree algorithm
     labels = {node: f"_:c14n{n}" for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
-    return "".join(sorted(_line(q, labels) for q in quads))
+    return "".join(sorted([_line(q, labels) for q in quads]))
 
 
 def _urdna2015(quads: list[Quad]) -> str:
