@@ -1,7 +1,11 @@
-"""Benchmark `cc issue`: a generated 100,000-row roster across 20 credentials, issued, signed, ledgered
-and written, end to end through the CLI, with peak memory.
+"""Benchmark `cc issue`: a 100,000-row roster across the sample catalog's credentials (catalog/credentials: every
+classification, their real criteria, alignments, skills and renewal, titles and descriptions of real length),
+issued, signed, ledgered and written, end to end through the CLI, with peak memory; beside it, on a sample of
+the same award documents and in the same run, the naive pyld signer's and Digital Bazaar's rate per core, and
+the ratio "cc on 2 cores / (best peer per core x 2)" (bench/peers.py).
 
-    .venv/bin/python bench/issue.py [--rows 100000] [--credentials 20]
+    .venv/bin/python bench/issue.py [--rows 100000] [--credentials 38] [--sample 200] [--no-peers]
+    .venv/bin/python bench/issue.py --check-js        # then every award written must verify in Digital Bazaar's
     .venv/bin/python bench/issue.py --ledger postgresql://user@host:port/dbname   # an empty database
     .venv/bin/python bench/issue.py --postgres        # a throw-away local server (tests/pg.py), fsync on
 """
@@ -9,99 +13,87 @@ and written, end to end through the CLI, with peak memory.
 from __future__ import annotations
 
 import argparse
-import resource
+import re
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import peers
+
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / "_data" / "issue"
-KINDS = [
-    ("skill", "type: foundational"),
-    ("skill", "type: intermediate"),
-    ("certificate", ""),
-    ("certification", "level: associate"),
-]
+SAMPLE_CATALOG = ROOT / "catalog"
 
 
-def credential(index: int) -> str:
-    cid = f"bench-{index:02d}"
-    classification, extra = KINDS[index % len(KINDS)]
-    text = (
-        f"id: {cid}\ntitle: Bench Credential {index}\nclassification: {classification}\n{extra}\n"
-        "description: Earners can do the benchmarked thing.\nskills: [Speed, Throughput, Reliability]\n"
-    )
-    if classification == "certification":
-        return text + (
-            "criteria:\n  - {kind: exam, proctored: true, description: Pass the exam.}\n"
-            "job_roles: [Operator]\nrenewal: {valid_for: P3Y, options: [{kind: proctored-reassessment}]}\n"
-        )
-    if classification == "certificate":
-        return text + (
-            "criteria:\n  - {kind: project, description: Capstone.}\n  - {kind: assessment, description: Final.}\n"
-            "time_to_earn: P6W\npath: bench-path\n"
-        )
-    return text + "criteria:\n  - {kind: course, description: Complete the course.}\nexpires_after: P2Y\n"
+def sample_credentials() -> list[Path]:
+    return sorted((SAMPLE_CATALOG / "credentials").glob("*.yaml"))
 
 
 def generate(rows: int, credentials: int, work: Path = WORK) -> tuple[Path, Path]:
-    """A fresh catalog of `credentials` credentials and a roster of `rows` rows in `work`."""
+    """A copy of the sample catalog in `work` (more credentials: copies of its credentials under new ids, the
+    same content) and a roster of `rows` rows cycling through `credentials` of them."""
     if work.exists():
         shutil.rmtree(work)
     catalog = work / "catalog"
-    (catalog / "credentials").mkdir(parents=True)
-    (catalog / "paths").mkdir()
-    (catalog / "catalog.yaml").write_text(
-        "name: Bench\nissuer: {name: Example, url: https://example.com}\n"
-        "base_url: https://credentials.example.com\nframework_date: 2020-01-01\n"
-    )
-    for index in range(credentials):
-        (catalog / "credentials" / f"bench-{index:02d}.yaml").write_text(credential(index))
-    steps = "  - credential: bench-00\n  - credential: bench-01\n"  # foundational, then intermediate
-    (catalog / "paths" / "bench-path.yaml").write_text(
-        f"id: bench-path\ntitle: Bench\ndescription: Bench path.\nsteps:\n{steps}"
-    )
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    sources = sample_credentials()
+    ids = [path.stem for path in sources]
+    for index in range(len(sources), credentials):
+        source = sources[index % len(sources)]
+        clone = f"{source.stem}-copy-{index // len(sources)}"
+        text = re.sub(r"(?m)^id: .*$", f"id: {clone}", source.read_text(encoding="utf-8"), count=1)
+        (catalog / "credentials" / f"{clone}.yaml").write_text(text, encoding="utf-8")
+        ids.append(clone)
+    ids, needs_evidence = issuable(catalog, ids[:credentials])
     roster = work / "roster.csv"
     with roster.open("w", encoding="utf-8") as stream:
-        stream.write("email,name,credential,issued_on\n")
+        stream.write("email,name,credential,issued_on,evidence_url,evidence_narrative\n")
         for row in range(rows):
-            person = row // credentials
+            person, cid = row // len(ids), ids[row % len(ids)]
+            evidence = (
+                f"https://evidence.example.com/{person}/{cid},Portfolio reviewed by the board"
+                if cid in needs_evidence
+                else ","
+            )
             stream.write(
-                f"learner{person}@example.com,Learner Número {person},bench-{row % credentials:02d},2026-03-{1 + person % 28:02d}\n"
+                f"learner{person}@example.com,Learner Número {person},{cid},2026-03-{1 + person % 28:02d},{evidence}\n"
             )
     return catalog, roster
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and its descendants, from /proc (Linux)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        children.setdefault(int(fields.get("PPid", "0").strip() or 0), []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / 1024
+def issuable(catalog: Path, ids: list[str]) -> tuple[list[str], set[str]]:
+    """The active, non-legacy credentials among `ids`, each after those it requires or is made of (a roster
+    line may only award what the learner's earlier lines earned); and those whose awards need evidence."""
+    sys.path.insert(0, str(ROOT))
+    from cc_cli.validate.load import load_catalog
+
+    found = load_catalog(catalog).catalog.credentials
+    wanted = [cid for cid in ids if found[cid].status == "active" and not found[cid].legacy]
+    order: list[str] = []
+
+    def visit(cid: str, trail: tuple[str, ...] = ()) -> None:
+        if cid in order or cid in trail or cid not in found:
+            return
+        for before in [*found[cid].requires, *found[cid].components]:
+            visit(before, (*trail, cid))
+        order.append(cid)
+
+    for cid in wanted:
+        visit(cid)
+    order = [cid for cid in order if found[cid].status == "active" and not found[cid].legacy]
+    return order, {cid for cid in order if found[cid].type == "thought-leader"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--credentials", type=int, default=20)
+    parser.add_argument("--credentials", type=int, default=len(sample_credentials()))
+    parser.add_argument("--sample", type=int, default=200, help="award documents each peer signs")
+    parser.add_argument("--no-peers", action="store_true", help="measure cc only")
+    parser.add_argument("--check-js", action="store_true", help="verify every award written in Digital Bazaar's")
     parser.add_argument("--ledger", help="a PostgreSQL URL (an empty database): the ledger of the run")
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL server for the ledger")
     args = parser.parse_args()
@@ -138,28 +130,40 @@ def run(args: argparse.Namespace) -> None:
         "json",
         *(["--ledger", args.ledger] if args.ledger else []),
     ]
-    start = time.perf_counter()
-    log = (WORK / "issue-output.json").open("w")  # a file, not a pipe: 100,000 rows of JSON would fill a pipe
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.PIPE, text=True)
-    peak_tree = 0
-    while process.poll() is None:  # sample the RSS of cc and its worker processes together
-        peak_tree = max(peak_tree, tree_rss_mb(process.pid))
-        time.sleep(0.2)
-    _, stderr = process.communicate()
-    log.close()
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if process.returncode != 0:
-        print(stderr[-2000:])
-        raise SystemExit(f"cc issue exited {process.returncode}")
-    files = sum(1 for p in out.glob("*/*.json") if p.parent.name != "status")
+    before, after = [], []
+    if not args.no_peers:
+        documents = peers.award_documents(catalog, args.sample)
+        before = [peers.pyld_sign(documents), peers.dbz_sign(documents)]
+    with (WORK / "issue-output.json").open("w") as log:  # a file, not a pipe: 100,000 rows of JSON fill a pipe
+        seconds, peak, stderr, code = peers.run_sampled(command, log)
+    if code != 0:
+        print(stderr[-2000:], (WORK / "issue-output.json").read_text()[-2000:])
+        raise SystemExit(f"cc issue exited {code}")
+    if not args.no_peers:
+        after = [peers.pyld_sign(documents), peers.dbz_sign(documents)]
+    files = sorted(p for p in out.glob("*/*.json") if p.parent.name != "status")
     print(
-        f"cc issue ({'PostgreSQL' if args.ledger else 'SQLite'} ledger): {args.rows:,} rows -> {files:,} award files in {seconds:.1f} s ({args.rows / seconds:,.0f} awards/s); "
-        f"peak RSS: largest process {peak:.0f} MB, all processes together {peak_tree:.0f} MB (sampled)"
+        f"cc issue ({'PostgreSQL' if args.ledger else 'SQLite'} ledger), {args.credentials} credentials: {args.rows:,} rows -> {len(files):,} award files in {seconds:.1f} s; "
+        f"peak RSS of cc and its workers together {peak:.0f} MB (sampled every 0.1 s)"
     )
+    peers.report("cc issue, end to end", args.rows / seconds, before, after)
     start = time.perf_counter()
     again = subprocess.run(command, capture_output=True, text=True)
     print(f"re-run of the same roster: {time.perf_counter() - start:.1f} s, exit {again.returncode} (issues nothing)")
+    if args.check_js:
+        check_js(files)
+
+
+def check_js(files: list[Path], chunk: int = 500) -> None:
+    """Every award file verified by Digital Bazaar's verifier (tests/js_verifier.py); exits on the first refusal."""
+    from js_verifier import js_verify
+
+    start = time.perf_counter()
+    for first in range(0, len(files), chunk):
+        for result in js_verify(files[first : first + chunk]):
+            if not result["verified"]:
+                raise SystemExit(f"Digital Bazaar refuses {result['file']}: {result['error']}")
+    print(f"Digital Bazaar's verifier: all {len(files):,} award files verified ({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Benchmark `cc verify`: N signed award files (default 100,000) across the sample catalog's credentials,
 with a signed status list beside them (0.1% revoked), verified end to end through the CLI.
 
-    .venv/bin/python bench/verify.py [--files 100000] [--runs 2] [--dir FOLDER]
+    .venv/bin/python bench/verify.py [--files 100000] [--runs 2] [--dir FOLDER] [--sample 200] [--no-peers]
 
 The awards are generated like `cc issue` writes them (OUT/<credential>/<uuid>.json, OUT/status/0.json),
 signed in a process pool with the fast canonicalizer; `--dir` verifies an existing folder instead (for
 example bench/_data/issue/awards from bench/issue.py). Generation is reused when the file count matches.
+Beside cc's figure, on a sample of the same files and in the same run (before and after cc): the naive pyld
+verifier's and Digital Bazaar's rate per core, and the ratio "cc on 2 cores / (best peer per core x 2)"
+(bench/peers.py); and the peak memory of cc verify and its workers.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import peers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -109,26 +113,33 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--dir", type=Path, help="verify this existing folder instead of generating one")
+    parser.add_argument("--sample", type=int, default=200, help="award files each peer verifies")
+    parser.add_argument("--no-peers", action="store_true", help="measure cc only")
     args = parser.parse_args()
     folder = args.dir or generate(args.files)
-    count = sum(1 for p in folder.rglob("*.json") if "status" not in p.relative_to(folder).parts[:-1])
+    awards = sorted(p for p in folder.rglob("*.json") if "status" not in p.relative_to(folder).parts[:-1])
+    awards = [p for p in awards if p.name != "files.txt"]
+    count = len(awards)
+    sample = awards[:: max(1, count // args.sample)][: args.sample]  # spread over every credential's folder
     print(f"cc verify over {count:,} files in {folder} on {os.cpu_count()} cores")
+    before = [] if args.no_peers else [peers.pyld_verify(sample), peers.dbz_verify(sample)]
+    best, peak = float("inf"), 0.0
     for label, extra in (("text, -q", ["-q"]), ("--format json", ["--format", "json"])):
-        best = float("inf")
+        mine = float("inf")
         for _ in range(args.runs):
-            start = time.perf_counter()
-            done = subprocess.run(
-                [str(BIN / "cc"), "verify", str(folder), "--at", "2027-01-01", *extra],
-                capture_output=True,
-                text=True,
-            )
-            best = min(best, time.perf_counter() - start)
-            if done.returncode not in (0, 1):
-                raise SystemExit(f"cc verify exited {done.returncode}: {done.stderr[-500:]}")
-        tail = done.stdout.strip().splitlines()[-1]
-        print(
-            f"  {label}: best of {args.runs}: {best:.2f} s, {count / best:,.0f} files/s (exit {done.returncode}; {tail[:120]})"
-        )
+            command = [str(BIN / "cc"), "verify", str(folder), "--at", "2027-01-01", *extra]
+            with (WORK.parent / "verify-output.txt").open("w") as log:
+                seconds, memory, stderr, code = peers.run_sampled(command, log)
+            mine, peak = min(mine, seconds), max(peak, memory)
+            if code not in (0, 1):
+                raise SystemExit(f"cc verify exited {code}: {stderr[-500:]}")
+        best = min(best, mine)
+        tail = (WORK.parent / "verify-output.txt").read_text().strip().splitlines()[-1]
+        print(f"  {label}: best of {args.runs}: {mine:.2f} s, {count / mine:,.0f} files/s (exit {code}; {tail[:120]})")
+    print(f"  peak RSS of cc verify and its workers together: {peak:.0f} MB (sampled every 0.1 s)")
+    if not args.no_peers:
+        after = [peers.pyld_verify(sample), peers.dbz_verify(sample)]
+        peers.report("cc verify, best of the runs", count / best, before, after)
 
 
 if __name__ == "__main__":

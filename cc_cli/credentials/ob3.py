@@ -10,6 +10,11 @@ import hashlib
 import json
 from typing import Any
 
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - a dependency; json writes the same bytes, slower
+    _orjson = None  # type: ignore[assignment]
+
 from cc_cli.catalog import model
 from cc_cli.catalog.texts import alt_text, catalog_texts
 from cc_cli.core.durations import normalize
@@ -137,9 +142,20 @@ def build_award(
     status_index: int,
     evidence_url: str | None,
     evidence_narrative: str | None,
+    parts: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """The unsigned award document (dates are XML Schema dateTimeStamp strings, in UTC)."""
-    issuer = issuer_profile(info, did)
+    """The unsigned award document (dates are XML Schema dateTimeStamp strings, in UTC).
+
+    `parts`, a dict kept for one run (one catalog, unchanged), holds the issuer profile and the achievement of
+    each credential once: every award of the credential then shares those two objects, built once instead of
+    per award, and pickled once per task to the signing workers. Nothing may modify a document built so."""
+    cached = None if parts is None else parts.get((credential.id, did))
+    if cached is None:
+        issuer = issuer_profile(info, did)
+        cached = (issuer, achievement(credential, info, issuer))
+        if parts is not None:
+            parts[(credential.id, did)] = cached
+    issuer, achievement_part = cached
     status_list = status_list_url(info.base_url or "", status_index)
     document: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
@@ -165,7 +181,7 @@ def build_award(
             # The recipient's name in clear, as wallets and employers display it (OB 3.0 identityType "name").
             {"type": "IdentityObject", "identityHash": name, "identityType": "name", "hashed": False},
         ],
-        "achievement": achievement(credential, info, issuer),
+        "achievement": achievement_part,
     }
     if evidence_url or evidence_narrative:
         evidence: dict[str, Any] = {"type": ["Evidence"]}
@@ -192,6 +208,34 @@ def expiry_duration(credential: model.Credential) -> str | None:
     return normalize(credential.expires_after) if credential.expires_after else None
 
 
-def dumps(document: dict[str, Any]) -> bytes:
-    """The award file's bytes: stable key order as built, two-space indent, UTF-8, final newline."""
+def dumps(document: dict[str, Any], *, may_hold_floats: bool = True) -> bytes:
+    """The award file's bytes: stable key order as built, two-space indent, UTF-8, final newline.
+
+    Exactly `json.dumps(document, indent=2, ensure_ascii=False) + "\\n"` in UTF-8 (tests/test_fastcanon_properties.py
+    proves it on generated awards). orjson writes it 15 to 100 times faster than json's pure-Python indenting
+    encoder, which was a quarter of the time of signing an award. orjson writes floats in other words (1e16,
+    not 1e+16), so a document with a float takes json's path; `may_hold_floats=False` skips looking for them
+    (the walk costs ten times orjson's writing), for documents that cannot hold one: `build_award` puts none
+    (only strings, booleans, lists and objects), nor does `signing.sign`. orjson refuses what json writes
+    otherwise (integers past 64 bits, keys that are not strings, lone surrogates): those take json's path."""
+    if _orjson is not None and not (may_hold_floats and _has_float(document)):
+        try:
+            data: bytes = _orjson.dumps(document, option=_orjson.OPT_INDENT_2 | _orjson.OPT_APPEND_NEWLINE)
+            return data
+        except TypeError:  # orjson.JSONEncodeError: a value json writes and orjson does not
+            pass
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _has_float(document: Any) -> bool:
+    """Whether a float (any subclass) is anywhere in `document`'s dicts and lists."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, float):
+            return True
+    return False

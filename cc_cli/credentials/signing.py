@@ -99,14 +99,23 @@ KeyResolver = Callable[[str], ResolvedKey]
 
 
 def base58btc_encode(data: bytes) -> str:
-    """Bitcoin base58 (leading zero bytes become '1'), as multibase 'z' requires."""
+    """Bitcoin base58 (leading zero bytes become '1'), as multibase 'z' requires.
+
+    Ten digits per division of the big number (58**10 fits in 64 bits), two per small division (a table of
+    the 3,364 digit pairs): a 64-byte signature takes 9 + 45 divisions instead of 88, a third of the time."""
     number = int.from_bytes(data, "big")
-    digits = []
+    pairs = []
     while number:
-        number, rem = divmod(number, 58)
-        digits.append(_B58_ALPHABET[rem])
+        number, chunk = divmod(number, _B58_CHUNK)
+        for _ in range(5):
+            chunk, rem = divmod(chunk, 3364)
+            pairs.append(_B58_PAIRS[rem])
     zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(digits))
+    return "1" * zeros + "".join(reversed(pairs)).lstrip("1")  # lstrip: the last chunk's padding
+
+
+_B58_CHUNK = 58**10
+_B58_PAIRS = [a + b for a in _B58_ALPHABET for b in _B58_ALPHABET]  # 58 * high + low -> "high low"
 
 
 def base58btc_decode(text: str) -> bytes:

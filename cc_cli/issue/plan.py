@@ -44,8 +44,10 @@ def award_file(credential_id: str, award_id: str) -> str:
     return f"{credential_id}/{award_id.removeprefix('urn:uuid:')}.json"
 
 
-def document_for(row: AwardRow, catalog: model.Catalog, did: str) -> dict[str, Any]:
-    """The unsigned award document of a ledger row."""
+def document_for(
+    row: AwardRow, catalog: model.Catalog, did: str, parts: dict[Any, Any] | None = None
+) -> dict[str, Any]:
+    """The unsigned award document of a ledger row (`parts`: see `ob3.build_award`, one dict per run)."""
     credential = catalog.credentials.get(row.credential_id)
     if credential is None:
         raise UsageError(f"award {row.id} is for '{row.credential_id}', which is no longer in the catalog")
@@ -63,6 +65,7 @@ def document_for(row: AwardRow, catalog: model.Catalog, did: str) -> dict[str, A
         status_index=row.status_index,
         evidence_url=row.evidence_url,
         evidence_narrative=row.evidence_narrative,
+        parts=parts,
     )
 
 

@@ -232,6 +232,7 @@ def _issue(
     signed_at = utc_stamp(datetime.now(UTC))
     now = utc_stamp(settings.now)
     in_flight: deque[tuple[Future[Written], int]] = deque()
+    parts: dict[Any, Any] = {}  # each credential's achievement and issuer, built once for the run
     for start in range(0, len(plan), CHUNK):
         inserted = _insert_chunk(plan[start : start + CHUNK], ledger, batch_id, signed_at, now)
         pause_point("inserted")  # committed as pending, not yet written
@@ -244,7 +245,7 @@ def _issue(
                 continue
             replaces = f"replaces {row.replaces}" if row.replaces else ""
             report.outcomes.append(Outcome(line, email, credential_id, item.action, row.id, row.file, replaces))
-            task.append((row.id, row.file, document_for(row, catalog, did), row.signed_at))
+            task.append((row.id, row.file, document_for(row, catalog, did, parts), row.signed_at))
         if task:
             in_flight.append((pool.submit(sign_and_write, task), len(task)))
         while len(in_flight) > workers * 2:
@@ -304,9 +305,11 @@ def _finish_unwritten(
 ) -> int:
     """Write the files of awards that a run now over (interrupted, killed) committed but did not finish."""
     in_flight: deque[tuple[Future[Written], int]] = deque()
+    parts: dict[Any, Any] = {}
     for start in range(0, len(rows), CHUNK):
         task: Task = [
-            (row.id, row.file, document_for(row, catalog, did), row.signed_at) for row in rows[start : start + CHUNK]
+            (row.id, row.file, document_for(row, catalog, did, parts), row.signed_at)
+            for row in rows[start : start + CHUNK]
         ]
         in_flight.append((pool.submit(sign_and_write, task), len(task)))
         while len(in_flight) > workers * 2:

@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class WriterState:
     bake: frozenset[str]
     emblems: dict[str, dict[str, bytes]]  # credential id -> {"png": bytes, "svg": bytes}
     canon: Callable[[Any], str]
+    folders: set[str] = field(default_factory=set)  # the award folders this worker made or found
 
 
 _state: WriterState | None = None
@@ -155,10 +156,17 @@ def sign_and_write(task: Task) -> Written:
     for award_id, relative, document, created in task:
         checkpoint()  # the run is being interrupted: stop between two awards, none half written
         signed = signing.sign(document, state.key, state.verification_method, created, canon=state.canon)
-        data = ob3.dumps(signed)
+        data = ob3.dumps(signed, may_hold_floats=False)  # built by ob3.build_award: no float in it
         target = state.out / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_file(target, data)
+        folder = relative.partition("/")[0]
+        if folder not in state.folders:  # once per credential folder and worker, not once per award
+            target.parent.mkdir(parents=True, exist_ok=True)
+            state.folders.add(folder)
+        try:
+            write_file(target, data)
+        except FileNotFoundError:  # the folder went away since (removed by hand): make it again, once
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, data)
         emblem = state.emblems.get(relative.split("/", 1)[0], {})
         _, failed = bake_award(signed, emblem, target, state.bake)
         result.not_baked.extend(NotBaked(award_id, relative, kind, reason) for kind, reason in failed.items())
