@@ -40,23 +40,12 @@ from cc_cli.ledger.locate import LEDGER_FILE, Location, ledger_exists, open_ledg
 
 def run_issue(settings: IssueSettings, progress: Progress | None = None) -> IssueReport:
     """Check the whole roster, then (unless dry-run or strict with rejects) issue what it asks for."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from cc_cli.catalog.roster import RosterError, read_roster
     from cc_cli.issue.row_checks import check_rows
-    from cc_cli.rules.roster_rules import date_order
+    from cc_cli.rules.roster_rules import reading_options
     from cc_cli.validate.engine import require_valid
 
-    try:
-        tz = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
-    try:
-        order = date_order(settings.date_format)
-    except ValueError:
-        raise UsageError(
-            f"unknown --date-format '{settings.date_format}': use mdy (month first, Credly's mm/dd/yy) or dmy"
-        ) from None
+    tz, order = reading_options(settings.timezone, settings.date_format)
     catalog = require_valid(settings.catalog_root).catalog
     check_valid_for(catalog.info.status_list_valid_for)  # before anything is written
     # A dry run needs no key, but checks the one it is given: the plan must not promise what the run refuses.

@@ -91,23 +91,12 @@ def import_key(source: str, source_id: str, email_lower: str, credential_id: str
 
 def run_import(settings: ImportSettings) -> ImportReport:
     """Check every row of the file, then (unless a dry run) record the valid ones the ledger lacks."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from cc_cli.catalog.roster import IMPORT, RosterError, read_roster
     from cc_cli.rules.import_rules import state_of
-    from cc_cli.rules.roster_rules import RosterContext, date_order, row_moments
+    from cc_cli.rules.roster_rules import RosterContext, reading_options, row_moments
     from cc_cli.validate.engine import require_valid
 
-    try:
-        tz = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"unknown time zone '{settings.timezone}' (use an IANA name such as Europe/Paris)") from None
-    try:
-        order = date_order(settings.date_format)
-    except ValueError:
-        raise UsageError(
-            f"unknown --date-format '{settings.date_format}': use mdy (month first, Credly's mm/dd/yy) or dmy"
-        ) from None
+    tz, order = reading_options(settings.timezone, settings.date_format)
     source = settings.source.strip().lower()
     if not source or not source.replace("-", "").replace("_", "").isalnum() or len(source) > 40:
         raise UsageError(f"--source '{settings.source}': give a short name such as credly or accredible")

@@ -294,6 +294,26 @@ def date_order(text: str | None) -> str | None:
     return order
 
 
+def reading_options(timezone: str, date_format: str | None) -> tuple[tzinfo, str | None]:
+    """The zone and date order a roster or an import file is read in (`--timezone`, `--date-format`), or a
+    UsageError that names the option and what to give."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from cc_cli.core.problems import UsageError
+
+    try:
+        zone: tzinfo = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone '{timezone}' (use an IANA name such as Europe/Paris)") from None
+    try:
+        order = date_order(date_format)
+    except ValueError:
+        raise UsageError(
+            f"unknown --date-format '{date_format}': use mdy (month first, Credly's mm/dd/yy) or dmy"
+        ) from None
+    return zone, order
+
+
 def _slashed(text: str, order: str | None) -> date | None:
     """A date written m/d/y or d/m/y (two-digit years are 20yy); None when it is not one. With no `order`, a
     date that reads only one way (13/04/25, 04/13/25, 03/03/25) is that date, and one that reads two ways
