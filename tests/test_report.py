@@ -89,7 +89,7 @@ def test_figures_have_the_known_answers(ledger_at: Path | str) -> None:
     assert report.total == len(SPECS) - 1  # the pending award counts nowhere
     assert report.sources == {"cc": 17}
     # r1's first award was renewed; l5's badge revoked; r2's and r3's first awards expired.
-    assert report.states == {"active": 13, "expired": 2, "renewed": 1, "revoked": 1}
+    assert report.states == {"active": 13, "expired": 2, "superseded": 1, "revoked": 1}
 
     qradar = by_id(report)[QR]
     assert (qradar.awards, qradar.holders, qradar.expiring) == (7, 4, {60: 1, 90: 2})
@@ -198,7 +198,7 @@ def outputs(sqlite_ledger: Path, tmp_path_factory: pytest.TempPathFactory) -> di
 def test_every_format_gives_the_same_figures(outputs: dict[str, str]) -> None:
     data = json.loads(outputs["json"])
     assert data["total_awards"] == 17
-    assert data["states"] == {"active": 13, "expired": 2, "renewed": 1, "revoked": 1}
+    assert data["states"] == {"active": 13, "expired": 2, "superseded": 1, "revoked": 1}
     rows = list(csv.reader(io.StringIO(outputs["csv"])))
     assert rows[0] == ["section", "subject", "measure", "value"]
     table = {(section, subject, measure): value for section, subject, measure, value in rows[1:]}
@@ -344,7 +344,7 @@ def test_report_after_cc_issue(tmp_path: Path, base_catalog: Path, backend: Back
     assert ran.returncode == 0, ran.output
     data = json.loads(ran.stdout)
     assert data["total_awards"] == 3
-    assert data["states"] == {"active": 2, "expired": 0, "renewed": 0, "revoked": 1}
+    assert data["states"] == {"active": 2, "expired": 0, "superseded": 0, "revoked": 1}
     assert [(m["month"], sum(v for k, v in m.items() if k != "month")) for m in data["monthly"]] == [
         ("2026-01", 1),
         ("2026-02", 2),

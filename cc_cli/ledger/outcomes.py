@@ -12,7 +12,9 @@ across both, and every per-credential count is split by source, so the report ca
 Words used below:
 - issued in the window: `issued_at` in [start, end) (UTC stamps; None: open);
 - pending awards (their file not yet written) count nowhere;
-- renewed (superseded): revoked because a renewal replaced it (another award's `replaces` names it);
+- superseded: revoked because a later award replaced it (another award's `replaces` names it): a
+  correction (`duplicates: replace`), or a renewal made before renewals stopped revoking (`renew`). A renewed
+  award that runs to its own end is active or expired like any other;
 - revoked: revoked for any other reason;
 - active at `now`: issued, not revoked, and no `valid_until` or one after `now`; expired: its `valid_until`
   is at or before `now`;
@@ -81,7 +83,7 @@ class Window:
 @dataclass(frozen=True, slots=True)
 class Counted:
     """Awards issued in the window of one credential and source, in one month, in one state at `now`
-    (active | expired | renewed | revoked)."""
+    (active | expired | superseded | revoked)."""
 
     credential_id: str
     source: str
@@ -152,7 +154,7 @@ class Outcomes:
         bucket, bucket_params = bucket_sql("issued_at", bounds)
         where, params = window.sql()
         state = (
-            f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'renewed' ELSE 'revoked' END) "
+            f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'superseded' ELSE 'revoked' END) "
             "WHEN valid_until IS NOT NULL AND valid_until <= ? THEN 'expired' ELSE 'active' END"
         )
         rows = self._select(

@@ -26,7 +26,7 @@ from cc_cli.report.figures import PathFunnel, Report
 STATE_COLOURS = {
     "active": KINDS["skill-foundational"].band,  # Green 60
     "expired": GRAY_50,
-    "renewed": KINDS["certification-associate"].band,  # Blue 60
+    "superseded": KINDS["certification-associate"].band,  # Blue 60
     "revoked": COOL_GRAY_80,
 }
 BAR = KINDS["skill-intermediate"].band

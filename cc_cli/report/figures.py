@@ -5,7 +5,7 @@ catalog (titles, kinds, learning paths, skills) and arranges them into a `Report
 JSON and CSV outputs all render, so every format shows the same figures.
 
 The period (`--from`/`--to`, whole days in `zone`) selects the awards issued in it; their state is judged
-at `now`: active, expired, renewed (replaced by a renewal) or revoked. Renewal rates look instead at the
+at `now`: active, expired, superseded (replaced by a later award: a correction) or revoked. Renewal rates look instead at the
 certification awards whose validity *ended* in the period. Months are calendar months in `zone`.
 
 No email address or name is part of a report unless `with_names` is set (`--with-names`): then the learners
@@ -71,7 +71,7 @@ class CredentialFigures:
     imported: int = 0  # of them, from an external source
     active: int = 0
     expired: int = 0
-    renewed: int = 0
+    superseded: int = 0  # revoked because a later award replaced it
     revoked: int = 0
     holders: int = 0  # learners holding an active award now
     expiring: dict[int, int] = field(default_factory=dict)  # horizon (days) -> holders lapsing within it
@@ -120,7 +120,7 @@ class Report:
     kinds: list[Kind]  # the kinds with awards in the period, in the design language's order
     months: list[str]  # 'YYYY-MM'
     monthly: dict[str, list[int]]  # kind key -> awards per month
-    states: dict[str, int]  # active, expired, renewed, revoked: now, of the awards issued in the period
+    states: dict[str, int]  # active, expired, superseded, revoked: now, of the awards issued in the period
     credentials: list[CredentialFigures]
     paths: list[PathFunnel]
     skills: list[tuple[str, int]]
@@ -164,7 +164,7 @@ class Report:
                     "imported": c.imported,
                     "active": c.active,
                     "expired": c.expired,
-                    "renewed": c.renewed,
+                    "superseded": c.superseded,
                     "revoked": c.revoked,
                     "holders": c.holders,
                     **{f"expiring_{days}d": c.expiring.get(days, 0) for days in HORIZONS},
@@ -398,7 +398,7 @@ def _collect(
     states = {
         "active": sum(c.active for c in credentials.values()),
         "expired": sum(c.expired for c in credentials.values()),
-        "renewed": sum(c.renewed for c in credentials.values()),
+        "superseded": sum(c.superseded for c in credentials.values()),
         "revoked": sum(c.revoked for c in credentials.values()),
     }
 
