@@ -21,7 +21,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from cc_cli.ledger.base import AwardLedger, AwardRow
+from cc_cli.ledger.base import COLUMNS, AwardLedger, AwardRow
 
 OUTBOX_TABLES = frozenset({"outbox", "suppressions"})
 OUTBOX_COLUMNS = (
@@ -52,6 +52,19 @@ class Delivery:
     state: str  # pending | sent | failed
     reply: str | None  # the server's reply (or why there was none) for pending and failed messages
     at: str  # UTC stamp
+
+
+def awards_with_delivery(where: list[str], present: bool) -> str:
+    """The query of awards matching `where` (joined by AND, in either backend's placeholders), each with
+    the state of its award email (NULL when the outbox tables do not exist yet, or it was never queued)."""
+    columns = ", ".join(f"a.{name}" for name in COLUMNS)
+    condition = " AND ".join(where)
+    if not present:
+        return f"SELECT {columns}, NULL FROM awards a WHERE {condition} ORDER BY a.status_index"
+    return (
+        f"SELECT {columns}, o.state FROM awards a LEFT JOIN outbox o ON o.award_id = a.id "
+        f"AND o.kind = 'award' AND o.occasion = '' WHERE {condition} ORDER BY a.status_index"
+    )
 
 
 class MessageOutbox(ABC):

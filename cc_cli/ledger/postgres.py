@@ -659,9 +659,6 @@ class PostgresLedger(AwardLedger):
     # External awards (schema 4) -------------------------------------------------------------------
 
     def has_external_awards(self) -> bool:
-        return self._has_external()
-
-    def _has_external(self) -> bool:
         return "external_awards" in _tables(self.db)  # a ledger of schema 3 or older opened read-only has none
 
     @_guarded
@@ -703,7 +700,7 @@ class PostgresLedger(AwardLedger):
 
     @_guarded
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
-        if not self._has_external():
+        if not self.has_external_awards():
             return []
         query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
         if email_lower is None:
@@ -716,7 +713,7 @@ class PostgresLedger(AwardLedger):
 
     @_guarded
     def external_keys(self, keys: list[str]) -> set[str]:
-        if not self._has_external() or not keys:
+        if not self.has_external_awards() or not keys:
             return set()
         query = "SELECT import_key FROM external_awards WHERE import_key = ANY(%s)"
         return {key for (key,) in self.db.execute(query, (list(keys),)).fetchall()}

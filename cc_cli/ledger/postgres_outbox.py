@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from cc_cli.ledger.base import COLUMNS, AwardRow
-from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, Key, MessageOutbox
+from cc_cli.ledger.base import AwardRow
+from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, Key, MessageOutbox, awards_with_delivery
 from cc_cli.ledger.postgres import LEASE_CLASS, SETUP_LOCK, PostgresLedger, _guarded, _tables
 
 CLAIM_CLASS = 0x63630002  # the first key of the advisory locks that claim messages (leases are 0x63630001)
@@ -97,14 +97,7 @@ class PostgresOutbox(MessageOutbox):
         if credentials:
             where.append("a.credential_id = ANY(%s)")
             params.append(list(credentials))
-        columns = ", ".join(f"a.{name}" for name in COLUMNS)
-        if not self.present:
-            query = f"SELECT {columns}, NULL FROM awards a WHERE {' AND '.join(where)} ORDER BY a.status_index"
-        else:
-            query = (
-                f"SELECT {columns}, o.state FROM awards a LEFT JOIN outbox o ON o.award_id = a.id "
-                f"AND o.kind = 'award' AND o.occasion = '' WHERE {' AND '.join(where)} ORDER BY a.status_index"
-            )
+        query = awards_with_delivery(where, self.present)
         return [(AwardRow(*row[:-1]), row[-1]) for row in self.db.execute(query, params).fetchall()]
 
     @_guarded

@@ -49,7 +49,7 @@ from cc_cli.ledger.base import (
 from cc_cli.ledger.environment import LOCK_TIMEOUT as LOCK_TIMEOUT  # re-exported: the default wait
 from cc_cli.ledger.environment import ledger_error, lock_timeout, maps_errors
 from cc_cli.ledger.leases import Leases
-from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, MessageOutbox
+from cc_cli.ledger.outbox import OUTBOX_COLUMNS, OUTBOX_TABLES, Delivery, MessageOutbox, awards_with_delivery
 
 __all__ = [
     "COLUMNS",
@@ -600,9 +600,6 @@ class Ledger(AwardLedger):
     # External awards (schema 4) -------------------------------------------------------------------
 
     def has_external_awards(self) -> bool:
-        return self._has_external()
-
-    def _has_external(self) -> bool:
         return "external_awards" in _table_names(self.db)  # a ledger of schema 3 or older opened read-only has none
 
     def add_external(self, rows: list[ExternalAward]) -> list[str]:
@@ -623,7 +620,7 @@ class Ledger(AwardLedger):
         return found
 
     def external_awards(self, email_lower: str | None = None) -> list[ExternalAward]:
-        if not self._has_external():
+        if not self.has_external_awards():
             return []
         query = f"SELECT {', '.join(EXTERNAL_COLUMNS)} FROM external_awards"
         if email_lower is None:
@@ -635,7 +632,7 @@ class Ledger(AwardLedger):
         return [ExternalAward(*row) for row in cursor.fetchall()]
 
     def external_keys(self, keys: list[str]) -> set[str]:
-        if not self._has_external():
+        if not self.has_external_awards():
             return set()
         found: set[str] = set()
         for start in range(0, len(keys), 500):
@@ -760,14 +757,7 @@ class Outbox(MessageOutbox):
         if credentials:
             where.append(f"a.credential_id IN ({', '.join('?' * len(credentials))})")
             params.extend(credentials)
-        columns = ", ".join(f"a.{name}" for name in COLUMNS)
-        if not self.present:
-            query = f"SELECT {columns}, NULL FROM awards a WHERE {' AND '.join(where)} ORDER BY a.status_index"
-        else:
-            query = (
-                f"SELECT {columns}, o.state FROM awards a LEFT JOIN outbox o ON o.award_id = a.id "
-                f"AND o.kind = 'award' AND o.occasion = '' WHERE {' AND '.join(where)} ORDER BY a.status_index"
-            )
+        query = awards_with_delivery(where, self.present)
         return [(AwardRow(*row[:-1]), row[-1]) for row in self.db.execute(query, params)]
 
     def states(self, kind: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
