@@ -1,7 +1,6 @@
-"""The `cc` command. Each subcommand lives in its own module and registers itself here.
-
-Command modules import only typer at start-up and the core inside the command body, so that
-`cc --help` stays fast.
+"""The `cc` command. Each subcommand lives in its own module, imported only when that command runs
+(cc_cli/cli/lazy.py lists them); command modules import the core inside the command body. Both keep
+`cc --help` close to the cost of importing typer.
 """
 
 from __future__ import annotations
@@ -12,12 +11,14 @@ from typing import Literal
 import typer
 
 from cc_cli import __version__
+from cc_cli.cli.lazy import LazyGroup
 
 # Rich-formatted help costs ~60 ms of start-up (importing rich); use it only where a person reads it.
 RICH_HELP: Literal["rich"] | None = "rich" if sys.stdout.isatty() else None
 
 app = typer.Typer(
     name="cc",
+    cls=LazyGroup,
     help="cc: a Connected Credentials programme as code. Validate the catalog, render emblems, "
     "issue signed Open Badges 3.0 awards, verify them.",
     no_args_is_help=True,
@@ -48,52 +49,8 @@ def _root(
             reconfigure(errors="backslashreplace")
 
 
-def _register() -> None:
-    # One line per command module; keep the order of `cc --help`.
-    from cc_cli.cli import (
-        expiring,
-        export,
-        imports,
-        issue,
-        keys,
-        ledger,
-        notify,
-        paths,
-        render,
-        report,
-        revoke,
-        rules,
-        schema,
-        site,
-        transcript,
-        validate,
-        verify,
-    )
-
-    validate.register(app)
-    render.register(app)
-    paths.register(app)
-    site.register(app)
-    export.register(app)
-    issue.register(app)
-    verify.register(app)
-    notify.register(app)
-    revoke.register(app)
-    expiring.register(app)
-    transcript.register(app)
-    report.register(app)
-    ledger.register(app)
-    imports.register(app)
-    keys.register(app)
-    rules.register(app)
-    schema.register(app)
-
-
-_register()
-
-
 def main() -> None:
-    from cc_cli.cli.common import Terminated, raise_on_sigterm
+    from cc_cli.cli.signals import Terminated, raise_on_sigterm
 
     raise_on_sigterm()
     try:

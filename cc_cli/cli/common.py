@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -12,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 
+from cc_cli.cli.signals import Terminated
 from cc_cli.core.oserrors import environment_message
 from cc_cli.core.problems import ExitCode, UsageError
 
@@ -27,22 +27,6 @@ LEDGER_HELP = (
 def default_catalog() -> Path:
     """`./catalog` as the brief says; the sample catalog shipped in the repo is what it usually is."""
     return Path(os.environ.get("CC_CATALOG", "catalog"))
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised in the main thread as KeyboardInterrupt is for SIGINT, so that a terminated run
-    unwinds the same way (pools shut down, ledger closed, outputs never half written).
-
-    A BaseException, like KeyboardInterrupt: no `except Exception` on the way may swallow it."""
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def raise_on_sigterm() -> None:
-    """Make SIGTERM raise Terminated in this (the main) thread; `cc`'s entry point calls it."""
-    signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> typer.Exit:
