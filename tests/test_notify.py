@@ -397,6 +397,28 @@ CC = str(Path(sys.executable).with_name("cc"))
 MESSAGE_ID = re.compile(rb"^Message-ID: (<[^>]+>)", re.MULTILINE | re.IGNORECASE)
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc; none known elsewhere)."""
+    try:
+        return [int(found) for found in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def ended(pid: int, wait: float = 10.0) -> bool:
+    """Whether process `pid` ends (or is a zombie) within `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def test_kill_9_mid_batch_then_a_rerun_delivers_every_award(
     tmp_path: Path, base_catalog: Path, backend: Backend
 ) -> None:
@@ -413,9 +435,11 @@ def test_kill_9_mid_batch_then_a_rerun_delivers_every_award(
         while len(mailbox.messages) < 150:
             assert child.poll() is None and time.monotonic() < deadline, "cc notify ended before it could be killed"
             time.sleep(0.005)
+        composers = children(child.pid)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         before = len(mailbox.messages)
+        assert all(ended(pid) for pid in composers), "the composing process ends with the one it composed for"
         assert before < 2000
         # A process of its own, as the killed one: the server's thread keeps this process's interpreter.
         done = subprocess.run(command, capture_output=True, text=True, timeout=600)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import multiprocessing
 import os
 import queue
 import threading
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -361,7 +363,7 @@ def _send_all(
         progress(len(jobs) - len(wanted), None)
     claims = _Claims(outbox, wanted, settings, report)
 
-    def one(job: Job, message: EmailMessage | ComposeError, data: bytes | None) -> Outcome:
+    def one(job: Job, message: Composed, data: bytes | None) -> Outcome:
         outcome = _send_one(job, message, data, mailer, pacer, settings, sender, composer.domain)
         report.outcomes.append(outcome)
         if settings.to is None:
@@ -478,15 +480,41 @@ class _Claims:
         )
 
 
-Prepared = tuple[Job, EmailMessage | ComposeError, bytes | None]
+class _Sent:
+    """What the sender needs of a message composed in the child: its Message-ID (the bytes travel beside)."""
+
+    __slots__ = ("ident",)
+
+    def __init__(self, ident: str) -> None:
+        self.ident = ident
+
+    def __getitem__(self, name: str) -> str:
+        assert name == "Message-ID"
+        return self.ident
+
+
+Composed = EmailMessage | _Sent | ComposeError  # _Sent: composed in the child, sent as its bytes
+Prepared = tuple[Job, Composed, bytes | None]
 AHEAD = 64  # messages composed ahead of the one being sent
 _END = object()
 
 
 def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> Iterator[Prepared]:
-    """The jobs with their messages, composed and flattened in order by a thread ahead of the sending: that
-    work overlaps the waits for the server's replies (socket waits release the GIL). Only composing runs
-    there; sending and recording stay in the caller's thread, one message at a time."""
+    """The jobs with their messages, composed and flattened in order ahead of the sending, so that work
+    overlaps the waits for the server's replies. In a forked process where the system has fork: a thread
+    there would hold the GIL while the sender's socket reads return, delaying each of a message's four
+    round trips (measured: BENCHMARKS.md, `cc notify`). Only composing runs there; sending and recording
+    stay in the caller's thread, one message at a time, so the delivery guarantee does not change."""
+    if len(jobs) >= FORK_AT_LEAST and "fork" in multiprocessing.get_all_start_methods():
+        yield from _prepared_in_process(jobs, composer, settings)
+    else:
+        yield from _prepared_in_thread(jobs, composer, settings)
+
+
+FORK_AT_LEAST = 2  # a single message is composed in a thread: not worth a process
+
+
+def _prepared_in_thread(jobs: list[Job], composer: Composer, settings: NotifySettings) -> Iterator[Prepared]:
     ahead: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
     stop = threading.Event()
 
@@ -515,6 +543,83 @@ def _prepared(jobs: list[Job], composer: Composer, settings: NotifySettings) -> 
             thread.join(0.01)
 
 
+def _warm(jobs: list[Job], composer: Composer, settings: NotifySettings) -> None:
+    """Compose one message of each credential and kind in this process before forking: templates compiled,
+    emblems drawn and every module imported here, once, so the forked composer inherits them and never
+    imports (a lock another thread held at the fork would never be released in the child)."""
+    seen: set[tuple[str, str]] = set()
+    for job in jobs:
+        key = (job.row.credential_id, job.kind)
+        if key not in seen:
+            seen.add(key)
+            _composed(job, composer, settings)
+
+
+def _prepared_in_process(jobs: list[Job], composer: Composer, settings: NotifySettings) -> Iterator[Prepared]:
+    """`_prepared` in a forked child, which sends back, per job in order, (Message-ID, bytes) or the
+    ComposeError; a message that goes out as SMTPUTF8 (a non-ASCII address) is composed again here, where
+    the connection tells how to flatten it. The child ends when the jobs do, or when this process goes away
+    (its pipe breaks): after a kill -9 of cc notify nothing of it is left running."""
+    _warm(jobs, composer, settings)
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    _widen(writer)
+    child = context.Process(target=_compose_child, args=(jobs, composer, settings, reader, writer), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        for job in jobs:
+            item = reader.recv()
+            if isinstance(item, BaseException):
+                raise item
+            if isinstance(item, ComposeError):
+                yield job, item, None
+            elif item is None:
+                yield (job, *_composed(job, composer, settings))
+            else:
+                yield job, _Sent(item[0]), item[1]
+    finally:
+        reader.close()  # the child's next send breaks, and it ends
+        child.join(5)
+        if child.is_alive():  # pragma: no cover - only if it hangs
+            child.kill()
+            child.join()
+
+
+PIPE_BYTES = 1 << 20  # Linux's default most for an unprivileged process: some 60 messages composed ahead
+
+
+def _widen(end: Connection) -> None:
+    """Let the child run further ahead than a 64 KiB pipe (three or four messages) would, so it rides out
+    a moment without a core; where the system cannot, the pipe stays as it is."""
+    with contextlib.suppress(OSError, AttributeError):  # F_SETPIPE_SZ: Linux only
+        import fcntl
+
+        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
+def _compose_child(
+    jobs: list[Job], composer: Composer, settings: NotifySettings, reader: Connection, writer: Connection
+) -> None:
+    reader.close()  # only the parent reads: when it is gone, sending fails and this process ends
+    try:
+        for job in jobs:
+            message, data = _composed(job, composer, settings)
+            if isinstance(message, ComposeError):
+                writer.send(message)
+            elif data is None:
+                writer.send(None)  # SMTPUTF8: composed again by the sender
+            else:
+                writer.send((str(message["Message-ID"]), data))
+    except (BrokenPipeError, EOFError, OSError):
+        return
+    except BaseException as exc:  # a broken template: raised again in the sending process
+        with contextlib.suppress(Exception):
+            writer.send(exc)
+    finally:
+        writer.close()
+
+
 def _composed(
     job: Job, composer: Composer, settings: NotifySettings
 ) -> tuple[EmailMessage | ComposeError, bytes | None]:
@@ -529,7 +634,7 @@ def _composed(
 
 def _send_one(
     job: Job,
-    message: EmailMessage | ComposeError,
+    message: Composed,
     data: bytes | None,
     mailer: Mailer,
     pacer: _Pacer,
@@ -547,7 +652,7 @@ def _send_one(
     for attempt in range(settings.retries + 1):
         pacer.wait()
         try:
-            mailer.send(message, sender, recipient, data)
+            mailer.send(message if isinstance(message, EmailMessage) else None, sender, recipient, data)
         except Permanent as exc:
             return Outcome(row.id, row.email, row.credential_id, job.kind, "failed", str(exc), ident)
         except Temporary as exc:

@@ -177,14 +177,15 @@ class Mailer:
         self.connections += 1
         return connection
 
-    def send(self, message: EmailMessage, sender: str, recipient: str, data: bytes | None = None) -> None:
-        """Send one message to one recipient (`data`: the message already flattened, for ASCII addresses);
-        Temporary or Permanent when the server did not accept it."""
+    def send(self, message: EmailMessage | None, sender: str, recipient: str, data: bytes | None = None) -> None:
+        """Send one message to one recipient (`data`: the message already flattened, for ASCII addresses;
+        then `message` may be None); Temporary or Permanent when the server did not accept it."""
         if self.connection is None:
             self.connection = self._open()
         try:
             options: list[str] = []
             if data is None:
+                assert message is not None
                 data, options = self._flatten(self.connection, message, sender, recipient)
             self.connection.sendmail(sender, [recipient], data, options)
         except smtplib.SMTPRecipientsRefused as exc:
