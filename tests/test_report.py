@@ -188,7 +188,7 @@ def outputs(sqlite_ledger: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         code, stdout, stderr = cc_report(sqlite_ledger, "--format", output_format)
         assert code == 0, stderr
         found[output_format] = stdout
-    code, _, stderr = cc_report(sqlite_ledger, "--output", str(folder / "report.html"))
+    code, _, stderr = cc_report(sqlite_ledger, "--out", str(folder / "report.html"))
     assert code == 0, stderr
     assert "wrote the html report (17 awards)" in stderr
     found["html"] = (folder / "report.html").read_text(encoding="utf-8")
@@ -300,6 +300,19 @@ def test_bad_input_is_a_message_and_exit_2(sqlite_ledger: Path, args: tuple[str,
     assert stdout == ""
 
 
+def test_out_names_the_report_file_and_output_is_its_alias(tmp_path: Path, sqlite_ledger: Path) -> None:
+    for option in ("--out", "-o", "--output"):
+        target = tmp_path / f"report{option.strip('-')}.json"
+        code, stdout, stderr = cc_report(sqlite_ledger, option, str(target))
+        assert code == 0, stderr
+        assert stdout == ""
+        assert json.loads(target.read_text(encoding="utf-8"))["total_awards"] == 17
+    # The folder of `cc issue` (what --out meant before) is a usage error that names --awards.
+    code, _, stderr = cc_report(sqlite_ledger, "--out", str(tmp_path))
+    assert code == 2
+    assert "--awards" in stderr and str(tmp_path) in stderr
+
+
 def test_a_missing_ledger_is_named(tmp_path: Path) -> None:
     code, _, stderr = cc_report(tmp_path / "nowhere.sqlite3")
     assert code == 2
@@ -340,7 +353,7 @@ def test_report_after_cc_issue(tmp_path: Path, base_catalog: Path, backend: Back
         "revoke", str(ana), "--reason", "left", "--out", str(out), "--key", str(key), "--catalog", str(base_catalog)
     )
     assert ran.returncode == 0, ran.output
-    ran = run_cc("report", "--out", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json")
+    ran = run_cc("report", "--awards", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json")
     assert ran.returncode == 0, ran.output
     data = json.loads(ran.stdout)
     assert data["total_awards"] == 3
