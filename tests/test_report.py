@@ -353,7 +353,9 @@ def test_report_after_cc_issue(tmp_path: Path, base_catalog: Path, backend: Back
         "revoke", str(ana), "--reason", "left", "--out", str(out), "--key", str(key), "--catalog", str(base_catalog)
     )
     assert ran.returncode == 0, ran.output
-    ran = run_cc("report", "--awards", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json")
+    ran = run_cc(
+        "report", "--awards", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json"
+    )
     assert ran.returncode == 0, ran.output
     data = json.loads(ran.stdout)
     assert data["total_awards"] == 3

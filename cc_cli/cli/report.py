@@ -136,7 +136,7 @@ def _plain(figures: Any) -> str:
             ]
             lines.append("  ".join(cells).rstrip())
         if not table.rows:
-            lines.append("(none in the period)")
+            lines.append(figures.words("report.none"))
     return "\n".join(lines) + "\n"
 
 
