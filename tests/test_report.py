@@ -463,3 +463,34 @@ def test_awards_imported_with_cc_import_count_as_imported(tmp_path: Path) -> Non
     report = report_for(ledger)
     assert report.sources == {"cc": 4, "credly": 2}  # the rejected record counts nowhere
     assert (by_id(report)[CE].awards, by_id(report)[CE].imported) == (2, 1)
+
+
+def test_the_report_speaks_the_catalogs_language(tmp_path: Path, sqlite_ledger: Path) -> None:
+    """Headings, columns, chart titles and states come from the catalog's texts (French here, with one word
+    the catalog itself corrects), not from English in code; the JSON keys stay the same in every language."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    info = catalog / "catalog.yaml"
+    text = info.read_text(encoding="utf-8").replace(
+        "\ntexts:\n", "\ntexts:\n  fr:\n    report.skills: Compétences phares\n", 1
+    )
+    info.write_text("language: fr\n" + text, encoding="utf-8")
+    code, text, stderr = cc_report(sqlite_ledger, "--format", "text", catalog=catalog)
+    assert code == 0, stderr
+    for french in (
+        "attributions, du",
+        "Attributions par mois",
+        "Par titre",
+        "Titulaires actuels",
+        "Compétences phares",
+    ):
+        assert french in text, french
+    for english in ("awards issued", "Per credential", "Holders now", "Skills with the most", "Learning path:"):
+        assert english not in text, english
+    code, html, stderr = cc_report(sqlite_ledger, "--format", "html", catalog=catalog)
+    assert code == 0, stderr
+    assert '<html lang="fr" dir="ltr">' in html
+    assert "Révoquées aujourd&#39;hui" in html and "Uniquement des agrégats" in html
+    assert "awards issued" not in html and "None in the period" not in html
+    code, data, _ = cc_report(sqlite_ledger, "--format", "json", catalog=catalog)
+    assert set(json.loads(data)["states"]) == {"active", "expired", "superseded", "revoked"}
