@@ -228,10 +228,10 @@ def main() -> None:
         common = ("--ledger", str(location), "--catalog", str(CATALOG), "--at", AT.date().isoformat(), *period)
         html = WORK / "report.html"
         seconds = {
-            "html": timed("report", *common, "--output", str(html)),
-            "json": timed("report", *common, "--format", "json", "--output", str(WORK / "report.json")),
+            "html": timed("report", *common, "--out", str(html)),
+            "json": timed("report", *common, "--format", "json", "--out", str(WORK / "report.json")),
         }
-        again = timed("report", *common, "--output", str(html))
+        again = timed("report", *common, "--out", str(html))
         print(
             f"cc report --format html: {seconds['html']:.2f} s wall, {CPU[0]:.2f} s CPU (again {again:.2f} s, "
             f"{CPU[2]:.2f} s CPU); --format json: {seconds['json']:.2f} s wall, {CPU[1]:.2f} s CPU"

@@ -188,7 +188,7 @@ def outputs(sqlite_ledger: Path, tmp_path_factory: pytest.TempPathFactory) -> di
         code, stdout, stderr = cc_report(sqlite_ledger, "--format", output_format)
         assert code == 0, stderr
         found[output_format] = stdout
-    code, _, stderr = cc_report(sqlite_ledger, "--output", str(folder / "report.html"))
+    code, _, stderr = cc_report(sqlite_ledger, "--out", str(folder / "report.html"))
     assert code == 0, stderr
     assert "wrote the html report (17 awards)" in stderr
     found["html"] = (folder / "report.html").read_text(encoding="utf-8")
@@ -300,6 +300,19 @@ def test_bad_input_is_a_message_and_exit_2(sqlite_ledger: Path, args: tuple[str,
     assert stdout == ""
 
 
+def test_out_names_the_report_file_and_output_is_its_alias(tmp_path: Path, sqlite_ledger: Path) -> None:
+    for option in ("--out", "-o", "--output"):
+        target = tmp_path / f"report{option.strip('-')}.json"
+        code, stdout, stderr = cc_report(sqlite_ledger, option, str(target))
+        assert code == 0, stderr
+        assert stdout == ""
+        assert json.loads(target.read_text(encoding="utf-8"))["total_awards"] == 17
+    # The folder of `cc issue` (what --out meant before) is a usage error that names --awards.
+    code, _, stderr = cc_report(sqlite_ledger, "--out", str(tmp_path))
+    assert code == 2
+    assert "--awards" in stderr and str(tmp_path) in stderr
+
+
 def test_a_missing_ledger_is_named(tmp_path: Path) -> None:
     code, _, stderr = cc_report(tmp_path / "nowhere.sqlite3")
     assert code == 2
@@ -340,7 +353,9 @@ def test_report_after_cc_issue(tmp_path: Path, base_catalog: Path, backend: Back
         "revoke", str(ana), "--reason", "left", "--out", str(out), "--key", str(key), "--catalog", str(base_catalog)
     )
     assert ran.returncode == 0, ran.output
-    ran = run_cc("report", "--out", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json")
+    ran = run_cc(
+        "report", "--awards", str(out), "--catalog", str(base_catalog), "--at", "2026-12-01", "--format", "json"
+    )
     assert ran.returncode == 0, ran.output
     data = json.loads(ran.stdout)
     assert data["total_awards"] == 3
@@ -448,3 +463,34 @@ def test_awards_imported_with_cc_import_count_as_imported(tmp_path: Path) -> Non
     report = report_for(ledger)
     assert report.sources == {"cc": 4, "credly": 2}  # the rejected record counts nowhere
     assert (by_id(report)[CE].awards, by_id(report)[CE].imported) == (2, 1)
+
+
+def test_the_report_speaks_the_catalogs_language(tmp_path: Path, sqlite_ledger: Path) -> None:
+    """Headings, columns, chart titles and states come from the catalog's texts (French here, with one word
+    the catalog itself corrects), not from English in code; the JSON keys stay the same in every language."""
+    catalog = tmp_path / "catalog"
+    shutil.copytree(SAMPLE_CATALOG, catalog)
+    info = catalog / "catalog.yaml"
+    text = info.read_text(encoding="utf-8").replace(
+        "\ntexts:\n", "\ntexts:\n  fr:\n    report.skills: Compétences phares\n", 1
+    )
+    info.write_text("language: fr\n" + text, encoding="utf-8")
+    code, text, stderr = cc_report(sqlite_ledger, "--format", "text", catalog=catalog)
+    assert code == 0, stderr
+    for french in (
+        "attributions, du",
+        "Attributions par mois",
+        "Par titre",
+        "Titulaires actuels",
+        "Compétences phares",
+    ):
+        assert french in text, french
+    for english in ("awards issued", "Per credential", "Holders now", "Skills with the most", "Learning path:"):
+        assert english not in text, english
+    code, html, stderr = cc_report(sqlite_ledger, "--format", "html", catalog=catalog)
+    assert code == 0, stderr
+    assert '<html lang="fr" dir="ltr">' in html
+    assert "Révoquées aujourd&#39;hui" in html and "Uniquement des agrégats" in html
+    assert "awards issued" not in html and "None in the period" not in html
+    code, data, _ = cc_report(sqlite_ledger, "--format", "json", catalog=catalog)
+    assert set(json.loads(data)["states"]) == {"active", "expired", "superseded", "revoked"}

@@ -25,7 +25,7 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ledger = write_ledger(folder / "ledger.sqlite3", SPECS)
     html = folder / "report.html"
     ran = run_cc(
-        "report", "--ledger", str(ledger), "--catalog", str(SAMPLE_CATALOG), "--at", "2026-12-01", "--output", str(html),
+        "report", "--ledger", str(ledger), "--catalog", str(SAMPLE_CATALOG), "--at", "2026-12-01", "--out", str(html),
         timeout=120,
     )  # fmt: skip
     assert ran.returncode == 0, ran.output

@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def report(
-    out: Path = typer.Option(Path("awards"), "--out", "-o", help="Output folder of `cc issue` (holds the ledger)."),
+    awards: Path = typer.Option(
+        Path("awards"), "--awards", metavar="DIR", help="The --out folder of `cc issue` (holds the ledger)."
+    ),
     ledger: str = typer.Option(None, "--ledger", help=LEDGER_HELP, show_default=False),
     catalog: Path = typer.Option(None, "--catalog", "-c", help=CATALOG_HELP, show_default=False),
     start: str = typer.Option(
@@ -40,11 +42,18 @@ def report(
         None,
         "--format",
         "-f",
-        help="text, html, json or csv. Default: from --output's name, else text.",
+        help="text, html, json or csv. Default: from --out's name, else text.",
         show_default=False,
     ),
+    # `--out FILE` as the issue names it (like `cc export`); `--output` is kept as an alias.
     output: Path = typer.Option(
-        None, "--output", help="Write the report to this file (atomically) instead of stdout.", show_default=False
+        None,
+        "--out",
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to this file (atomically) instead of stdout.",
+        show_default=False,
     ),
     with_names: bool = typer.Option(
         False, "--with-names", help="Also list the names and emails of holders whose awards lapse within 90 days."
@@ -62,14 +71,20 @@ def report(
     from cc_cli.core.problems import UsageError
     from cc_cli.report.figures import ReportSettings, build_report, parse_day
 
+    if output is not None and output.is_dir():
+        # Before --out named the report file it named the folder of `cc issue`: say where that went.
+        raise UsageError(
+            f"--out {output} is a folder: --out names the report file (e.g. --out report.html); "
+            "give the folder of `cc issue` as --awards"
+        )
     if output_format is None:
         output_format = SUFFIXES.get(output.suffix.lower(), "") if output is not None else "text"
         if not output_format:
-            raise UsageError(f"--output {output}: name the file .html, .json, .csv or .txt, or add --format")
+            raise UsageError(f"--out {output}: name the file .html, .json, .csv or .txt, or add --format")
     if output_format not in FORMATS:
         raise UsageError(f"--format '{output_format}' is not one of: {', '.join(FORMATS)}")
     settings = ReportSettings(
-        out=out,
+        out=awards,
         catalog_root=catalog or default_catalog(),
         ledger_path=ledger,
         start=parse_day(start, "--from") if start else None,
@@ -121,7 +136,7 @@ def _plain(figures: Any) -> str:
             ]
             lines.append("  ".join(cells).rstrip())
         if not table.rows:
-            lines.append("(none in the period)")
+            lines.append(figures.words("report.none"))
     return "\n".join(lines) + "\n"
 
 

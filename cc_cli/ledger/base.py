@@ -342,6 +342,10 @@ class AwardLedger(ABC):
         holds one with its `import_key`, `updated` when the source now says another state, expiry or URL
         (a revoked one stays revoked), else `same` (a re-import adds nothing)."""
 
+    def prepare_aggregates(self) -> None:
+        """Ready the connection for a few large GROUP BY statements (`cc report`); nothing to do by default."""
+        return None
+
     def has_external_awards(self) -> bool:
         """Whether the ledger has the table of awards issued elsewhere (schema 4; an older ledger opened
         read-only has not)."""

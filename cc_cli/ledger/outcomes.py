@@ -23,6 +23,7 @@ Words used below:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,14 +145,22 @@ class Outcomes:
     def __init__(self, ledger: AwardLedger, relation: str | None = None) -> None:
         self.ledger = ledger
         self.relation = f"({relation or awards_relation(ledger)}) AS a"
+        ledger.prepare_aggregates()
 
     def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
         return self.ledger.select(sql, params)
 
-    def counted(self, window: Window, now: str, bounds: Sequence[str]) -> list[Counted]:
+    def counted(
+        self, window: Window, now: str, bounds: Sequence[str], utc_months: Sequence[str] | None = None
+    ) -> list[Counted]:
         """The awards issued in the window by credential, source, month (`bucket_sql` over `bounds`) and
-        state at `now`: one scan of the awards."""
-        bucket, bucket_params = bucket_sql("issued_at", bounds)
+        state at `now`: one scan of the awards. With `utc_months` (the months, 'YYYY-MM', when they are UTC
+        months: `bounds` are then their first instants) the month is the stamp's first seven characters,
+        mapped to its index here: far cheaper per row than the CASE that any zone's month needs."""
+        if utc_months is not None:
+            bucket, bucket_params = "substr(issued_at, 1, 7)", list[object]()
+        else:
+            bucket, bucket_params = bucket_sql("issued_at", bounds)
         where, params = window.sql()
         state = (
             f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'superseded' ELSE 'revoked' END) "
@@ -162,7 +171,16 @@ class Outcomes:
             f"WHERE state != 'pending'{where} GROUP BY 1, 2, 3, 4",
             [*bucket_params, now, *params],
         )
-        return [Counted(str(c), str(src), int(m), str(st), int(n)) for c, src, m, st, n in rows]
+        if utc_months is None:
+            return [Counted(str(c), str(src), int(m), str(st), int(n)) for c, src, m, st, n in rows]
+        # As `bucket_sql` does: a month before the first counts in the first, one after the last in the last.
+        last = len(utc_months) - 1
+        merged: dict[tuple[str, str, int, str], int] = {}
+        for c, src, month, st, n in rows:
+            index = min(max(bisect_right(utc_months, str(month)) - 1, 0), last)
+            key = (str(c), str(src), index, str(st))
+            merged[key] = merged.get(key, 0) + int(n)
+        return [Counted(*key, awards) for key, awards in merged.items()]
 
     def learners(
         self, window: Window, now: str, soon: str, later: str, paths: Sequence[Sequence[Sequence[str]]]

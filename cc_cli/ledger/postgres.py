@@ -656,6 +656,11 @@ class PostgresLedger(AwardLedger):
                     for suppression in suppressions:
                         copy.write_row(suppression)
 
+    @_guarded
+    def prepare_aggregates(self) -> None:
+        # At the default 4 MB the report's sorts and hashes of a million awards spill to disk; this session only.
+        self.db.execute("SET work_mem = '256MB'")
+
     # External awards (schema 4) -------------------------------------------------------------------
 
     def has_external_awards(self) -> bool:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from cc_cli.catalog.texts import Texts
 from cc_cli.emblem.spec import COOL_GRAY_80, GRAY_20, GRAY_50, GRAY_70, GRAY_100, KINDS
 from cc_cli.report.figures import PathFunnel, Report
 
@@ -125,12 +126,13 @@ def monthly(report: Report) -> str:
     plt = _setup()
     width = 11.0  # a wide section: the same scale as the other charts
     figure, ax = plt.subplots(layout="constrained", figsize=(width, 3.6))
-    title = "Awards issued per month"
+    w = report.words
+    title = w("report.monthly_chart")
     ax.set_title(title)
-    ax.set_xlabel(f"Month ({report.zone})")
-    ax.set_ylabel("Awards")
+    ax.set_xlabel(w("report.month_axis", zone=report.zone))
+    ax.set_ylabel(w("report.awards"))
     if not report.months or not report.kinds:
-        _empty(ax, "No awards in the period")
+        _empty(ax, w("report.no_awards"))
     else:
         positions = range(len(report.months))
         base = [0] * len(report.months)
@@ -188,13 +190,14 @@ def states(report: Report) -> str:
     names = list(report.states)
     plt = _setup()
     figure, ax = plt.subplots(layout="constrained", figsize=(8.0, 2.4))
-    title = "Awards of the period by state now"
+    w = report.words
+    title = w("report.states")
     ax.set_title(title)
-    ax.set_xlabel("Awards")
-    ax.set_ylabel("State")
+    ax.set_xlabel(w("report.awards"))
+    ax.set_ylabel(w("report.state"))
     values = [report.states[name] for name in names]
     ax.barh(range(len(names)), values, color=[STATE_COLOURS[name] for name in names])
-    ax.set_yticks(range(len(names)), [name.capitalize() for name in names])
+    ax.set_yticks(range(len(names)), [w(f"report.state.{name}") for name in names])
     ax.xaxis.set_major_locator(_integers())
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
@@ -204,73 +207,77 @@ def states(report: Report) -> str:
 def credentials(report: Report) -> str:
     shown = report.credentials
     colours = [next((k.colour for k in report.kinds if k.key == c.kind), GRAY_50) for c in shown]
+    w = report.words
     return _hbars(
-        "Awards and current holders per credential",
+        w("report.credentials_chart"),
         [c.title for c in shown],
         [
-            ("Awards in the period", [c.awards for c in shown], colours, 1.0),
-            ("Holders now", [c.holders for c in shown], colours, 0.45),
+            (w("report.awards_in_period"), [c.awards for c in shown], colours, 1.0),
+            (w("report.holders_now"), [c.holders for c in shown], colours, 0.45),
         ],
-        "Awards / learners",
-        "Credential",
-        "No awards in the period",
+        w("report.awards_learners"),
+        w("report.credential"),
+        w("report.no_awards"),
         width=11.0,
     )
 
 
 def renewals(report: Report) -> str:
     shown = [c for c in report.certifications if c.ended]
+    w = report.words
     return _hbars(
-        "Certification renewal rate",
+        w("report.renewals_chart"),
         [c.title for c in shown],
         [
             (
-                "Renewed in time",
+                w("report.renewed_in_time"),
                 [100 * (c.renewal_rate or 0) for c in shown],
                 [KINDS[c.kind].band if c.kind in KINDS else GRAY_50 for c in shown],
                 1.0,
             )
         ],
-        "Renewed in time (% of the awards that reached their end)",
-        "Certification",
-        "No certification reached its end in the period",
+        w("report.renewed_axis"),
+        w("report.certification"),
+        w("report.no_renewals"),
         percent=True,
     )
 
 
-def funnel(path: PathFunnel) -> str:
+def funnel(path: PathFunnel, w: Texts) -> str:
     labels = [("→ " if s.leads_to else f"{n}. ") + s.label for n, s in enumerate(path.stages, 1)]
     colours = [KINDS["certification-associate"].band if s.leads_to else BAR for s in path.stages]
     return _hbars(
-        f"Learning path: {path.title}",
+        w("report.path", title=path.title),
         labels,
-        [("Learners", [s.learners for s in path.stages], colours, 1.0)],
-        "Learners holding every stage so far",
-        "Stage",
-        "No steps",
+        [(w("report.learners"), [s.learners for s in path.stages], colours, 1.0)],
+        w("report.funnel_axis"),
+        w("report.stage"),
+        w("report.no_steps"),
     )
 
 
 def skills(report: Report) -> str:
+    w = report.words
     return _hbars(
-        "Skills with the most current holders",
+        w("report.skills"),
         [skill for skill, _ in report.skills],
-        [("Holders", [n for _, n in report.skills], BAR, 1.0)],
-        "Learners holding a credential with the skill",
-        "Skill",
-        "No current holders",
+        [(w("report.holders"), [n for _, n in report.skills], BAR, 1.0)],
+        w("report.skill_axis"),
+        w("report.skill"),
+        w("report.no_holders"),
     )
 
 
 def certificates(report: Report) -> str:
     shown = report.certificates
+    w = report.words
     return _hbars(
-        "Certificates completed",
+        w("report.certificates"),
         [c.title for c in shown],
-        [("Completed", [c.completed for c in shown], KINDS["certificate"].band, 1.0)],
-        "Certificates completed in the period",
-        "Certificate",
-        "No certificates in the catalog",
+        [(w("report.completed"), [c.completed for c in shown], KINDS["certificate"].band, 1.0)],
+        w("report.completed_axis"),
+        w("report.certificate"),
+        w("report.no_certificates"),
     )
 
 
@@ -285,5 +292,5 @@ def all_charts(report: Report) -> dict[str, str]:
         "certificates": certificates(report),
     }
     for path in report.paths:
-        charts[f"path-{path.id}"] = funnel(path)
+        charts[f"path-{path.id}"] = funnel(path, report.words)
     return charts

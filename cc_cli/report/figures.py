@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.catalog import model
-from cc_cli.catalog.texts import Texts, catalog_texts, kind_label
+from cc_cli.catalog.texts import Texts, catalog_texts, kind_label, texts_for
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
 from cc_cli.emblem.spec import GRAY_50, KINDS
@@ -126,6 +126,8 @@ class Report:
     skills: list[tuple[str, int]]
     sources: dict[str, int]  # source -> awards
     names: list[dict[str, str]] | None = None  # with_names only
+    # The catalog's words (its language and `texts:`): every heading and label of the text and HTML outputs.
+    words: Texts = field(default_factory=lambda: texts_for(None))
 
     @property
     def total(self) -> int:
@@ -287,7 +289,7 @@ def kind_words(words: Texts, key: str) -> str:
     if key == "legacy":
         return words("nav.legacy")
     if key == UNKNOWN_KIND:
-        return "Not in the catalog"
+        return words("report.not_in_catalog")
     classification, _, grade = key.partition("-")
     probe = model.Credential(id="", title="", classification=classification, source="")
     if classification == "skill":
@@ -354,7 +356,8 @@ def _collect(
     months, bounds = month_range(month_from, month_to, zone)
     per_kind: dict[str, list[int]] = {}
     sources: dict[str, int] = {}
-    for counted in outcomes.counted(window, now, bounds):
+    # UTC months begin where the stamps' 'YYYY-MM' changes: the ledger can count by that prefix.
+    for counted in outcomes.counted(window, now, bounds, months if zone is dt.UTC else None):
         figures = figures_of(counted.credential_id)
         figures.awards += counted.awards
         if counted.source != LEDGER_SOURCE:
@@ -455,6 +458,7 @@ def _collect(
         paths=paths,
         skills=skills[:TOP_SKILLS],
         sources=sources or {LEDGER_SOURCE: 0},
+        words=words,
     )
 
 

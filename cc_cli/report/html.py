@@ -29,5 +29,10 @@ def html_text(report: Report) -> str:
     )
     charts = {key: Markup(svg) for key, svg in all_charts(report).items()}  # matplotlib's own SVG, text as outlines
     return environment.get_template("report.html.j2").render(
-        report=report, heading=heading(report), tables=tables(report), charts=charts, kinds=report.kinds
+        report=report,
+        heading=heading(report),
+        tables=tables(report),
+        charts=charts,
+        kinds=report.kinds,
+        w=report.words,
     )

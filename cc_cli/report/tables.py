@@ -26,13 +26,18 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
+def state_word(report: Report, state: str) -> str:
+    return report.words(f"report.state.{state}")
+
+
 def tables(report: Report) -> list[Table]:
-    """Every table of the report, in display order."""
+    """Every table of the report, in display order, in the catalog's words."""
+    w = report.words
     out = [
         Table(
             "monthly",
-            "Awards issued per month, by classification and level",
-            ["Month", *(kind.label for kind in report.kinds), "Total"],
+            w("report.monthly"),
+            [w("report.month"), *(kind.label for kind in report.kinds), w("report.total")],
             [
                 [
                     month,
@@ -45,23 +50,34 @@ def tables(report: Report) -> list[Table]:
         ),
         Table(
             "states",
-            "Awards of the period by state now",
-            ["State", "Awards"],
-            [[state.capitalize(), str(n)] for state, n in report.states.items()],
+            w("report.states"),
+            [w("report.state"), w("report.awards")],
+            [[state_word(report, state), str(n)] for state, n in report.states.items()],
             frozenset({1}),
         ),
         Table(
             "credentials",
-            "Per credential",
-            ["Credential", "Kind", "Awards", "Holders now", *(f"Expiring ≤{d} days" for d in HORIZONS), "Renewal rate"],
+            w("report.per_credential"),
+            [
+                w("report.credential"),
+                w("report.kind"),
+                w("report.awards"),
+                w("report.holders_now"),
+                *(w("report.expiring_within", days=d) for d in HORIZONS),
+                w("report.renewal_rate"),
+            ],
             [
                 [
                     c.title,
                     next((k.label for k in report.kinds if k.key == c.kind), c.kind),
-                    str(c.awards) + (f" ({c.imported} imported)" if c.imported else ""),
+                    str(c.awards) + (f" ({w('report.imported_count', count=c.imported)})" if c.imported else ""),
                     str(c.holders),
                     *(str(c.expiring.get(d, 0)) for d in HORIZONS),
-                    (f"{percent(c.renewal_rate)} ({c.renewed_in_time} of {c.ended})" if c.ended else "-")
+                    (
+                        w("report.rate_of", rate=percent(c.renewal_rate), renewed=c.renewed_in_time, ended=c.ended)
+                        if c.ended
+                        else "-"
+                    )
                     if c.classification == "certification"
                     else "",
                 ]
@@ -71,8 +87,8 @@ def tables(report: Report) -> list[Table]:
         ),
         Table(
             "renewals",
-            "Certification renewal rate (awards that reached their end in the period)",
-            ["Certification", "Ended", "Renewed in time", "Rate"],
+            w("report.renewals"),
+            [w("report.certification"), w("report.ended"), w("report.renewed_in_time"), w("report.rate")],
             [
                 [c.title, str(c.ended or 0), str(c.renewed_in_time or 0), percent(c.renewal_rate)]
                 for c in report.certifications
@@ -84,8 +100,8 @@ def tables(report: Report) -> list[Table]:
         out.append(
             Table(
                 f"path-{path.id}",
-                f"Learning path: {path.title}",
-                ["Stage", "Learners", "Median days from the stage before"],
+                w("report.path", title=path.title),
+                [w("report.stage"), w("report.learners"), w("report.median_days")],
                 [
                     [("→ " if s.leads_to else f"{n}. ") + s.label, str(s.learners), days(s.median_days)]
                     for n, s in enumerate(path.stages, 1)
@@ -96,8 +112,8 @@ def tables(report: Report) -> list[Table]:
     out.append(
         Table(
             "skills",
-            "Skills with the most current holders",
-            ["Skill", "Holders"],
+            w("report.skills"),
+            [w("report.skill"), w("report.holders")],
             [[skill, str(n)] for skill, n in report.skills],
             frozenset({1}),
         )
@@ -105,8 +121,8 @@ def tables(report: Report) -> list[Table]:
     out.append(
         Table(
             "certificates",
-            "Certificates completed",
-            ["Certificate", "Completed"],
+            w("report.certificates"),
+            [w("report.certificate"), w("report.completed")],
             [[c.title, str(c.completed)] for c in report.certificates],
             frozenset({1}),
         )
@@ -115,8 +131,8 @@ def tables(report: Report) -> list[Table]:
         out.append(
             Table(
                 "names",
-                f"Holders whose awards lapse within {max(HORIZONS)} days",
-                ["Credential", "Email", "Name", "Valid until"],
+                w("report.names", days=max(HORIZONS)),
+                [w("report.credential"), w("report.email"), w("report.name"), w("report.valid_until")],
                 [[p["credential"], p["email"], p["name"], p["valid_until"][:10]] for p in report.names],
             )
         )
@@ -125,5 +141,12 @@ def tables(report: Report) -> list[Table]:
 
 def heading(report: Report) -> str:
     """'<programme>: 1,234 awards, 2026-01-01 to 2026-12-31 (UTC), as of 2026-12-31T00:00:00Z'."""
-    period = f"{report.first_day or '…'} to {report.last_day or '…'} ({report.zone})"
-    return f"{report.programme}: {report.total:,} awards issued, {period}, states as of {report.at}"
+    return report.words(
+        "report.heading",
+        programme=report.programme,
+        total=f"{report.total:,}",
+        start=report.first_day or "…",
+        end=report.last_day or "…",
+        zone=report.zone,
+        at=report.at,
+    )
