@@ -98,8 +98,9 @@ class Issued:
     list_url: str
 
 
-def issue_did_web(site: Site, folder: Path, *, revoked: bool = False) -> Issued:
-    """An award by a did:web issuer on the local site, with its DID document and status list served."""
+def issue_did_web(site: Site, folder: Path, *, revoked: bool = False, onedtech: bool = False) -> Issued:
+    """An award by a did:web issuer on the local site, with its DID document and status list served; with
+    `onedtech`, the list is OB 3.0's 1EdTechRevocationList (an unsigned list of revoked credential ids)."""
     key = Ed25519PrivateKey.generate()
     method = f"{site.did}#key-1"
     site.put(
@@ -121,6 +122,22 @@ def issue_did_web(site: Site, folder: Path, *, revoked: bool = False) -> Issued:
     listed = status_list.status_list_document(site.origin, 0, site.did, CREATED, [7] if revoked else [])
     list_url = site.put("/status/0.json", signing.sign(listed, key, method, CREATED))
     award = sample_award(site.did)
+    if onedtech:
+        revoked_ids = ["urn:uuid:0-another", award["id"]] if revoked else ["urn:uuid:0-another"]
+        list_url = site.put(
+            "/revocations",
+            {
+                "id": f"{site.origin}/revocations",
+                "issuer": site.did,
+                "revokedCredentials": [
+                    {"id": i, "revoked": True, "revocationReason": "issued in error"} for i in revoked_ids
+                ],
+            },
+        )
+        award["credentialStatus"] = {"id": list_url, "type": "1EdTechRevocationList"}
+        path = folder / "award.json"
+        path.write_text(json.dumps(signing.sign(award, key, method, CREATED)))
+        return Issued(path, list_url)
     award["credentialStatus"] = {
         "id": f"{list_url}#7",
         "type": "BitstringStatusListEntry",
@@ -151,6 +168,57 @@ def test_a_revoked_did_web_award_is_invalid(site: Site, tmp_path: Path) -> None:
     issued = issue_did_web(site, tmp_path, revoked=True)
     ran, report = verify(site, "--online", "--allow-local", str(issued.award))
     assert ran.returncode == 1 and report["checks"]["status"]["reason"] == f"revoked: bit 7 is set in {issued.list_url}"
+
+
+def test_a_1edtech_revocation_list_is_fetched(site: Site, tmp_path: Path) -> None:
+    issued = issue_did_web(site, tmp_path, onedtech=True)
+    ran, report = verify(site, "--online", "--allow-local", str(issued.award))
+    assert ran.returncode == 0 and report["valid"], report
+    assert report["checks"]["status"] == {
+        "status": "ok",
+        "reason": f"not revoked (urn:uuid:2f0e6c1e-5d7a-4a55-9f1b-0c1d2e3f4a5b is not in the revocation list {issued.list_url})",
+    }
+
+
+def test_an_award_in_its_1edtech_revocation_list_is_revoked(site: Site, tmp_path: Path) -> None:
+    issued = issue_did_web(site, tmp_path, revoked=True, onedtech=True)
+    ran, report = verify(site, "--online", "--allow-local", str(issued.award))
+    assert ran.returncode == 1 and report["checks"]["status"] == {
+        "status": "fail",
+        "reason": "revoked: urn:uuid:2f0e6c1e-5d7a-4a55-9f1b-0c1d2e3f4a5b is in the revocation list "
+        f"{issued.list_url} (issued in error)",
+    }
+
+
+def test_a_1edtech_revocation_list_by_another_issuer_is_refused(site: Site, tmp_path: Path) -> None:
+    issued = issue_did_web(site, tmp_path, onedtech=True)
+    status, headers, body = site.routes["/revocations"]
+    site.routes["/revocations"] = (status, headers, body.replace(site.did.encode(), b"did:web:elsewhere.example"))
+    ran, report = verify(site, "--online", "--allow-local", str(issued.award))
+    assert ran.returncode == 1
+    assert (
+        "is issued by 'did:web:elsewhere.example', not by the credential's issuer"
+        in report["checks"]["status"]["reason"]
+    )
+
+
+def test_a_1edtech_revocation_list_from_documents(site: Site, tmp_path: Path) -> None:
+    """Fetched once with --online into --documents, then read from the folder alone: still revoked."""
+    issued = issue_did_web(site, tmp_path, revoked=True, onedtech=True)
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    verify(site, "--online", "--allow-local", "--documents", str(documents), str(issued.award))
+    assert issued.list_url in json.loads((documents / "index.json").read_text())
+    site.routes.clear()
+    ran, report = verify(site, "--documents", str(documents), str(issued.award))
+    assert ran.returncode == 1 and report["checks"]["status"]["reason"].startswith("revoked: urn:uuid:")
+
+
+def test_a_1edtech_revocation_list_is_fetched_with_the_online_limits(site: Site, tmp_path: Path) -> None:
+    issued = issue_did_web(site, tmp_path, onedtech=True)
+    site.put("/revocations", b"", 302, {"Location": "/revocations"})  # a redirect loop
+    ran, report = verify(site, "--online", "--allow-local", str(issued.award))
+    assert ran.returncode == 1 and "redirect loop" in report["checks"]["status"]["reason"], report
 
 
 def test_without_allow_local_loopback_is_refused(site: Site, tmp_path: Path) -> None:

@@ -177,8 +177,14 @@ class StatusSources:
             if not isinstance(entry, dict):
                 return FAIL, "a credentialStatus entry is not an object"
             kind, purpose = entry.get("type"), entry.get("statusPurpose")
+            if kind == REVOCATION_LIST:  # OB 3.0's own method: no statusPurpose, always revocation
+                status, reason = self._revocation_list(document, entry)
+                if status != OK:
+                    return status, reason
+                checked.append(reason)
+                continue
             if kind not in LIST_TYPES:
-                return SKIP, f"status type {kind!r} is not supported ({', '.join(LIST_TYPES)} are)"
+                return SKIP, f"status type {kind!r} is not supported ({', '.join([*LIST_TYPES, REVOCATION_LIST])} are)"
             if purpose not in PURPOSES:
                 continue  # a "message" list or another purpose says nothing about validity
             status, reason = self._cited_entry(document, entry, purpose, LIST_TYPES[kind])
@@ -217,6 +223,37 @@ class StatusSources:
         alias = "" if status_list.get("id") == url else f", a list that calls itself {status_list.get('id')}"
         return OK, f"not {'revoked' if purpose == 'revocation' else 'suspended'} (bit {index} of {url}{alias})"
 
+    def _revocation_list(self, document: dict[str, Any], entry: dict[str, Any]) -> tuple[str, str]:
+        """1EdTech Revocation List Status Method (vcrl v1p0): GET the entry's `id`; the answer is
+        {id, issuer, revokedCredentials: [{id, revoked, revocationReason}]}. The list carries no proof (the
+        method relies on TLS to the issuer's site, or on the user who put it in --documents), so its issuer
+        must be the credential's, and a credential with no `id` cannot be looked up in it."""
+        from cc_cli.verify.documents import DocumentUnavailable
+
+        assert self.store is not None
+        url, credential = entry.get("id"), document.get("id")
+        if not isinstance(url, str) or not url:
+            return FAIL, f"the {REVOCATION_LIST} entry has no id URL"
+        if not isinstance(credential, str) or not credential:
+            return FAIL, f"the credential has no id to look up in the {REVOCATION_LIST} at {url}"
+        try:
+            listed = self.store.get(url)
+        except DocumentUnavailable as exc:
+            return FAIL, f"revocation list {url}: cannot be had: {exc}"
+        if issuer_id(listed) != issuer_id(document):
+            return FAIL, f"the revocation list {url} is issued by {issuer_id(listed)!r}, not by the credential's issuer"
+        revoked = listed.get("revokedCredentials", [])
+        if not isinstance(revoked, list) or not all(isinstance(r, dict) for r in revoked):
+            return FAIL, f"the revocation list {url}: revokedCredentials is not a list of objects"
+        for item in revoked:
+            # `revoked` is optional: a listed credential is revoked unless the list says false
+            if item.get("id") == credential and item.get("revoked", True) is not False:
+                why = item.get("revocationReason")
+                return FAIL, f"revoked: {credential} is in the revocation list {url}" + (
+                    f" ({why})" if isinstance(why, str) and why else ""
+                )
+        return OK, f"not revoked ({credential} is not in the revocation list {url})"
+
     def _fetch_list(self, url: str, list_type: str) -> tuple[dict[str, Any], bytes] | str:
         """The list at `url`, verified (its type, its own proof, its dates), with its bits; or why not."""
         from cc_cli.verify.documents import DocumentUnavailable
@@ -244,6 +281,7 @@ class StatusSources:
 
 
 PURPOSES = ("revocation", "suspension")
+REVOCATION_LIST = "1EdTechRevocationList"
 # the status entry types cc reads -> the type of the list they cite (same bit order, most significant first)
 LIST_TYPES = {
     "BitstringStatusListEntry": "BitstringStatusListCredential",
