@@ -49,6 +49,71 @@ class _Template:
     quads: tuple[Quad, ...]
     fixed: dict[int, str]  # slot -> the only value this template accepts
     iri_schemes: dict[int, str]  # IRI slot -> the scheme its values must have
+    shared: tuple[int, ...]  # the slots under an "achievement" or "issuer": the same in every award of a credential
+    plans: dict[tuple[object, ...], _Plan | None]  # the values of `shared` -> the template specialised to them
+
+
+_SHARED_KEYS = frozenset({"achievement", "issuer"})
+_MAX_PLANS = 256
+
+
+class _Plan:
+    """What of a template's canonical form is the same for every document it serves, worked out once.
+
+    Why: in an award most quads hold no slot (the achievement, the issuer, the contexts' types): per award only
+    the quads with a slot are filled, rendered and sorted, then merged with the fixed quads' lines.
+    Sound because (RDFC-1.0 4.6) a blank node's first-degree hash depends only on the quads that mention it:
+    a blank node that no slotted quad mentions ("static") has the same hash in every document of the
+    template. Its canonical label still depends on where its hash falls among all blank nodes' hashes, so
+    the fixed lines that mention blank nodes are rendered per label assignment (cached: few assignments recur).
+    """
+
+    __slots__ = (
+        "by_labels",
+        "dynamic_nodes",
+        "dynamic_static_lines",
+        "ground",
+        "iri_schemes",
+        "literal_slots",
+        "named_nodes",
+        "slotted",
+        "static",
+        "static_hashes",
+        "static_nodes",
+        "static_set",
+    )
+
+    def __init__(self, quads: list[Quad], iri_schemes: dict[int, str]) -> None:
+        self.iri_schemes = iri_schemes
+        slotted = [q for q in quads if any(t[0] in ("SI", "SL") for t in q)]
+        self.slotted: list[Quad] = list(dict.fromkeys(slotted))
+        slotted_set = set(slotted)
+        self.static: list[Quad] = list(dict.fromkeys(q for q in quads if q not in slotted_set))
+        self.static_set = frozenset(self.static)
+        self.literal_slots = sorted({t[1] for q in self.slotted for t in q if t[0] == "SL"})
+        dynamic = {n for q in self.slotted for n in _nodes(q)}
+        mentions = _mentions(self.static)
+        self.static_nodes = sorted(set(mentions) - dynamic)
+        self.named_nodes = sorted(mentions)  # every blank node a fixed quad names, slotted ones too
+        self.static_hashes = {n: _first_degree(n, mentions[n]) for n in self.static_nodes}
+        self.dynamic_nodes = sorted(dynamic)
+        # the fixed quads' lines each slotted blank node's hash starts from (masked for that node)
+        self.dynamic_static_lines = {
+            n: [_line(q, _Mask({n: "_:a"})) for q in mentions.get(n, [])] for n in self.dynamic_nodes
+        }
+        self.ground = sorted([_line(q, {}) for q in self.static if not _nodes(q)])
+        self.by_labels: dict[tuple[str, ...], list[str]] = {}
+
+    def fixed_lines(self, labels: Mapping[str, str]) -> list[str]:
+        """The sorted lines of the fixed quads under these labels."""
+        key = tuple([labels[n] for n in self.named_nodes])  # a fixed quad may name a slotted quad's node
+        lines = self.by_labels.get(key)
+        if lines is None:
+            if len(self.by_labels) >= 512:
+                self.by_labels.clear()
+            named = [_line(q, labels) for q in self.static if _nodes(q)]
+            lines = self.by_labels[key] = sorted(self.ground + named)
+        return lines
 
 
 class FastCanonicalizer:
@@ -70,10 +135,10 @@ class FastCanonicalizer:
         shape = _skeleton(document, leaves, False)
         template = self._template_for(shape, leaves, document)
         if template is not None:
-            quads = _fill(template, leaves, self.strict)
-            if quads is not None:
+            text = _canonical_planned(template, leaves, self.strict)
+            if text is not None:
                 self.fast_hits += 1
-                return _canonical(quads)
+                return text
         self.slow_calls += 1
         return _slow(document, self.strict)
 
@@ -144,7 +209,7 @@ def _compile(document: Mapping[str, Any], leaves: list[str], strict: bool) -> _T
             fixed.update({i: leaves[i] for i in result})
             continue
         filled = _fill(result, leaves, strict)
-        if filled is not None and _canonical(filled) == expected:
+        if filled is not None and _canonical(filled) == expected == _canonical_planned(result, leaves, strict):
             return result
         if not result.iri_schemes:
             return None
@@ -178,7 +243,10 @@ def _try_compile(document: Mapping[str, Any], leaves: list[str], fixed: dict[int
     if must_fix:
         return must_fix
     schemes = {t[1]: leaves[t[1]].partition(":")[0] for q in quads for t in q if t[0] == "SI"}
-    return _Template(quads, dict(fixed), schemes)
+    marks: list[bool] = []
+    _shared_leaves(document, marks, False, False)
+    shared = tuple(i for i, mark in enumerate(marks) if mark and i not in fixed)
+    return _Template(quads, dict(fixed), schemes, shared, {})
 
 
 def _term(component: dict[str, Any], slot_of: dict[str, int], nonce: str, seen: set[int], entangled: set[int]) -> Term:
@@ -218,6 +286,114 @@ def _fill(template: _Template, leaves: list[str], strict: bool) -> list[Quad] | 
             terms.append(term)
         filled.append(tuple(terms))
     return filled
+
+
+def _canonical_planned(template: _Template, leaves: list[str], strict: bool) -> str | None:
+    """`_canonical(_fill(template, leaves, strict))` computed from the template's plan, or None when a value
+    needs the slow path. Proven equal to `_canonical` by tests/test_fastcanon_properties.py."""
+    key = tuple([leaves[i] for i in template.shared])
+    key_strict = (*key, strict)
+    try:
+        plan = template.plans[key_strict]
+    except KeyError:
+        plan = _specialise(template, leaves, strict)
+        if len(template.plans) >= _MAX_PLANS:
+            template.plans.clear()
+        template.plans[key_strict] = plan
+    if plan is None:
+        return None
+    for i, scheme in plan.iri_schemes.items():
+        iri = leaves[i]
+        if iri.partition(":")[0] != scheme or not jsonld.ABSOLUTE_IRI.match(iri) or jsonld.IRI_DIVERGENT.search(iri):
+            return None
+    literal_guard = jsonld.LITERAL_DIVERGENT_STRICT if strict else jsonld.LITERAL_DIVERGENT
+    for i in plan.literal_slots:
+        if literal_guard.search(leaves[i]):
+            return None
+    static_set = plan.static_set
+    filled: dict[Quad, None] = {}
+    for quad in plan.slotted:
+        terms = tuple(
+            [
+                ("I", leaves[t[1]]) if t[0] == "SI" else ("L", leaves[t[1]], t[2], t[3]) if t[0] == "SL" else t
+                for t in quad
+            ]
+        )
+        if terms not in static_set:  # a dataset is a set: a filled quad equal to a fixed one is that one
+            filled[terms] = None
+    quads = list(filled)
+    hashes = dict(plan.static_hashes)
+    if plan.dynamic_nodes:
+        mentions = _mentions(quads)
+        for node in plan.dynamic_nodes:
+            mask = _Mask({node: "_:a"})
+            lines = plan.dynamic_static_lines[node] + [_line(q, mask) for q in mentions.get(node, ())]
+            lines.sort()
+            hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    if len(set(hashes.values())) < len(hashes):
+        return _urdna2015(plan.static + quads)  # shared first-degree hashes need the n-degree algorithm
+    labels = {node: f"_:c14n{n}" for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
+    lines = plan.fixed_lines(labels) + [_line(q, labels) for q in quads]
+    lines.sort()  # two runs, the fixed one presorted: timsort merges them
+    return "".join(lines)
+
+
+def _specialise(template: _Template, leaves: list[str], strict: bool) -> _Plan | None:
+    """The template with its shared slots filled by these values (checked once here, as `_fill` would check
+    them), or None when one of them needs the slow path."""
+    shared = set(template.shared)
+    literal_guard = jsonld.LITERAL_DIVERGENT_STRICT if strict else jsonld.LITERAL_DIVERGENT
+    for i in shared & set(template.iri_schemes):
+        iri = leaves[i]
+        scheme = template.iri_schemes[i]
+        if iri.partition(":")[0] != scheme or not jsonld.ABSOLUTE_IRI.match(iri) or jsonld.IRI_DIVERGENT.search(iri):
+            return None
+    quads: list[Quad] = []
+    for quad in template.quads:
+        terms: list[Term] = []
+        for term in quad:
+            if term[0] in ("SI", "SL") and term[1] in shared:
+                if term[0] == "SL" and literal_guard.search(leaves[term[1]]):
+                    return None
+                term = ("I", leaves[term[1]]) if term[0] == "SI" else ("L", leaves[term[1]], term[2], term[3])
+            terms.append(term)
+        quads.append(tuple(terms))
+    return _Plan(quads, {i: v for i, v in template.iri_schemes.items() if i not in shared})
+
+
+def _shared_leaves(obj: Any, out: list[bool], fixed: bool, shared: bool) -> None:
+    """For each leaf `_skeleton` appends, in its order: whether it lies under a `_SHARED_KEYS` key."""
+    if isinstance(obj, str):
+        if not fixed:
+            out.append(shared)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            _shared_leaves(v, out, fixed or k in _FIXED_KEYS, shared or k in _SHARED_KEYS)
+    elif isinstance(obj, list):
+        for v in obj:
+            _shared_leaves(v, out, fixed, shared)
+
+
+def _nodes(quad: Quad) -> list[str]:
+    return [t[1] for t in (quad[0], quad[2]) if t[0] == "B"]
+
+
+def _mentions(quads: list[Quad]) -> dict[str, list[Quad]]:
+    """Blank node -> the quads that mention it (RDFC-1.0 4.6 step 2), each once, in one pass."""
+    mentions: dict[str, list[Quad]] = {}
+    for quad in quads:
+        subject, value = quad[0], quad[2]
+        if subject[0] == "B":
+            mentions.setdefault(subject[1], []).append(quad)
+        if value[0] == "B" and not (subject[0] == "B" and subject[1] == value[1]):
+            mentions.setdefault(value[1], []).append(quad)
+    return mentions
+
+
+def _first_degree(node: str, mentioning: list[Quad]) -> str:
+    """RDFC-1.0 4.6 Hash First Degree Quads."""
+    mask = _Mask({node: "_:a"})
+    return hashlib.sha256("".join(sorted([_line(q, mask) for q in mentioning])).encode("utf-8")).hexdigest()
 
 
 def _render(term: Term, labels: Mapping[str, str]) -> str:
@@ -260,20 +436,10 @@ class _Mask(dict[str, str]):
 def _canonical(quads: list[Quad]) -> str:
     """RDFC-1.0 canonical N-Quads of a default-graph dataset, as pyld's URDNA2015 writes them."""
     quads = list(dict.fromkeys(quads))  # a dataset is a set: same-id nodes merge in JSON-LD
-    mentions: dict[str, list[Quad]] = {}  # blank node -> the quads that mention it (4.6 step 2), in one pass
-    for quad in quads:
-        subject, value = quad[0], quad[2]
-        if subject[0] == "B":
-            mentions.setdefault(subject[1], []).append(quad)
-        if value[0] == "B" and not (subject[0] == "B" and subject[1] == value[1]):
-            mentions.setdefault(value[1], []).append(quad)
+    mentions = _mentions(quads)
     if not mentions:
         return "".join(sorted([_line(q, {}) for q in quads]))
-    hashes = {}
-    for node, mentioning in mentions.items():  # RDFC-1.0 4.6 Hash First Degree Quads
-        mask = _Mask({node: "_:a"})
-        lines = sorted([_line(q, mask) for q in mentioning])
-        hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    hashes = {node: _first_degree(node, mentioning) for node, mentioning in mentions.items()}
     if len(set(hashes.values())) < len(hashes):
         return _urdna2015(quads)  # shared first-degree hashes need the n-degree algorithm
     labels = {node: f"_:c14n{n}" for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
