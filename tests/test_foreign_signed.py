@@ -24,6 +24,7 @@ OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
 ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 SL2021 = "https://w3id.org/vc/status-list/2021/v1"
+DI2 = "https://w3id.org/security/data-integrity/v2"
 LISTS = "https://status.example.org/lists/"
 AT = "2026-06-01T00:00:00Z"
 
@@ -54,6 +55,16 @@ def award(contexts: list[str], *, v1: bool = False, status: dict[str, Any] | Non
     )
     if status is not None:
         document["credentialStatus"] = status
+    return document
+
+
+def undefined(document: dict[str, Any], *, term: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """`document` with a subject property `term`, or a subject type `kind`, that no context defines."""
+    subject = document["credentialSubject"]
+    if term:
+        subject[term] = "Ana"
+    if kind:
+        subject["type"] = [*subject["type"], kind]
     return document
 
 
@@ -121,6 +132,13 @@ ECDSA = {"v2-ecdsa-p256": "P-256", "v2-ecdsa-p384": "P-384"}
 # name -> (suites, credential, (cc valid, the check that decides when not))
 CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
     "v2-jcs": (["eddsa-jcs-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
+    # JSON-LD safe mode on the JCS suite: signed by Digital Bazaar, refused by cc (see peer_differs below)
+    "v1-jcs-undefined-term": (
+        ["eddsa-jcs-2022"],
+        undefined(award([V1, OB_302, DI2], v1=True), term="nmae"),
+        (False, "proof"),
+    ),
+    "v2-jcs-undefined-type": (["eddsa-jcs-2022"], undefined(award([V2, OB]), kind="Fancy"), (False, "proof")),
     "v2-ecdsa-p256": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-ecdsa-p384": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-eddsa-listed": (["eddsa-rdfc-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
@@ -227,7 +245,12 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     # Where the standard says otherwise: jsonld-signatures accepts a proof set when *some* proof verifies
     # (ProofSet.verify: results.some(r => r.verified)); VC Data Integrity 1.0 §4.5 (verify proof sets) and
     # issue 17 ask that every proof verify. A proof set with one forged proof is refused by cc.
-    peer_differs = {"proof-set-one-altered": True}
+    # eddsa-jcs-2022: Digital Bazaar's suite hashes the JSON (RFC 8785) and never expands it, so it accepts a
+    # term or type that no context defines. Issue 17 asks for JSON-LD safe mode on every proof, and VC Data
+    # Integrity 1.0 (w3c/vc-data-integrity#131) wants such documents to be errors: the term is signed, but
+    # OB 3.0 is JSON-LD and no context says what it means. cc refuses them, naming the term, as its RDFC
+    # paths (and Digital Bazaar's RDFC suites) do.
+    peer_differs = {"proof-set-one-altered": True, "v1-jcs-undefined-term": True, "v2-jcs-undefined-type": True}
     for name, (valid, check) in expected.items():
         report = ours[name]
         assert report["valid"] is valid, (name, report["checks"])
@@ -243,6 +266,10 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     )
     assert "valid Ed25519Signature2020 signature" in ours["v1-2020"]["checks"]["proof"]["reason"]
     assert "valid eddsa-jcs-2022 signature" in ours["v2-jcs"]["checks"]["proof"]["reason"]
+    assert ours["v1-jcs-undefined-term"]["checks"]["proof"]["reason"].startswith(
+        "JSON-LD safe mode: in the credential, 'nmae' does not expand to an IRI in the @context"
+    )
+    assert "'Fancy' does not expand" in ours["v2-jcs-undefined-type"]["checks"]["proof"]["reason"]
     for curve in ("p256", "p384"):  # P-384 hashes with sha384: a sha256-only verifier would fail it
         assert "valid ecdsa-rdfc-2019 signature" in ours[f"v2-ecdsa-{curve}"]["checks"]["proof"]["reason"]
     # Digital Bazaar writes a lone proof as an object: the 1EdTech schema is applied to the normal form
