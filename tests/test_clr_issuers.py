@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from run_cc import run_cc
 from sample_credentials import sample_award
@@ -137,3 +138,19 @@ def test_an_award_whose_issuer_does_not_control_its_key_is_refused(tmp_path: Pat
             "reason": f"proof: signed by {forger.did}, but the issuer is {corp.did}",
         }
     ]
+
+
+def test_the_terminal_table_names_each_award_and_its_issuer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cc_cli.cli import verify as verify_cli
+    from cc_cli.cli.app import app
+
+    university, corp = Issuer("Example University"), Issuer("Example Corp")
+    path = write(tmp_path, "mixed.clr.json", clr(university, [corp.sign(corp.award(2))]))
+    monkeypatch.setattr(verify_cli, "stdout_is_terminal", lambda: True)
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.chdir(tmp_path)  # no ./catalog here to pin an issuer
+    result = CliRunner().invoke(app, ["verify", "--at", AT, str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"ok    urn:uuid:2f0e6c1e-5d7a-4a55-9f1b-0c1d2e3f4a02, issued by Example Corp ({corp.did})" in result.stdout

@@ -387,3 +387,58 @@ def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None
     }
     assert checks["proof"].status == "ok"
     assert checks["awards"].status == "fail" and "proof: unsupported" in checks["awards"].reason
+
+
+def test_a_clr_by_cc_holding_awards_digital_bazaar_signed(signed: dict[str, Path], tmp_path: Path) -> None:
+    """A CLR signed by cc's code with an award of its own issuer and three awards Digital Bazaar's stack signed
+    for two other issuers (a proof set of eddsa-rdfc-2022 and Ed25519Signature2020, and eddsa-jcs-2022, by one
+    Ed25519 did:key; ecdsa-rdfc-2019 by a P-256 did:key): each award is checked against its own issuer and
+    listed with it; both verifiers accept the CLR. (All on VC 2.0: a VC 1.1 award cannot sit in a VC 2.0 CLR,
+    the two contexts' protected terms collide, so no RDFC proof of such a CLR can be made.)"""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sample_credentials import sample_award
+
+    from cc_cli.credentials import signing
+
+    key = Ed25519PrivateKey.generate()
+    did, method = signing.did_key(key.public_key()), signing.verification_method_id(key.public_key())
+    own = sample_award(did)
+    del own["credentialStatus"]  # its list is not among the documents: that award's status is not the point
+    own = signing.sign(own, key, method, "2025-01-15T00:00:00Z")
+    theirs = [json.loads(signed[name].read_text()) for name in ("v2-proof-set", "v2-jcs", "v2-ecdsa-p256")]
+    clr = {
+        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
+        "id": "urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a00c3",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example Registrar"},
+        "name": "Comprehensive learner record",
+        "validFrom": "2025-01-15T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner",
+            "type": ["ClrSubject"],
+            "verifiableCredential": [own, *theirs],
+        },
+    }
+    path = tmp_path / "mixed.clr.json"
+    path.write_text(json.dumps(signing.sign(clr, key, method, "2025-01-15T00:00:00Z")))
+    folder = documents_folder(signed, tmp_path)  # the jcs award's status list
+    ran = run_cc("verify", "--format", "json", "--at", AT[:10], "--documents", str(folder), str(path), cwd=tmp_path)
+    report = json.loads(ran.stdout)["files"][0]
+    assert ran.returncode == 0 and report["valid"] is True, (report["checks"], report.get("awards"))
+    other, p256 = theirs[0]["issuer"]["id"], theirs[2]["issuer"]["id"]
+    assert report["checks"]["awards"]["reason"] == (
+        f"4 award(s) inside, each signed by its own issuer: 1 by the CLR's issuer, 2 by Example University "
+        f"({other}), 1 by Example University ({p256})"
+    )
+    assert [(a["issuer"], a["status"]) for a in report["awards"]] == [
+        (did, "ok"),
+        (other, "ok"),
+        (other, "ok"),
+        (p256, "ok"),
+    ]
+    assert "valid Ed25519Signature2020 signature" in report["awards"][1]["reason"]
+    assert "valid eddsa-jcs-2022 signature" in report["awards"][2]["reason"]
+    assert "valid ecdsa-rdfc-2019 signature" in report["awards"][3]["reason"]
+    # Digital Bazaar writes a lone proof as an object: cc's CLR schema reads it as a one-item list
+    assert report["checks"]["schema"]["reason"].endswith("(normalised: single values as one-item arrays)")
+    assert js_verify([path], now=AT)[0]["verified"] is True  # Digital Bazaar checks the CLR's own proof

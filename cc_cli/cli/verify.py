@@ -213,8 +213,10 @@ def _print_table(reports: list[FileReport]) -> int:
         ]
         failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status in ("fail", "unsupported")]
         details = report.error or "; ".join(failed) or (report.award_id or "")
+        details = "\n".join([details, *(line.strip() for line in _award_lines(report))])
         verdict = Text(_verdict(report), style="bold green" if report.valid else "bold red")
-        table.add_row(report.file, verdict, *cells, details)
+        # Text, not str: rich would read "did:key:z6Mk…" as the :key: emoji and "[…]" in a file name as markup
+        table.add_row(Text(report.file), verdict, *cells, Text(details))
     invalid = sum(not r.valid for r in reports)
     unchecked = sum(r.revocation_unchecked for r in reports)
     console = Console(highlight=False)

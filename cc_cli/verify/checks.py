@@ -279,11 +279,12 @@ def _elsewhere(subject: Any) -> str:
 
 
 def _clr_schema(document: dict[str, Any]) -> Verdict:
-    from cc_cli.verify.clr_schema import schema_errors
+    from cc_cli.verify.clr_schema import normalised_errors
 
-    errors = schema_errors(document)
+    errors, was_normalised = normalised_errors(document)
     if not errors:
-        return OK, "matches the CLR 2.0 ClrCredential JSON Schema (cc's, written from the CLR 2.0 spec)"
+        how = " (normalised: single values as one-item arrays)" if was_normalised else ""
+        return OK, f"matches the CLR 2.0 ClrCredential JSON Schema (cc's, written from the CLR 2.0 spec){how}"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return FAIL, f"{errors[0]}{more}"
 
