@@ -24,6 +24,7 @@ OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
 ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 SL2021 = "https://w3id.org/vc/status-list/2021/v1"
+DI2 = "https://w3id.org/security/data-integrity/v2"
 LISTS = "https://status.example.org/lists/"
 AT = "2026-06-01T00:00:00Z"
 
@@ -54,6 +55,16 @@ def award(contexts: list[str], *, v1: bool = False, status: dict[str, Any] | Non
     )
     if status is not None:
         document["credentialStatus"] = status
+    return document
+
+
+def undefined(document: dict[str, Any], *, term: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """`document` with a subject property `term`, or a subject type `kind`, that no context defines."""
+    subject = document["credentialSubject"]
+    if term:
+        subject[term] = "Ana"
+    if kind:
+        subject["type"] = [*subject["type"], kind]
     return document
 
 
@@ -121,6 +132,13 @@ ECDSA = {"v2-ecdsa-p256": "P-256", "v2-ecdsa-p384": "P-384"}
 # name -> (suites, credential, (cc valid, the check that decides when not))
 CASES: dict[str, tuple[list[str], dict[str, Any], tuple[bool, str | None]]] = {
     "v2-jcs": (["eddsa-jcs-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
+    # JSON-LD safe mode on the JCS suite: signed by Digital Bazaar, refused by cc (see peer_differs below)
+    "v1-jcs-undefined-term": (
+        ["eddsa-jcs-2022"],
+        undefined(award([V1, OB_302, DI2], v1=True), term="nmae"),
+        (False, "proof"),
+    ),
+    "v2-jcs-undefined-type": (["eddsa-jcs-2022"], undefined(award([V2, OB]), kind="Fancy"), (False, "proof")),
     "v2-ecdsa-p256": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-ecdsa-p384": (["ecdsa-rdfc-2019"], award([V2, OB]), (True, None)),
     "v2-eddsa-listed": (["eddsa-rdfc-2022"], award([V2, OB], status=entry("a", "3")), (True, None)),
@@ -227,7 +245,12 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     # Where the standard says otherwise: jsonld-signatures accepts a proof set when *some* proof verifies
     # (ProofSet.verify: results.some(r => r.verified)); VC Data Integrity 1.0 §4.5 (verify proof sets) and
     # issue 17 ask that every proof verify. A proof set with one forged proof is refused by cc.
-    peer_differs = {"proof-set-one-altered": True}
+    # eddsa-jcs-2022: Digital Bazaar's suite hashes the JSON (RFC 8785) and never expands it, so it accepts a
+    # term or type that no context defines. Issue 17 asks for JSON-LD safe mode on every proof, and VC Data
+    # Integrity 1.0 (w3c/vc-data-integrity#131) wants such documents to be errors: the term is signed, but
+    # OB 3.0 is JSON-LD and no context says what it means. cc refuses them, naming the term, as its RDFC
+    # paths (and Digital Bazaar's RDFC suites) do.
+    peer_differs = {"proof-set-one-altered": True, "v1-jcs-undefined-term": True, "v2-jcs-undefined-type": True}
     for name, (valid, check) in expected.items():
         report = ours[name]
         assert report["valid"] is valid, (name, report["checks"])
@@ -243,6 +266,10 @@ def test_cc_and_digital_bazaar_agree_on_credentials_digital_bazaar_signed(
     )
     assert "valid Ed25519Signature2020 signature" in ours["v1-2020"]["checks"]["proof"]["reason"]
     assert "valid eddsa-jcs-2022 signature" in ours["v2-jcs"]["checks"]["proof"]["reason"]
+    assert ours["v1-jcs-undefined-term"]["checks"]["proof"]["reason"].startswith(
+        "JSON-LD safe mode: in the credential, 'nmae' does not expand to an IRI in the @context"
+    )
+    assert "'Fancy' does not expand" in ours["v2-jcs-undefined-type"]["checks"]["proof"]["reason"]
     for curve in ("p256", "p384"):  # P-384 hashes with sha384: a sha256-only verifier would fail it
         assert "valid ecdsa-rdfc-2019 signature" in ours[f"v2-ecdsa-{curve}"]["checks"]["proof"]["reason"]
     # Digital Bazaar writes a lone proof as an object: the 1EdTech schema is applied to the normal form
@@ -360,3 +387,58 @@ def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None
     }
     assert checks["proof"].status == "ok"
     assert checks["awards"].status == "fail" and "proof: unsupported" in checks["awards"].reason
+
+
+def test_a_clr_by_cc_holding_awards_digital_bazaar_signed(signed: dict[str, Path], tmp_path: Path) -> None:
+    """A CLR signed by cc's code with an award of its own issuer and three awards Digital Bazaar's stack signed
+    for two other issuers (a proof set of eddsa-rdfc-2022 and Ed25519Signature2020, and eddsa-jcs-2022, by one
+    Ed25519 did:key; ecdsa-rdfc-2019 by a P-256 did:key): each award is checked against its own issuer and
+    listed with it; both verifiers accept the CLR. (All on VC 2.0: a VC 1.1 award cannot sit in a VC 2.0 CLR,
+    the two contexts' protected terms collide, so no RDFC proof of such a CLR can be made.)"""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sample_credentials import sample_award
+
+    from cc_cli.credentials import signing
+
+    key = Ed25519PrivateKey.generate()
+    did, method = signing.did_key(key.public_key()), signing.verification_method_id(key.public_key())
+    own = sample_award(did)
+    del own["credentialStatus"]  # its list is not among the documents: that award's status is not the point
+    own = signing.sign(own, key, method, "2025-01-15T00:00:00Z")
+    theirs = [json.loads(signed[name].read_text()) for name in ("v2-proof-set", "v2-jcs", "v2-ecdsa-p256")]
+    clr = {
+        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
+        "id": "urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a00c3",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Example Registrar"},
+        "name": "Comprehensive learner record",
+        "validFrom": "2025-01-15T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:learner",
+            "type": ["ClrSubject"],
+            "verifiableCredential": [own, *theirs],
+        },
+    }
+    path = tmp_path / "mixed.clr.json"
+    path.write_text(json.dumps(signing.sign(clr, key, method, "2025-01-15T00:00:00Z")))
+    folder = documents_folder(signed, tmp_path)  # the jcs award's status list
+    ran = run_cc("verify", "--format", "json", "--at", AT[:10], "--documents", str(folder), str(path), cwd=tmp_path)
+    report = json.loads(ran.stdout)["files"][0]
+    assert ran.returncode == 0 and report["valid"] is True, (report["checks"], report.get("awards"))
+    other, p256 = theirs[0]["issuer"]["id"], theirs[2]["issuer"]["id"]
+    assert report["checks"]["awards"]["reason"] == (
+        f"4 award(s) inside, each signed by its own issuer: 1 by the CLR's issuer, 2 by Example University "
+        f"({other}), 1 by Example University ({p256})"
+    )
+    assert [(a["issuer"], a["status"]) for a in report["awards"]] == [
+        (did, "ok"),
+        (other, "ok"),
+        (other, "ok"),
+        (p256, "ok"),
+    ]
+    assert "valid Ed25519Signature2020 signature" in report["awards"][1]["reason"]
+    assert "valid eddsa-jcs-2022 signature" in report["awards"][2]["reason"]
+    assert "valid ecdsa-rdfc-2019 signature" in report["awards"][3]["reason"]
+    # Digital Bazaar writes a lone proof as an object: cc's CLR schema reads it as a one-item list
+    assert report["checks"]["schema"]["reason"].endswith("(normalised: single values as one-item arrays)")
+    assert js_verify([path], now=AT)[0]["verified"] is True  # Digital Bazaar checks the CLR's own proof

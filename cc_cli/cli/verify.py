@@ -87,8 +87,10 @@ def verify(
 ) -> None:
     """Verify awards: proof, schema, subject, dates, status (revocation) and, with --email, recipient.
 
-    A CLR transcript (`cc transcript --clr`) gets the same checks plus "awards": every award inside it must
-    verify and come from the CLR's issuer (expired ones are noted, not failed; revoked ones fail it).
+    A CLR (`cc transcript --clr`, or another issuer's) gets the same checks plus "awards": the CLR's proof must
+    be by its issuer, and every award inside must verify on its own against its own issuer (CLR 2.0 lets a CLR
+    hold several issuers' awards); each is listed with its issuer (expired ones are noted, not failed; revoked
+    ones fail it).
 
     Files are recognised by content (JSON, or a PNG/SVG with a baked credential). Without --status-dir or
     --ledger, revocation is checked against a ledger.sqlite3 or status/ folder beside the awards, else skipped:
@@ -106,6 +108,7 @@ def verify(
 
     JSON: {"at", "files": [{"file", "valid", "format", "id", "error", "checks": {NAME: {"status", "reason"}}}],
     "summary": {"files", "valid", "invalid", "revocation_not_checked"}}; status is ok, fail, skip or unsupported.
+    A CLR's entry adds "awards": [{"id", "issuer", "issuer_name", "status", "reason"}], one per award inside.
     """
     from cc_cli.verify.run import VerifySettings, run_verify
 
@@ -179,9 +182,19 @@ def _print_text(reports: Iterable[FileReport], quiet: bool) -> int:
         if report.error:
             lines.append(f"  credential  fail  {report.error}\n")
         lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
+        lines.extend(_award_lines(report))
         out.write("".join(lines))
     out.write(_summary(total, invalid, unchecked) + "\n")
     return invalid
+
+
+def _award_lines(report: FileReport) -> list[str]:
+    """A CLR's awards inside, one line each: its verdict, its id, and who issued (and so vouches for) it."""
+    lines = []
+    for award in report.awards or []:
+        who = f"{award.issuer_name} ({award.issuer})" if award.issuer_name else str(award.issuer or "no issuer id")
+        lines.append(f"    {award.status:<4}  {award.id}, issued by {who}: {award.reason}\n")
+    return lines
 
 
 def _print_table(reports: list[FileReport]) -> int:
@@ -200,8 +213,10 @@ def _print_table(reports: list[FileReport]) -> int:
         ]
         failed = [f"{c.name}: {c.reason}" for c in report.checks if c.status in ("fail", "unsupported")]
         details = report.error or "; ".join(failed) or (report.award_id or "")
+        details = "\n".join([details, *(line.strip() for line in _award_lines(report))])
         verdict = Text(_verdict(report), style="bold green" if report.valid else "bold red")
-        table.add_row(report.file, verdict, *cells, details)
+        # Text, not str: rich would read "did:key:z6Mk…" as the :key: emoji and "[…]" in a file name as markup
+        table.add_row(Text(report.file), verdict, *cells, Text(details))
     invalid = sum(not r.valid for r in reports)
     unchecked = sum(r.revocation_unchecked for r in reports)
     console = Console(highlight=False)

@@ -188,12 +188,14 @@ def _translate(exc: BaseException) -> JsonLdError:
     return JsonLdError(f"invalid JSON-LD: {message}" + (f" ({code})" if code else ""))
 
 
-def expand(document: Mapping[str, Any], *, strict: bool = True) -> list[Any]:
+def expand(document: Mapping[str, Any], *, strict: bool = True, rdfc: bool = True) -> list[Any]:
     """Expand `document` with bundled contexts, refusing anything the signature would not cover.
 
     `strict` (used when signing) additionally refuses terms and types that the context leaves to VC 2.0's
     ``issuer-dependent#`` vocabulary, and tab characters. Verification uses ``strict=False`` because
-    both are legitimate, if unwise, in credentials from other issuers.
+    both are legitimate, if unwise, in credentials from other issuers. ``rdfc=False`` (eddsa-jcs-2022, which
+    signs the JSON, not N-Quads) keeps the safe-mode refusals (a term or type that does not expand, a
+    relative IRI) and skips those about characters RDFC-1.0 implementations write differently.
     """
     dropped: list[str | None] = []
     try:
@@ -213,35 +215,35 @@ def expand(document: Mapping[str, Any], *, strict: bool = True) -> list[Any]:
         raise UnsafeJsonLdError(
             f"term {term!r} is not defined by the document's @context, so it would not be signed", term
         )
-    _check(expanded, "", strict)
+    _check(expanded, "", strict, rdfc)
     return expanded
 
 
-def _check(obj: Any, prop: str, strict: bool) -> None:
+def _check(obj: Any, prop: str, strict: bool, rdfc: bool = True) -> None:
     if isinstance(obj, list):
         for item in obj:
-            _check(item, prop, strict)
+            _check(item, prop, strict, rdfc)
         return
     if not isinstance(obj, dict):
         return
     for key, value in obj.items():
         if key == "@id":
-            _check_iri(value, "id", strict)
+            _check_iri(value, "id", strict, rdfc)
         elif key == "@type":
             for iri in value if isinstance(value, list) else [value]:
                 if not iri.startswith("@"):  # "@json" and other keywords
-                    _check_iri(iri, "type", strict)
+                    _check_iri(iri, "type", strict, rdfc)
         elif key == "@value":
-            if isinstance(value, str):
+            if isinstance(value, str) and rdfc:
                 _check_literal(value, prop, strict)
         elif key.startswith("@"):
-            _check(value, prop, strict)  # @list, @set, @graph, @included, @reverse
+            _check(value, prop, strict, rdfc)  # @list, @set, @graph, @included, @reverse
         else:
-            _check_iri(key, "term", strict)
-            _check(value, key, strict)
+            _check_iri(key, "term", strict, rdfc)
+            _check(value, key, strict, rdfc)
 
 
-def _check_iri(iri: str, what: str, strict: bool) -> None:
+def _check_iri(iri: str, what: str, strict: bool, rdfc: bool = True) -> None:
     if iri.startswith("_:"):
         return
     if not ABSOLUTE_IRI.match(iri):
@@ -257,7 +259,7 @@ def _check_iri(iri: str, what: str, strict: bool) -> None:
             "issuer-dependent#); fix the spelling or add a context that defines it",
             name,
         )
-    bad = IRI_DIVERGENT.search(iri)
+    bad = IRI_DIVERGENT.search(iri) if rdfc else None
     if bad:
         raise UnsafeJsonLdError(
             f"IRI {iri!r} contains {_describe(bad.group())}, which RDFC-1.0 implementations "

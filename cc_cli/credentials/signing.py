@@ -428,6 +428,9 @@ def _verify_proof(
     try:
         signature = multibase_decode(value)
         if suite == EDDSA_JCS_2022:
+            problem = _jcs_safe_mode(document, options)
+            if problem:
+                return ProofVerdict(label, FAIL, problem)
             data = _jcs_hash_data(document, options, proof_ctx)
         else:
             data = hash_data(document, options, canon, algorithm)
@@ -448,6 +451,25 @@ def _verify_proof(
             label, FAIL, "signature does not match: the credential was altered or signed by another key"
         )
     return ProofVerdict(label, OK, f"valid {suite} signature by {resolved.controller}", resolved.controller)
+
+
+def _jcs_safe_mode(document: dict[str, Any], options: dict[str, Any]) -> str | None:
+    """JSON-LD safe mode for eddsa-jcs-2022, as the RDFC suites get it from canonicalization: the document
+    and its proof options are expanded with the bundled contexts (never fetched), and a term or type that does
+    not expand, or a relative IRI, is the reason the proof fails. JCS signs the JSON bytes, so such a term is
+    signed, but the credential's contexts give it no meaning a reader of the JSON-LD could rely on."""
+    config = {**options, "@context": document.get("@context")}
+    for what, part in (("the credential", document), ("the proof", config)):
+        try:
+            jsonld.expand(part, strict=False, rdfc=False)
+        except jsonld.UnsafeJsonLdError as exc:
+            if exc.term is None:
+                return f"JSON-LD safe mode: in {what}, {exc}"
+            return (
+                f"JSON-LD safe mode: in {what}, {exc.term!r} does not expand to an IRI in the @context "
+                f"({EDDSA_JCS_2022} signs it, but no context cc bundles says what it means)"
+            )
+    return None
 
 
 def _jcs_hash_data(document: dict[str, Any], options: dict[str, Any], proof_ctx: list[Any] | None) -> bytes:

@@ -3,7 +3,8 @@
 Checks: ``proof`` (eddsa-rdfc-2022 by the issuer's did:key, offline), ``schema`` (the bundled 1EdTech
 AchievementCredential JSON Schema), ``subject`` (an ``id`` or ``identifier``), ``dates`` (validFrom <= at <
 validUntil), ``status`` (revocation, from a signed status list file or the ledger) and ``recipient`` (with an
-email: the salted hash); a CLR transcript adds ``awards``, the awards inside it. A file is valid when no check
+email: the salted hash); a CLR transcript adds ``awards``, the awards inside it, each checked against its own
+issuer (a CLR may gather several issuers' awards) and listed with it. A file is valid when no check
 fails; a skipped check (no status source, no email) does not fail it. A `Worker` holds one process's caches
 (see verify/run.py for why they matter).
 """
@@ -18,7 +19,7 @@ from typing import Any, TypeAlias
 from cc_cli.credentials import signing
 from cc_cli.credentials.ob3 import identity_hash
 from cc_cli.verify.read import AWARD_TYPES, CLR_TYPE, NotACredential, load_credential, read_file
-from cc_cli.verify.report import Check, FileReport, VerifyOptions
+from cc_cli.verify.report import AwardReport, Check, FileReport, VerifyOptions
 from cc_cli.verify.revocation import StatusSources, issuer_id
 from cc_cli.verify.schema import schema_check
 from cc_cli.verify.verdicts import FAIL, FAILING, OK, SKIP, UNSUPPORTED, Verdict
@@ -60,10 +61,14 @@ class Worker:
             report.error = f"cannot read: {exc.strerror or exc}"
             return report
         report.award_id = document["id"] if isinstance(document.get("id"), str) else None
-        report.checks = self.checks(document, path)
+        report.checks, report.awards = self.checks_and_awards(document, path)
         return report
 
     def checks(self, document: dict[str, Any], path: Path) -> list[Check]:
+        return self.checks_and_awards(document, path)[0]
+
+    def checks_and_awards(self, document: dict[str, Any], path: Path) -> tuple[list[Check], list[AwardReport] | None]:
+        """The checks of one credential; for a CLR also the awards inside, each with its verdict."""
         types = document.get("type")
         if isinstance(types, list) and CLR_TYPE in types:
             return self._clr_checks(document, path)
@@ -77,7 +82,7 @@ class Worker:
                 ("status", lambda d: self._status(d, path)),
                 ("recipient", self._recipient),
             ],
-        )
+        ), None
 
     @staticmethod
     def _run(document: dict[str, Any], plan: list[tuple[str, CheckFunction]]) -> list[Check]:
@@ -90,17 +95,22 @@ class Worker:
             found.append(Check(name, status, _one_line(reason)))
         return found
 
-    def _clr_checks(self, clr: dict[str, Any], path: Path) -> list[Check]:
-        """A CLR vouches for the awards it holds: its own proof, schema, subject, dates and recipient, then
-        each award inside must verify on its own and come from the CLR's issuer. `status` is the
-        revocation of the awards inside (a CLR has no status entry of its own); expired awards stay part
-        of a transcript (the learning happened), so they are noted, not failed."""
+    def _clr_checks(self, clr: dict[str, Any], path: Path) -> tuple[list[Check], list[AwardReport] | None]:
+        """A CLR: its own proof (by the CLR's issuer), schema, subject, dates and recipient, then each award
+        inside verified on its own against its own issuer (its proof, the issuer controlling the key, its
+        dates, its status), as CLR 2.0 lets a CLR gather the awards of several issuers. Each award is listed
+        with its issuer: the CLR's proof says only that the CLR's issuer assembled them, the award's own
+        proof says who vouches for it. `status` is the revocation of the awards inside (a CLR has no status
+        entry of its own); expired awards stay part of a transcript (the learning happened), so they are
+        noted, not failed."""
         subject = clr.get("credentialSubject")
         held = subject.get("verifiableCredential") if isinstance(subject, dict) else None
         if not isinstance(held, list) or not held:
-            return [Check("awards", FAIL, "the CLR holds no awards (credentialSubject.verifiableCredential is empty)")]
+            why = "the CLR holds no awards (credentialSubject.verifiableCredential is empty)"
+            return [Check("awards", FAIL, why)], None
         if len(held) > MAX_EMBEDDED:  # before the proof: canonicalising a huge document takes minutes
-            return [Check("awards", FAIL, f"the CLR holds {len(held)} awards, more than cc verifies ({MAX_EMBEDDED})")]
+            why = f"the CLR holds {len(held)} awards, more than cc verifies ({MAX_EMBEDDED})"
+            return [Check("awards", FAIL, why)], None
         found = self._run(
             clr,
             [
@@ -113,35 +123,51 @@ class Worker:
         )
         if found[0].status != OK:
             why = "not checked: the CLR's own proof does not verify"
-            return [*found[:4], Check("status", SKIP, why), found[4], Check("awards", SKIP, why)]
+            return [*found[:4], Check("status", SKIP, why), found[4], Check("awards", SKIP, why)], None
         problems: list[str] = []
         revocation: list[Check] = []
+        awards: list[AwardReport] = []
         expired = 0
         for index, award in enumerate(held):
             name = str(award["id"]) if isinstance(award, dict) and isinstance(award.get("id"), str) else f"#{index + 1}"
+            issuer, issuer_name = _issuer_of(award)
             types = award.get("type") if isinstance(award, dict) else None
             if not isinstance(types, list) or not AWARD_TYPES & set(map(str, types)) or CLR_TYPE in types:
                 problems.append(f"{name}: not an Open Badges award")  # nor a CLR inside a CLR: no recursion
+                awards.append(AwardReport(name, issuer, issuer_name, FAIL, "not an Open Badges award"))
                 continue
-            if issuer_id(award) != issuer_id(clr):
-                problems.append(f"{name}: issued by {issuer_id(award)}, not by the CLR's issuer")
+            failed: list[Check] = []
+            notes: list[str] = []
             for check in self.checks(award, path):
                 if check.name == "status":
                     revocation.append(Check(str(name), check.status, check.reason))
+                    if check.status in FAILING:
+                        failed.append(check)
+                    elif check.status == OK:
+                        notes.append(check.reason)
                 elif check.name == "dates" and check.status == FAIL and check.reason.startswith("expired"):
                     expired += 1
+                    notes.append(f"{check.reason}, still earned")
                 elif check.status in FAILING:  # an unsupported proof inside is no valid award either
                     problems.append(f"{name}: {check.name}: {check.reason}")
+                    failed.append(check)
+                elif check.name == "proof":
+                    notes.insert(0, check.reason)
+            if failed:
+                worst = UNSUPPORTED if all(c.status == UNSUPPORTED for c in failed) else FAIL
+                first = next(c for c in failed if c.status == worst)
+                awards.append(AwardReport(name, issuer, issuer_name, worst, f"{first.name}: {first.reason}"))
+            else:
+                awards.append(AwardReport(name, issuer, issuer_name, OK, "; ".join(notes)))
         status = _combined_status(revocation)
         if problems:
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            awards = Check("awards", FAIL, f"{len(held)} award(s) inside, not all valid: {problems[0]}{more}")
+            verdict = Check("awards", FAIL, f"{len(held)} award(s) inside, not all valid: {problems[0]}{more}")
         else:
             note = f", {expired} of them expired (still earned)" if expired else ""
-            awards = Check(
-                "awards", OK, f"{len(held)} award(s) inside, each signed by the CLR's issuer{note}{_elsewhere(subject)}"
-            )
-        return [*found[:4], status, found[4], awards]
+            signers = _signers(awards, issuer_id(clr))
+            verdict = Check("awards", OK, f"{len(held)} award(s) inside, {signers}{note}{_elsewhere(subject)}")
+        return [*found[:4], status, found[4], verdict], awards
 
     def _status(self, document: dict[str, Any], path: Path) -> Verdict:
         status, reason = self.sources.check(document, path)
@@ -201,6 +227,29 @@ class Worker:
         return FAIL, f"not awarded to {email}: no email identity of the subject matches"
 
 
+def _issuer_of(award: Any) -> tuple[str | None, str | None]:
+    """(id, name) of an award's issuer, as it states them (None where it does not)."""
+    issuer = award.get("issuer") if isinstance(award, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    found = issuer_id(award) if isinstance(award, dict) else None
+    return (found if isinstance(found, str) else None), (name if isinstance(name, str) else None)
+
+
+def _signers(awards: list[AwardReport], clr_issuer: Any) -> str:
+    """'each signed by the CLR's issuer', or, when others issued some, who vouches for how many."""
+    counts: dict[str | None, int] = {}
+    for award in awards:
+        counts[award.issuer] = counts.get(award.issuer, 0) + 1
+    if set(counts) == {clr_issuer}:
+        return "each signed by the CLR's issuer"
+    names = {award.issuer: award.issuer_name for award in awards}
+    parts = [f"{counts.pop(clr_issuer)} by the CLR's issuer"] if clr_issuer in counts else []
+    for issuer, count in counts.items():
+        named = f"{names[issuer]} ({issuer})" if names.get(issuer) else str(issuer)
+        parts.append(f"{count} by {named}")
+    return "each signed by its own issuer: " + ", ".join(parts)
+
+
 def _combined_status(per_award: list[Check]) -> Check:
     """The revocation verdict of a CLR: the worst of its awards' (each named by its id)."""
     for wanted in (FAIL, SKIP):
@@ -230,11 +279,12 @@ def _elsewhere(subject: Any) -> str:
 
 
 def _clr_schema(document: dict[str, Any]) -> Verdict:
-    from cc_cli.verify.clr_schema import schema_errors
+    from cc_cli.verify.clr_schema import normalised_errors
 
-    errors = schema_errors(document)
+    errors, was_normalised = normalised_errors(document)
     if not errors:
-        return OK, "matches the CLR 2.0 ClrCredential JSON Schema (cc's, written from the CLR 2.0 spec)"
+        how = " (normalised: single values as one-item arrays)" if was_normalised else ""
+        return OK, f"matches the CLR 2.0 ClrCredential JSON Schema (cc's, written from the CLR 2.0 spec){how}"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return FAIL, f"{errors[0]}{more}"
 

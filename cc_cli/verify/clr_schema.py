@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cc_cli.verify.schema import SCHEMA_FILE as OB_SCHEMA_FILE
+from cc_cli.verify.schema import normalised
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema" / "clr_v2p0_clrcredential.json"
 
@@ -33,3 +34,14 @@ def schema_errors(document: Any) -> list[str]:
         f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
         for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
     ]
+
+
+def normalised_errors(document: Any) -> tuple[list[str], bool]:
+    """`schema_errors` of `document` as it is, else of its normal form (a single value where the schema says
+    array, such as an award inside whose lone `proof` is an object, as Digital Bazaar writes it, read as a
+    one-item list; see verify/schema.py): (the problems, whether the normal form was needed)."""
+    errors = schema_errors(document)
+    if not errors:
+        return errors, False
+    again = schema_errors(normalised(document, _schemas()[0]))
+    return (again, True) if not again else (errors, False)

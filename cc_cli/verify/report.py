@@ -22,6 +22,27 @@ class Check:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class AwardReport:
+    """One award inside a CLR, verified on its own: who issued it (and so vouches for it, by its own proof)
+    and its verdict (`ok`, `fail` or `unsupported`) with the check that decided it."""
+
+    id: str
+    issuer: str | None  # the award's own issuer id, which must control the key of its proof
+    issuer_name: str | None
+    status: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "issuer": self.issuer,
+            "issuer_name": self.issuer_name,
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
 @dataclass(slots=True)
 class FileReport:
     """Everything `cc verify` found about one file. `error` says why it is not a credential at all."""
@@ -31,6 +52,7 @@ class FileReport:
     award_id: str | None = None
     error: str | None = None
     checks: list[Check] = field(default_factory=list)
+    awards: list[AwardReport] | None = None  # a CLR's awards inside, each with its own issuer and verdict
 
     @property
     def valid(self) -> bool:
@@ -43,7 +65,7 @@ class FileReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The `--format json` shape of one file (documented in `cc verify --help`)."""
-        return {
+        shape: dict[str, Any] = {
             "file": self.file,
             "valid": self.valid,
             "format": self.format,
@@ -51,6 +73,9 @@ class FileReport:
             "error": self.error,
             "checks": {c.name: {"status": c.status, "reason": c.reason} for c in self.checks},
         }
+        if self.awards is not None:  # CLRs only
+            shape["awards"] = [award.as_dict() for award in self.awards]
+        return shape
 
 
 @dataclass(frozen=True, slots=True)
