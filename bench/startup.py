@@ -51,7 +51,9 @@ def main() -> int:
     floor_cpu = statistics.median(c for _, c in floor)
     cc_cpu = statistics.median(c for _, c in cc)
     print(f"rounds             {args.rounds} (floor and cc alternately; medians)")
-    print(f'floor              {floor_wall * 1000:6.1f} ms wall, {floor_cpu * 1000:6.1f} ms CPU  (python -c "import typer")')
+    print(
+        f'floor              {floor_wall * 1000:6.1f} ms wall, {floor_cpu * 1000:6.1f} ms CPU  (python -c "import typer")'
+    )
     print(f"cc --help          {cc_wall * 1000:6.1f} ms wall, {cc_cpu * 1000:6.1f} ms CPU")
     print(f"cc / floor         {cc_wall / floor_wall:6.2f} wall, {cc_cpu / floor_cpu:6.2f} CPU  (target <= 1.10)")
     print(f"load average       {os.getloadavg()[0]:.2f}")
