@@ -1,17 +1,25 @@
 """Benchmark `cc validate` on a generated catalog of 10,000 credentials and 500 paths.
 
-Prints the wall time of `cc validate` on the valid catalog and on a variant with 1% broken files, next to
+First, `cc validate` against its floor (issue 19: at most 2x): a plain Python script that reads every one of
+the same YAML files with `yaml.load(text, Loader=yaml.CSafeLoader)`, the bare C YAML read. Floor and cc run
+alternately for `--rounds` rounds (the machine is shared), and the medians of wall and CPU time (user +
+system of the process and its workers) are printed with the ratios cc / floor.
+
+Then the wall time of `cc validate` on the valid catalog and on a variant with 1% broken files, next to
 `check-jsonschema` with `cc schema`'s output on the same files (shape only), and `cc --help` start-up.
 
-    .venv/bin/python bench/validate.py [--credentials 10000] [--paths 500] [--repeat 3]
+    .venv/bin/python bench/validate.py [--credentials 10000] [--paths 500] [--rounds 7] [--repeat 3]
+    .venv/bin/python bench/validate.py --floor-only     # just the floor ratio
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -126,15 +134,69 @@ def timed(command: list[str], repeat: int) -> tuple[float, int, str]:
     return best, code, out
 
 
+# The floor: every catalog file read and parsed by libyaml, nothing else (no positions, no checks).
+FLOOR = """
+import sys
+from pathlib import Path
+
+import yaml
+
+root = Path(sys.argv[1])
+files = [root / "catalog.yaml", *sorted((root / "credentials").glob("*.yaml")), *sorted((root / "paths").glob("*.yaml"))]
+for file in files:
+    yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+print(len(files))
+"""
+
+
+def run_once(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child and its waited-for descendants) of one run."""
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu
+
+
+def against_floor(root: Path, rounds: int) -> None:
+    """`cc validate` and the bare C YAML read of the same files, alternately; medians and ratios."""
+    floor_cmd = [sys.executable, "-c", FLOOR, str(root)]
+    cc_cmd = [str(BIN / "cc"), "validate", "--catalog", str(root), "--format", "json"]
+    run_once(floor_cmd)  # warm the page cache and the .pyc files
+    run_once(cc_cmd)
+    floor: list[tuple[float, float]] = []
+    cc: list[tuple[float, float]] = []
+    loads = [os.getloadavg()[0]]
+    for _ in range(rounds):
+        floor.append(run_once(floor_cmd))
+        cc.append(run_once(cc_cmd))
+        loads.append(os.getloadavg()[0])
+    floor_wall, cc_wall = statistics.median(w for w, _ in floor), statistics.median(w for w, _ in cc)
+    floor_cpu, cc_cpu = statistics.median(c for _, c in floor), statistics.median(c for _, c in cc)
+    print(f"rounds             {rounds} (floor and cc alternately; medians)")
+    print(f"floor              {floor_wall:6.2f} s wall, {floor_cpu:6.2f} s CPU  (yaml.load CSafeLoader, one process)")
+    print(f"cc validate        {cc_wall:6.2f} s wall, {cc_cpu:6.2f} s CPU  (workers: {os.cpu_count()} cores)")
+    print(f"cc / floor         {cc_wall / floor_wall:6.2f} wall, {cc_cpu / floor_cpu:6.2f} CPU  (target <= 2.00)")
+    print(f"load average       {min(loads):.2f} to {max(loads):.2f} (1 min) on {os.cpu_count()} cores")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--credentials", type=int, default=10_000)
     parser.add_argument("--paths", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds of floor and cc")
+    parser.add_argument("--floor-only", action="store_true", help="only cc validate against its floor")
     parser.add_argument("--skip-check-jsonschema", action="store_true")
     args = parser.parse_args()
     total = args.credentials + args.paths
     cc = str(BIN / "cc")
+    generate(WORK / "valid", args.credentials, args.paths, False)
+    against_floor(WORK / "valid", args.rounds)
+    if args.floor_only:
+        return
     results = {}
     for name, broken in (("valid", False), ("broken-1pct", True)):
         root = WORK / name

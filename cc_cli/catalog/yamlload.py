@@ -10,6 +10,7 @@ anchors, aliases, custom tags and absurd nesting (CC003) with the exact position
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,9 +18,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 try:  # the C parser is about 10 times faster; fall back to pure Python where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_FILE_BYTES = 1_000_000  # a credential file is a few KB; anything this large is a mistake or an attack
 MAX_DEPTH = 32
@@ -37,6 +38,45 @@ _SEQ = "tag:yaml.org,2002:seq"
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP}
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 _constructor = SafeConstructor()
+
+# Where an anchor (&), alias (*) or tag (!) can begin: a node starts at the start of the text or after a
+# character that ends a token (white space, an indicator, a quote), never right after a letter or digit,
+# where the character is part of a plain scalar ("O*NET-SOC", "?a=1&b=2"). Only a file with such a
+# character is scanned event by event (tests/test_yamlload_fast.py proves that the others have none).
+_MAYBE_NODE_PROPERTY = re.compile(r"(?:^|[^A-Za-z0-9])[&*!]")
+
+
+class _Loader(_BaseLoader):
+    """The C parser with a faster resolver of implicit tags, equal to PyYAML's for the safe loader.
+
+    PyYAML's `Resolver.resolve` is Python and runs once per node (half a million times for a catalog of
+    10,000 credentials); path resolvers are never registered on the safe loader, so the resolution is a
+    lookup by first character and a regex match (tests/test_yamlload_fast.py compares it with PyYAML's)."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    table = _BaseLoader.yaml_implicit_resolvers
+    if None in table or _BaseLoader.yaml_path_resolvers:  # pragma: no cover - not PyYAML's safe loader
+        raise RuntimeError("unexpected YAML resolvers")
+    return {first: list(resolvers) for first, resolvers in table.items() if first is not None}
+
+
+_IMPLICIT = _implicit_resolvers()
 
 
 class YamlProblem(Exception):
@@ -58,9 +98,12 @@ class Document:
     data: Any
     values: dict[Key, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    positioned: bool = True  # False: loaded with `positions=False`, `values` and `keys` are empty
 
     def at(self, *where: str | int) -> tuple[int, int]:
         """Position of the value at `where`, or of its closest ancestor that exists in the file."""
+        if not self.positioned:
+            raise ValueError(f"{self.path} was loaded without positions")
         key: Key = tuple(where)
         while key:
             position = self.values.get(key)
@@ -107,10 +150,14 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
-def load_yaml(raw: bytes, path: str) -> Document:
-    """Parse `raw` into a Document whose top level is a mapping, or raise YamlProblem."""
+def load_yaml(raw: bytes, path: str, *, positions: bool = True) -> Document:
+    """Parse `raw` into a Document whose top level is a mapping, or raise YamlProblem.
+
+    With `positions=False` the Document has the same data but no positions (`at` and `key_at` refuse):
+    for a file that turns out to have no problem, recording where every key and value is costs as much
+    as composing it. Any problem found on the way is raised with its exact position all the same."""
     text = decode(raw)
-    if "&" in text or "*" in text or "!" in text:
+    if ("&" in text or "*" in text or "!" in text) and _MAYBE_NODE_PROPERTY.search(text):
         _refuse_anchors_and_tags(text)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -124,9 +171,44 @@ def load_yaml(raw: bytes, path: str) -> Document:
         what = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         line, column = _mark(node)
         raise YamlProblem("CC003", line, column, f"top level is {what}; expected a mapping of fields")
-    document = Document(path=path, data=None)
+    document = Document(path=path, data=None, positioned=positions)
+    if not positions:
+        try:
+            document.data = _plain(node, 0, set())
+            return document
+        except (YamlProblem, _Refused):
+            document.positioned = True  # the positioned build below raises the problem at its position
     document.data = _Builder(document).build(node, (), 0)
     return document
+
+
+class _Refused(Exception):
+    """Raised by `_plain` where `_Builder.build` raises a YamlProblem (which `load_yaml` then lets it do)."""
+
+
+def _plain(node: yaml.Node, depth: int, seen: set[int]) -> Any:
+    """`_Builder.build` without the positions: the same value, and an exception wherever it raises."""
+    if depth > MAX_DEPTH or id(node) in seen:
+        raise _Refused
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else _scalar(node)
+    depth += 1
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != _SEQ:
+            raise _Refused
+        return [_plain(item, depth, seen) for item in node.value]
+    if node.tag != _MAP:
+        raise _Refused
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
+            raise _Refused
+        name = key_node.value
+        if name == "<<" or name in result:
+            raise _Refused
+        result[name] = _plain(value_node, depth, seen)
+    return result
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

@@ -64,13 +64,17 @@ def read_document(root: Path, relative: str) -> Document:
 
     Reading goes through `read_inside`: a link out of the catalog, a FIFO or a device is refused before
     it is read, and no more than MAX_FILE_BYTES is ever read."""
+    return load_yaml(read_raw(root, relative), relative)
+
+
+def read_raw(root: Path, relative: str) -> bytes:
+    """The bytes of one catalog file (see `read_document`), or YamlProblem CC001."""
     try:
-        raw = read_inside(root, relative, MAX_FILE_BYTES)
+        return read_inside(root, relative, MAX_FILE_BYTES)
     except CatalogFileError as exc:
         if exc.missing:
             raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
         raise YamlProblem("CC001", 1, 1, f"file {exc.reason}") from None
-    return load_yaml(raw, relative)
 
 
 # Below this many files a process pool costs more than it saves.
@@ -120,7 +124,8 @@ def _load_one(root: Path, relative: str) -> Loaded:
         hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
         return relative, [("CC001", hit)], None, None
     try:
-        document = read_document(root, relative)
+        raw = read_raw(root, relative)
+        document = load_yaml(raw, relative, positions=False)  # positions only if a problem needs them
     except YamlProblem as problem:
         hit = Hit(relative, (), problem.message, position=(problem.line, problem.column))
         return relative, [(problem.code, hit)], None, None
@@ -141,6 +146,8 @@ def _load_one(root: Path, relative: str) -> Loaded:
         item = replace(path_from(cleaned, relative, stem), invalid_fields=invalid)
     else:
         item = info_from(cleaned)
+    if checker.hits:
+        document = load_yaml(raw, relative)  # the same bytes again, now with every position
     hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
     return relative, hits, item, declared
 
