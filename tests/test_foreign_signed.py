@@ -355,6 +355,19 @@ def test_an_oversized_document_is_refused_unread(signed: dict[str, Path], tmp_pa
     assert ran.returncode == 1 and "over the 1,048,576 bytes cc reads for a document" in status["reason"]
 
 
+def unsigned_clr(issuer: str, issuer_name: str, name: str, id_tail: str, awards: list[Any]) -> dict[str, Any]:
+    """A VC 2.0 ClrCredential by `issuer` holding `awards`, to be signed by the test."""
+    return {
+        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
+        "id": f"urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a{id_tail}",
+        "type": ["VerifiableCredential", "ClrCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": issuer_name},
+        "name": name,
+        "validFrom": "2025-01-15T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "type": ["ClrSubject"], "verifiableCredential": awards},
+    }
+
+
 def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None:
     """An award inside a CLR whose proof cc cannot check is no valid award of the transcript either."""
     from datetime import UTC, datetime
@@ -370,15 +383,7 @@ def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None
     did, method = signing.did_key(key.public_key()), signing.verification_method_id(key.public_key())
     inside = signing.sign(sample_award(did), key, method, "2025-01-15T00:00:00Z")
     inside["proof"][0] = {**inside["proof"][0], "cryptosuite": "bbs-2023"}
-    clr = {
-        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
-        "id": "urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a00c1",
-        "type": ["VerifiableCredential", "ClrCredential"],
-        "issuer": {"id": did, "type": ["Profile"], "name": "Example University"},
-        "name": "Transcript",
-        "validFrom": "2025-01-15T00:00:00Z",
-        "credentialSubject": {"id": "did:example:learner", "type": ["ClrSubject"], "verifiableCredential": [inside]},
-    }
+    clr = unsigned_clr(did, "Example University", "Transcript", "00c1", [inside])
     checks = {
         c.name: c
         for c in Worker(VerifyOptions(at=datetime(2026, 1, 1, tzinfo=UTC))).checks(
@@ -406,19 +411,7 @@ def test_a_clr_by_cc_holding_awards_digital_bazaar_signed(signed: dict[str, Path
     del own["credentialStatus"]  # its list is not among the documents: that award's status is not the point
     own = signing.sign(own, key, method, "2025-01-15T00:00:00Z")
     theirs = [json.loads(signed[name].read_text()) for name in ("v2-proof-set", "v2-jcs", "v2-ecdsa-p256")]
-    clr = {
-        "@context": [V2, "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json", OB],
-        "id": "urn:uuid:0d5d1d3c-9a51-4b9e-8a0e-4f3c2b1a00c3",
-        "type": ["VerifiableCredential", "ClrCredential"],
-        "issuer": {"id": did, "type": ["Profile"], "name": "Example Registrar"},
-        "name": "Comprehensive learner record",
-        "validFrom": "2025-01-15T00:00:00Z",
-        "credentialSubject": {
-            "id": "did:example:learner",
-            "type": ["ClrSubject"],
-            "verifiableCredential": [own, *theirs],
-        },
-    }
+    clr = unsigned_clr(did, "Example Registrar", "Comprehensive learner record", "00c3", [own, *theirs])
     path = tmp_path / "mixed.clr.json"
     path.write_text(json.dumps(signing.sign(clr, key, method, "2025-01-15T00:00:00Z")))
     folder = documents_folder(signed, tmp_path)  # the jcs award's status list
