@@ -19,8 +19,12 @@ from typing import Any
 import pytest
 from dcc_verifier import dcc_verify
 from js_verifier import ensure_or_skip
+from run_cc import run_cc
 from test_foreign import AT, CORPUS, DOCUMENTS, EXPECTED, cc_verdicts, controllers, corpus_files, revocation_lists
 from test_foreign import verdict_of as cc_verdict_of
+from test_foreign_signed import AT as SIGNED_AT
+from test_foreign_signed import documents_folder, lists
+from test_foreign_signed import signed as _signed  # noqa: F401  (the fixture: the credentials Digital Bazaar signed)
 
 DCC_EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "data" / "foreign-expected-dcc.json").read_text(encoding="utf-8")
@@ -141,3 +145,76 @@ def test_the_harness_can_refuse(tmp_path: Path) -> None:
     assert early["rejected_for"] == "dates" and 'is before "validFrom"' in str(early["error"])
     assert during["verified"] is True
     assert late["rejected_for"] == "dates" and late["error"] == "expiration: not valid"
+
+
+# test_foreign_signed's credentials -> (DCC accepts, the kind of its rejection); see the test below
+SIGNED_DCC: dict[str, tuple[bool, str | None]] = {
+    "endorsement": (True, None),
+    "v1-2020": (True, None),
+    "v1-sl2021-clear": (True, None),
+    "v2-eddsa-listed": (True, None),
+    "v2-proof-set": (True, None),
+    "v1-2020-tampered": (False, "signature"),
+    "v2-2020-revoked": (False, "revocation"),
+    "v2-suspended": (False, "revocation"),
+    "proof-set-one-altered": (True, None),
+    "v1-sl2021-revoked": (True, None),
+    "v2-jcs": (False, "unsupported"),
+    "jcs-tampered": (False, "unsupported"),
+    "v1-jcs-undefined-term": (False, "unsupported"),
+    "v2-jcs-undefined-type": (False, "unsupported"),
+    "v2-ecdsa-p256": (False, "unsupported"),
+    "v2-ecdsa-p384": (False, "unsupported"),
+    "ecdsa-tampered": (False, "unsupported"),
+}
+# Where cc's verdict differs from DCC's, and why
+SIGNED_DIFFERS = {
+    # DCC, like Digital Bazaar (jsonld-signatures' ProofSet), accepts a proof set when some proof verifies; VC Data
+    # Integrity 1.0 section 4.5 and issue 17 ask that every proof verify: cc refuses the forged second proof.
+    "proof-set-one-altered": "some proof verifies: enough for jsonld-signatures, not for cc",
+    # verifier-core's status checker for StatusList2021Entry is `() => true` ("old spec - ignore"): it accepts a
+    # credential whose bit is set in the list the test hands it. cc reads the list and refuses the revoked award.
+    "v1-sl2021-revoked": "DCC does not read StatusList2021 lists",
+    # No eddsa-jcs-2022 or ecdsa-rdfc-2019 suite in verifier-core (nor a P-256/P-384 did:key driver): it never
+    # checks these proofs. Digital Bazaar does, and accepts them as cc does (test_foreign_signed).
+    "v2-jcs": "no eddsa-jcs-2022 suite in DCC",
+    "v2-ecdsa-p256": "no ecdsa-rdfc-2019 suite in DCC",
+    "v2-ecdsa-p384": "no ecdsa-rdfc-2019 suite in DCC",
+}
+
+
+@pytest.fixture(scope="module")
+def signed(_signed: dict[str, Path]) -> dict[str, Path]:  # noqa: F811
+    return _signed
+
+
+def test_dcc_on_what_digital_bazaar_signed(signed: dict[str, Path], tmp_path: Path) -> None:
+    """test_foreign_signed's credentials (signed by Digital Bazaar's stack, tampered copies included) through
+    verifier-core too, with their status lists handed over: cc accepts none that DCC rejects for its signature,
+    dates or revocation. DCC has no eddsa-jcs-2022 or ecdsa-rdfc-2019 suite (and no P-256/P-384 did:key): those
+    it refuses as "The signature is not valid." without checking them, counted as "unsupported"."""
+    credentials = {name: path for name, path in signed.items() if not name.startswith("list-")}
+    folder = documents_folder(signed, tmp_path)
+    ran = run_cc(
+        "verify",
+        "--format",
+        "json",
+        "--at",
+        SIGNED_AT[:10],
+        "--documents",
+        str(folder),
+        *map(str, credentials.values()),
+    )
+    ours = {Path(f["file"]).stem: f["valid"] for f in json.loads(ran.stdout)["files"]}
+    theirs = {
+        Path(str(r["file"])).stem: r for r in dcc_verify(credentials.values(), now=SIGNED_AT, documents=lists(signed))
+    }
+    assert ran.returncode == 1, ran.stderr
+    assert sorted(ours) == sorted(theirs) == sorted(SIGNED_DCC)
+    for name, (accepted, kind) in SIGNED_DCC.items():
+        assert (theirs[name]["verified"], theirs[name]["rejected_for"]) == (accepted, kind), (name, theirs[name])
+        if ours[name]:
+            assert kind not in DECISIVE, f"{name}: cc accepts what DCC refuses for {kind}: {theirs[name]['error']}"
+        if ours[name] != accepted:
+            assert name in SIGNED_DIFFERS, f"{name}: cc {ours[name]}, DCC {accepted} ({theirs[name]['error']})"
+    assert sum(ours.values()) == 8 and sum(r["verified"] for r in theirs.values()) == 7
