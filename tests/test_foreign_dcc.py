@@ -218,3 +218,23 @@ def test_dcc_on_what_digital_bazaar_signed(signed: dict[str, Path], tmp_path: Pa
         if ours[name] != accepted:
             assert name in SIGNED_DIFFERS, f"{name}: cc {ours[name]}, DCC {accepted} ({theirs[name]['error']})"
     assert sum(ours.values()) == 8 and sum(r["verified"] for r in theirs.values()) == 7
+
+
+def test_the_harness_gives_a_verdict_for_any_file(tmp_path: Path) -> None:
+    """Hostile files get a refusal each, in order, and the run goes on: never a crash, never an acceptance."""
+    ensure_or_skip()
+    bodies = {
+        "not-json": "{",
+        "array": "[]",
+        "null": "null",
+        "no-context": json.dumps({"type": ["VerifiableCredential"], "proof": {}}),
+        "proof-null": json.dumps({**json.loads((CORPUS / "dcc" / "v2NoStatus.json").read_text()), "proof": None}),
+        "deep": "[" * 5000 + "]" * 5000,
+    }
+    files = []
+    for name, body in bodies.items():
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(body, encoding="utf-8")
+    results = dcc_verify([*files, CORPUS / "dcc" / "v2NoStatus.json"], now=NOW)
+    assert [r["verified"] for r in results] == [False] * len(bodies) + [True]
+    assert all(r["rejected_for"] for r in results[:-1]), results
