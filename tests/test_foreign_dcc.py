@@ -25,6 +25,12 @@ from test_foreign import verdict_of as cc_verdict_of
 from test_foreign_signed import AT as SIGNED_AT
 from test_foreign_signed import documents_folder, lists
 from test_foreign_signed import signed as _signed  # noqa: F401  (the fixture: the credentials Digital Bazaar signed)
+from test_verify import AT as OWN_AT
+from test_verify import World, sample_catalog
+from test_verify import verdicts as own_verdicts
+from test_verify import world as _world  # noqa: F401  (the fixture: cc's own awards, good and bad)
+
+from cc_cli.credentials import baking
 
 DCC_EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "data" / "foreign-expected-dcc.json").read_text(encoding="utf-8")
@@ -238,3 +244,32 @@ def test_the_harness_gives_a_verdict_for_any_file(tmp_path: Path) -> None:
     results = dcc_verify([*files, CORPUS / "dcc" / "v2NoStatus.json"], now=NOW)
     assert [r["verified"] for r in results] == [False] * len(bodies) + [True]
     assert all(r["rejected_for"] for r in results[:-1]), results
+
+
+@pytest.fixture(scope="module")
+def world(_world: World) -> World:  # noqa: F811
+    return _world
+
+
+def test_dcc_agrees_with_cc_on_its_own_awards(world: World, tmp_path: Path) -> None:
+    """cc's own awards (test_verify's world: good, tampered four ways, expired, not yet valid, revoked, baked,
+    not credentials at all) with the status list cc publishes: verifier-core's verdict is cc's, file by file."""
+    ensure_or_skip()
+    names = list(world.files)
+    payload = own_verdicts(world, *names)
+    files = []
+    for name in names:  # verifier-core reads JSON: hand it what is baked in the images
+        path = world.files[name]
+        if payload[name]["format"] in ("png", "svg") and payload[name]["error"] is None:
+            data = path.read_bytes()
+            text = baking.unbake_png(data) if payload[name]["format"] == "png" else baking.unbake_svg(data)
+            path = tmp_path / f"{name}.json"
+            path.write_text(text, encoding="utf-8")
+        files.append(path)
+    lists = {f"{sample_catalog().info.base_url}/status/0.json": world.status_dir / "0.json"}
+    results = dcc_verify(files, now=f"{OWN_AT}T00:00:00Z", documents=lists)
+    for name, result in zip(names, results, strict=True):
+        assert result["verified"] is payload[name]["valid"], (name, result, payload[name])
+    kinds = {name: r["rejected_for"] for name, r in zip(names, results, strict=True)}
+    assert kinds["revoked"] == "revocation" and kinds["expired"] == kinds["not-yet-valid"] == "dates"
+    assert all(kinds[f"tampered-{t}"] == "signature" for t in ("name", "validFrom", "identityHash", "proofValue"))
