@@ -6,7 +6,9 @@ The corpus and the documents are test_foreign's (tests/data/foreign, the publish
 controller documents and revocation list that module writes), checked at the same instant. DCC's verdict for
 every file is pinned in tests/data/foreign-expected-dcc.json (`dcc`, `for`: the kind of rejection, `says`: part
 of its reason); where cc's verdict differs, `differs` says why. Required, not skipped, with
-CC_REQUIRE_JS_VERIFIER=1 (as the Digital Bazaar comparison).
+CC_REQUIRE_JS_VERIFIER=1 (as the Digital Bazaar comparison). The same rule is checked on the credentials
+test_foreign_signed has Digital Bazaar's stack sign, and cc's own awards (test_verify's world) must get the
+same verdict from verifier-core as from cc.
 """
 
 from __future__ import annotations
