@@ -12,7 +12,7 @@
 //
 // Offline. verifier-core takes no document loader: it builds one when imported, with fetchRemoteContexts on,
 // and it fetches did:web documents, status lists and JSON schemas with the global fetch (through ky). So this
-// harness does not patch the library; it replaces its surroundings:
+// harness does not change the library's code or its verdict; it replaces its surroundings:
 // - globalThis.fetch serves only the documents handed over (CC_DOCUMENTS and CC_STATUS_LISTS, each a JSON file
 //   mapping URLs to local files, as for verify.mjs) and the CLR 2.0 context (no npm package bundles it; it is
 //   read from cc_cli/data/contexts, a byte-for-byte copy of 1EdTech's file, as verify.mjs does). Any other URL
@@ -20,6 +20,9 @@
 //   (it fetches 1EdTech's schemas) therefore does not run; verifier-core reports that check only as
 //   "additionalInformation", never in its verdict.
 // - sockets cannot be opened at all (net/tls connect throw), so nothing can bypass the fetch stub.
+// - a method id with a fragment at an https controller is answered with that method (see served() below).
+// - each suite's verifyProof is observed (its result passed on untouched) to record why a proof failed, which
+//   verifier-core reduces to "The signature is not valid.".
 // - CC_VERIFY_NOW (ISO date-time) pins the clock: verifier-core passes no `now` to @digitalcredentials/vc, which
 //   then uses `new Date()`; the harness makes `new Date()` and `Date.now()` return that instant (status lists'
 //   dates are judged at it too).
