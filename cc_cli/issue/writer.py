@@ -62,7 +62,7 @@ def _canonicalizer() -> Callable[[Any], str]:
         from cc_cli.credentials.canon import FastCanonicalizer
     except ImportError:  # pragma: no cover - the fast path is optional
         return signing.canonicalize
-    return FastCanonicalizer()
+    return FastCanonicalizer(frozen_shared=True)  # build_award shares each credential's parts; nothing modifies them
 
 
 def write_file(path: Path, data: bytes) -> None:
