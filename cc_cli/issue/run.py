@@ -33,7 +33,7 @@ from cc_cli.issue.plan import (
     renewed_until,
 )
 from cc_cli.issue.report import IssueReport, IssueSettings, Outcome, Progress
-from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, writer_pool
+from cc_cli.issue.writer import NotBaked, Task, Written, sign_and_write, sweep_temporaries, warm, writer_pool
 from cc_cli.ledger.base import AwardLedger, AwardRow
 from cc_cli.ledger.locate import LEDGER_FILE, Location, ledger_exists, open_ledger_at
 
@@ -104,6 +104,7 @@ def run_issue(settings: IssueSettings, progress: Progress | None = None) -> Issu
         emblems = emblems_for(catalog, settings, needed) if settings.bake else {}
         claimed = ledger.claim_unwritten(batch_id)  # only batches whose run is over: a live run keeps its work
         sweep_temporaries(settings.out)  # left by the workers of a killed run, whose awards we finish now
+        warm(_first_documents(plan, catalog, did, batch_id) if workers > 1 else [])
         with writer_pool(workers, key, settings.out, settings.bake, emblems) as pool:
             if progress is not None:
                 progress(0, len(plan) + len(claimed.rows))
@@ -185,6 +186,19 @@ def _guard_fresh_ledger(settings: IssueSettings, location: Location, base_url: s
                 f"this catalog's awards ({other.where}): give --out {sibling}, or --new-ledger to start a "
                 "second ledger on purpose; nothing was issued"
             )
+
+
+def _first_documents(plan: list[Planned], catalog: model.Catalog, did: str, batch_id: int) -> list[dict[str, Any]]:
+    """One unsigned award of each credential of the plan, as its first row will be built (not recorded, never
+    signed): what `warm` compiles the workers' templates from."""
+    from dataclasses import replace
+
+    first: dict[str, Planned] = {}
+    for item in plan:
+        first.setdefault(item.credential.id, item)
+    parts: dict[Any, Any] = {}
+    rows = [new_award_row(item.row, item.credential, item.key, batch_id, "") for item in first.values()]
+    return [document_for(replace(row, status_index=0), catalog, did, parts) for row in rows]
 
 
 def _insert_chunk(
