@@ -415,3 +415,24 @@ def test_key_file_reads_digital_bazaar_64_byte_secret(tmp_path: Path) -> None:
     assert keys.describe_key(path).did == f"did:key:{fingerprint}"
     written = keys.create_key(tmp_path / "again.key", keys.load_key(path))
     assert written.public_key_multibase == fingerprint
+
+
+def test_cached_proof_configuration_hash_is_the_one_of_its_json() -> None:
+    """hash_data remembers the proof configuration's hash by (options, context): each must still be the hash of
+    that configuration's own canonical form, whatever came before (other options, another context, non-str)."""
+    method = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    document = sample_award(method.partition("#")[0])
+    base = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofPurpose": "assertionMethod"}
+    variants = [
+        {**base, "created": "2026-01-01T00:00:00Z", "verificationMethod": method},
+        {**base, "created": "2026-01-02T00:00:00Z", "verificationMethod": method},
+        {**base, "created": "2026-01-01T00:00:00Z", "verificationMethod": method, "nonce": "1"},
+    ]
+    contexts = [document["@context"], tuple(document["@context"])]  # a tuple: not cached (json writes it as a list)
+    for _round in range(2):  # the second round is served from the cache
+        for options in variants:
+            for context in contexts:
+                doc = {**document, "@context": list(context) if isinstance(context, tuple) else context}
+                config = {**options, "@context": doc["@context"]}
+                expected = hashlib.sha256(signing.canonicalize(config).encode()).digest()
+                assert signing.hash_data(doc, options)[:32] == expected

@@ -251,9 +251,39 @@ def hash_data(
     `document` has no ``proof``; `proof_options` has no ``proofValue``. The proof configuration gets the
     document's ``@context`` so that its terms expand the same way (vc-di-eddsa §3.3.5).
     """
-    config = {**proof_options, "@context": document.get("@context")}
-    config_hash = _proof_config_hash(json.dumps(config, sort_keys=True), canon, algorithm)
+    context = document.get("@context")
+    key = _config_key(proof_options, context)
+    config_hash = None if key is None else _CONFIG_HASHES.get((key, canon, algorithm))
+    if config_hash is None:
+        config = {**proof_options, "@context": context}
+        config_hash = _proof_config_hash(json.dumps(config, sort_keys=True), canon, algorithm)
+        if key is not None:
+            if len(_CONFIG_HASHES) >= 256:
+                _CONFIG_HASHES.clear()
+            _CONFIG_HASHES[(key, canon, algorithm)] = config_hash
     return config_hash + hashlib.new(algorithm, canon(document).encode("utf-8")).digest()
+
+
+# (proof options, context) -> the proof configuration's hash, for options and contexts made of strings only:
+# every award of a run has the same proof options (one `created`), and the JSON text `_proof_config_hash` is
+# keyed on cost a tenth of signing an award.
+_CONFIG_HASHES: dict[tuple[Any, Canonicalizer, str], bytes] = {}
+
+
+def _config_key(proof_options: Mapping[str, Any], context: Any) -> tuple[Any, ...] | None:
+    """A hashable key equal for two (options, context) exactly when their JSON is, or None (then the JSON is
+    the key): the options' items when every key and value is a `str`, the context when it is a `str` or a
+    list of `str` (`type(...) is`, not isinstance: a subclass may write other JSON)."""
+    if not all(type(k) is str and type(v) is str for k, v in proof_options.items()):
+        return None
+    contexts: tuple[str, ...] | str
+    if type(context) is str:
+        contexts = context
+    elif type(context) is list and all(type(c) is str for c in context):
+        contexts = tuple(context)
+    else:
+        return None
+    return tuple(sorted(proof_options.items())), contexts
 
 
 # --- sign and verify ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Protocol
 
 from cc_cli.core.problems import UsageError
@@ -47,10 +48,12 @@ class AwardRow:
     file_sha256: str | None
 
     def values(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in COLUMNS)
+        values: tuple[object, ...] = _VALUES(self)
+        return values
 
 
 COLUMNS = tuple(column.name for column in fields(AwardRow))  # the awards table's columns, in order
+_VALUES = attrgetter(*COLUMNS)  # the row's values in COLUMNS order, in one C call
 
 # Version 3: a renewal (policy renew) leaves the earlier award live, so the one-live-award rule leaves renew
 # out, and each live award is renewed at most once (the first award of a holder counts as renewing '').

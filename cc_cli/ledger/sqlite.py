@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 4
+_INSERT_AWARD = f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -543,8 +544,7 @@ class Ledger(AwardLedger):
         self.leases.release(batch_id)  # finished: there is nothing left to take over
 
     def insert_pending(self, db: sqlite3.Connection, row: AwardRow) -> None:
-        marks = ", ".join("?" * len(COLUMNS))
-        db.execute(f"INSERT INTO awards ({', '.join(COLUMNS)}) VALUES ({marks})", row.values())
+        db.execute(_INSERT_AWARD, row.values())
 
     def add_pending(self, chunk: list[tuple[AwardRow, AwardRow | None]], revoked_at: str) -> list[bool]:
         """Commit a chunk of new awards as pending in one transaction, each with the next free status index.
@@ -554,6 +554,8 @@ class Ledger(AwardLedger):
         added: list[bool] = []
         with self.transaction() as db:
             index = self.next_status_index()
+            if self._add_all(db, chunk, index):
+                return [True] * len(chunk)
             for row, superseded in chunk:
                 row.status_index = index
                 db.execute("SAVEPOINT one_award")
@@ -571,6 +573,25 @@ class Ledger(AwardLedger):
                     added.append(True)
                 db.execute("RELEASE one_award")
         return added
+
+    def _add_all(self, db: sqlite3.Connection, chunk: list[tuple[AwardRow, AwardRow | None]], index: int) -> bool:
+        """The usual case of `add_pending` in one statement: a chunk that supersedes nothing and that no other
+        run raced, inserted with consecutive status indexes. False, with nothing of it left inserted, when a
+        unique constraint refuses any one award: then each award is tried on its own (the savepoint and the
+        statement per award were half the parent's time per award)."""
+        if not chunk or any(superseded is not None for _, superseded in chunk):
+            return False
+        for offset, (row, _) in enumerate(chunk):
+            row.status_index = index + offset
+        db.execute("SAVEPOINT whole_chunk")
+        try:
+            db.executemany(_INSERT_AWARD, [row.values() for row, _ in chunk])
+        except sqlite3.IntegrityError:
+            db.execute("ROLLBACK TO whole_chunk")
+            db.execute("RELEASE whole_chunk")
+            return False
+        db.execute("RELEASE whole_chunk")
+        return True
 
     def revoke_awards(self, award_ids: list[str], reason: str, revoked_at: str) -> list[str]:
         """Revoke these awards in one transaction; the ids that were not revoked before."""
