@@ -18,6 +18,7 @@ read through the same `Outcomes` relation (see `cc_cli.ledger.outcomes`) and cou
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import parse_stamp, utc_stamp
 from cc_cli.emblem.spec import GRAY_50, KINDS
 from cc_cli.ledger.locate import Location, UsesLedger, open_ledger_at
-from cc_cli.ledger.outcomes import Outcomes, Window
+from cc_cli.ledger.outcomes import Learners, Outcomes, Window
 from cc_cli.validate.load import load_catalog_model
 
 HORIZONS = (60, 90)  # days: "expiring in the next 60 and 90 days"
@@ -337,6 +338,43 @@ def _collect(
     zone: dt.tzinfo,
     settings: ReportSettings,
 ) -> Report:
+    soon, later = HORIZONS
+    funnel_paths = [
+        p for p in sorted(catalog.paths.values(), key=lambda p: p.title.lower()) if p.status != "draft" and p.steps
+    ]
+    path_stages = [
+        [list(step.options) for step in p.steps] + ([[p.leads_to]] if p.leads_to else []) for p in funnel_paths
+    ]
+
+    def learners_apart() -> Learners:
+        # The per-learner statement, the longest, runs on a connection of its own beside the others (the
+        # database works outside Python's lock: a second core); SQLite's connection belongs to the thread
+        # that opened it. Each statement reads its own snapshot, as when they ran one after another.
+        other = open_ledger_at(settings.ledger_at)
+        try:
+            return Outcomes(other).learners(window, now, horizons[soon], horizons[later], path_stages)
+        finally:
+            other.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-report-learners") as pool:
+        learners_job = pool.submit(learners_apart)
+        return _arrange(outcomes, catalog, words, window, now, zone, settings, learners_job, funnel_paths, path_stages)
+
+
+def _arrange(
+    outcomes: Outcomes,
+    catalog: model.Catalog,
+    words: Texts,
+    window: Window,
+    now: str,
+    zone: dt.tzinfo,
+    settings: ReportSettings,
+    learners_job: Future[Learners],
+    funnel_paths: list[model.LearningPath],
+    path_stages: list[list[list[str]]],
+) -> Report:
+    """The report from the statements of `outcomes` and the per-learner counts `learners_job` brings."""
+    soon, later = HORIZONS
     credentials: dict[str, CredentialFigures] = {}
 
     def figures_of(cid: str) -> CredentialFigures:
@@ -371,14 +409,7 @@ def _collect(
         months = months[skip:]
         per_kind = {kind: counts[skip:] for kind, counts in per_kind.items()}
 
-    soon, later = HORIZONS
-    funnel_paths = [
-        p for p in sorted(catalog.paths.values(), key=lambda p: p.title.lower()) if p.status != "draft" and p.steps
-    ]
-    path_stages = [
-        [list(step.options) for step in p.steps] + ([[p.leads_to]] if p.leads_to else []) for p in funnel_paths
-    ]
-    learners = outcomes.learners(window, now, horizons[soon], horizons[later], path_stages)
+    learners = learners_job.result()
     for holding in learners.holdings:
         figures = figures_of(holding.credential_id)
         figures.holders = holding.holders
