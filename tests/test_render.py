@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import io
 import os
 import struct
 import zlib
@@ -283,21 +282,13 @@ def test_full_disk_leaves_no_half_written_file(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     catalog.credentials["cloud-essentials"].title = "IBM Cloud Essentials Two"
     catalog.credentials["quantum-dev"].title = "IBM Certified Associate Developer - Qiskit"
-    real_fdopen = os.fdopen
+    real_write = store._write_all
 
-    class FullDisk(io.RawIOBase):
-        def __init__(self, handle: int) -> None:
-            self.stream = real_fdopen(handle, "wb")
+    def full_disk(handle: int, data: bytes) -> None:
+        real_write(handle, b"partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        def write(self, data: object) -> int:
-            self.stream.write(b"partial")
-            self.stream.flush()
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        def close(self) -> None:
-            self.stream.close()
-
-    monkeypatch.setattr(store.os, "fdopen", lambda handle, mode: FullDisk(handle))
+    monkeypatch.setattr(store, "_write_all", full_disk)
     with pytest.raises(UsageError, match="No space left on device"):
         render_catalog(catalog, out, jobs=1)
     monkeypatch.undo()
@@ -410,3 +401,14 @@ def test_an_issuer_the_fonts_cannot_draw_fails_as_soon_as_anything_is_to_be_draw
     result = render_catalog(catalog, out, jobs=1)
     assert [source for source, _ in result.failures] == ["catalog.yaml"]
     assert result.drawn == 0 and _stats(out) == before
+
+
+def test_emblem_files_are_readable_by_all_whatever_the_umask(catalog: Catalog, tmp_path: Path) -> None:
+    """Temporaries are created 0600 (exclusive, as mkstemp); a published emblem must end 0644."""
+    previous = os.umask(0o077)
+    try:
+        render_catalog(catalog, tmp_path / "out", jobs=1)
+    finally:
+        os.umask(previous)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir() if p.suffix in (".svg", ".png")}
+    assert set(modes.values()) == {0o644}, modes
