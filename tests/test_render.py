@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import io
 import os
 import struct
 import zlib
@@ -283,21 +282,13 @@ def test_full_disk_leaves_no_half_written_file(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     catalog.credentials["cloud-essentials"].title = "IBM Cloud Essentials Two"
     catalog.credentials["quantum-dev"].title = "IBM Certified Associate Developer - Qiskit"
-    real_fdopen = os.fdopen
+    real_write = store._write_all
 
-    class FullDisk(io.RawIOBase):
-        def __init__(self, handle: int) -> None:
-            self.stream = real_fdopen(handle, "wb")
+    def full_disk(handle: int, data: bytes) -> None:
+        real_write(handle, b"partial")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        def write(self, data: object) -> int:
-            self.stream.write(b"partial")
-            self.stream.flush()
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        def close(self) -> None:
-            self.stream.close()
-
-    monkeypatch.setattr(store.os, "fdopen", lambda handle, mode: FullDisk(handle))
+    monkeypatch.setattr(store, "_write_all", full_disk)
     with pytest.raises(UsageError, match="No space left on device"):
         render_catalog(catalog, out, jobs=1)
     monkeypatch.undo()
@@ -353,3 +344,71 @@ def test_emblem_bytes_for_baking_are_what_render_writes(catalog: Catalog, tmp_pa
     assert emblem_bytes(catalog, credential, {"svg"}) == {"svg": both["svg"]}
     credential.title = "\u0915"  # Devanagari: no emblem font has it
     assert emblem_bytes(catalog, credential) == {}
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir()}
+
+
+def test_an_unchanged_run_draws_and_writes_nothing(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "emblems"
+    render_catalog(catalog, out, jobs=1)
+    before = _stats(out)
+
+    def must_not_draw(*args: object) -> None:
+        raise AssertionError("an unchanged emblem was drawn")
+
+    # neither an emblem nor the issuer's lettering (which loads the fonts) is drawn or checked
+    monkeypatch.setattr(render_module, "produce", must_not_draw)
+    monkeypatch.setattr(render_module, "_issuer_trouble", must_not_draw)
+    again = render_catalog(catalog, out, jobs=1)
+    assert (again.drawn, again.changed, again.failures) == (0, [], [])
+    assert _stats(out) == before  # same inodes and mtimes: not a byte rewritten, not even the manifest
+
+
+def test_force_redraws_every_emblem_but_rewrites_only_files_that_differ(catalog: Catalog, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    render_catalog(catalog, out, jobs=1)
+    before = _stats(out)
+    forced = render_catalog(catalog, out, jobs=1, force=True)
+    assert (forced.drawn, forced.changed) == (3, [])
+    assert _stats(out) == before
+    (out / "data-science.png").write_bytes(b"tampered")
+    forced = render_catalog(catalog, out, jobs=1, force=True)
+    assert (forced.drawn, forced.changed) == (3, ["data-science.png"])
+
+
+def test_a_manifest_entry_with_another_input_hash_is_redrawn(catalog: Catalog, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    render_catalog(catalog, out, jobs=1)
+    manifest = store.Manifest.load(out)
+    manifest.entries["quantum-dev"].digest = "0" * 64  # as if drawn from other inputs (an older design)
+    (out / store.MANIFEST).write_bytes(manifest.dumps())
+    result = render_catalog(catalog, out, jobs=1)
+    assert (result.drawn, result.changed) == (1, [])  # drawn again, and its files came out the same
+    assert store.Manifest.load(out).entries["quantum-dev"].digest != "0" * 64
+
+
+def test_an_issuer_the_fonts_cannot_draw_fails_as_soon_as_anything_is_to_be_drawn(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    out = tmp_path / "emblems"
+    render_catalog(catalog, out, jobs=1)
+    before = _stats(out)
+    catalog.info.issuer.name = "Ωmega"  # in every emblem's input hash: every emblem is stale
+    result = render_catalog(catalog, out, jobs=1)
+    assert [source for source, _ in result.failures] == ["catalog.yaml"]
+    assert result.drawn == 0 and _stats(out) == before
+
+
+def test_emblem_files_are_readable_by_all_whatever_the_umask(catalog: Catalog, tmp_path: Path) -> None:
+    """Temporaries are created 0600 (exclusive, as mkstemp); a published emblem must end 0644."""
+    previous = os.umask(0o077)
+    try:
+        render_catalog(catalog, tmp_path / "out", jobs=1)
+    finally:
+        os.umask(previous)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir() if p.suffix in (".svg", ".png")}
+    assert set(modes.values()) == {0o644}, modes

@@ -194,3 +194,45 @@ def test_a_malformed_credential_is_refused_not_drawn_as_another_kind(catalog: Pa
         "cloud-architect.png",
         "cloud-architect.svg",
     ]
+
+
+def test_force_redraws_all_and_check_keeps_its_meaning(catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emblems"
+    assert run("--catalog", str(catalog), "--out", str(out))[0] == 0
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out))
+    assert (code, stderr) == (0, f"cc render: 3 emblem(s) in {out}: 0 drawn, 0 file(s) written\n")
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out), "--force")
+    assert (code, stderr) == (0, f"cc render: 3 emblem(s) in {out}: 3 drawn, 0 file(s) written\n")
+    (out / "cloud-basics.svg").write_text("<svg/>")
+    code, stdout, _ = run("--catalog", str(catalog), "--out", str(out), "--check")
+    assert (code, stdout) == (1, f"{out / 'cloud-basics.svg'}\n")
+    code, _, stderr = run("--catalog", str(catalog), "--out", str(out), "--force")
+    assert (code, stderr) == (0, f"cc render: 3 emblem(s) in {out}: 3 drawn, 1 file(s) written\n")
+    assert run("--catalog", str(catalog), "--out", str(out), "--check")[0] == 0
+
+
+# Run `cc render` in a fresh interpreter and list which of the drawing libraries it imported.
+_IMPORTS = """
+import sys
+from cc_cli.cli.app import main
+sys.argv = ["cc", "render", *sys.argv[1:]]
+try:
+    main()
+finally:
+    heavy = ("cc_cli.emblem.draw", "cc_cli.emblem.layouts", "fontTools.ttLib", "uharfbuzz", "cairosvg", "jinja2")
+    sys.stdout.write(" ".join(name for name in heavy if name in sys.modules) + "\\n")
+"""
+
+
+def test_an_unchanged_render_never_loads_the_drawing_code(catalog: Path, tmp_path: Path) -> None:
+    """Why an unchanged re-render is fast (well under the 0.5 s of issue 19): it hashes, it does not draw."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "emblems"
+    command = [sys.executable, "-c", _IMPORTS, "--catalog", str(catalog), "--out", str(out)]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "cairosvg" in first.stdout and "cc_cli.emblem.draw" in first.stdout  # the check can fail
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert again.stdout == "\n", again.stdout
+    assert again.stderr == f"cc render: 3 emblem(s) in {out}: 0 drawn, 0 file(s) written\n"

@@ -50,6 +50,11 @@ def render(
     ),
     only: list[str] = typer.Option(None, "--only", metavar="ID", help="Render only this credential id (repeatable)."),
     check: bool = typer.Option(False, "--check", help="Write nothing; list files that would change, exit 1 if any."),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Redraw every emblem, even those the manifest shows unchanged (rewrites only differing files).",
+    ),
     sheet: Path = typer.Option(
         None,
         "--sheet",
@@ -68,9 +73,9 @@ def render(
 ) -> None:
     """Draw each credential's emblem in the framework's design language, as <id>.svg and <id>.png.
 
-    Unchanged emblems are not redrawn; output is byte-identical for the same input. Exit 0 when done (or
-    up to date with --check), 1 when an emblem cannot be drawn or --check finds changes, 2 on usage errors
-    or a catalog whose files are malformed (run `cc validate`).
+    Unchanged emblems are not redrawn (--force redraws them); output is byte-identical for the same input.
+    Exit 0 when done (or up to date with --check), 1 when an emblem cannot be drawn or --check finds
+    changes, 2 on usage errors or a catalog whose files are malformed (run `cc validate`).
     """
     from cc_cli.core.atomic import catalog_source
     from cc_cli.core.problems import UsageError
@@ -99,7 +104,7 @@ def render(
     from cc_cli.emblem.render import render_catalog
 
     with _progress_bar(stderr_is_terminal() and not check) as progress:
-        result = render_catalog(loaded, out, size=size, only=only or (), check=check, progress=progress)
+        result = render_catalog(loaded, out, size=size, only=only or (), check=check, force=force, progress=progress)
     for source, reason in result.failures:
         sys.stderr.write(f"cc: error: {source}: {reason}\n")
     if check:

@@ -19,9 +19,10 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from cc_cli.core.atomic import _create_temporary  # the one exclusive-temporary maker (mkstemp's names)
 
 MANIFEST = ".cc-render.json"
 MANIFEST_VERSION = 1
@@ -40,15 +41,21 @@ def file_sha256(path: Path) -> str | None:
 
 
 def write_files(files: dict[Path, bytes]) -> None:
-    """Write every file or none: all temporaries first, then the renames."""
+    """Write every file or none: all temporaries first, then the renames.
+
+    Each temporary is opened directly (O_EXCL, as mkstemp would, with mkstemp's kind of name) and written
+    with os.write: no tempfile or buffered file object around it (1.06 -> 0.94 ms CPU per SVG + PNG pair).
+    """
     temporaries: list[tuple[str, Path]] = []
     try:
         for path, data in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            handle, temporary = _create_temporary(os.fspath(path.parent), f".{path.name}.")
             temporaries.append((temporary, path))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temporary, 0o644)
+            try:
+                _write_all(handle, data)
+                os.fchmod(handle, 0o644)  # created 0600; 0644 exactly, whatever the umask
+            finally:
+                os.close(handle)
         for temporary, path in temporaries:
             os.replace(temporary, path)
     except BaseException:
@@ -56,6 +63,12 @@ def write_files(files: dict[Path, bytes]) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         raise
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
 
 
 # mkstemp's names for our outputs: ".<id>.svg.k3j_9x2a.tmp", ".<id>.png....tmp", ".<manifest>....tmp".
