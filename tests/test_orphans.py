@@ -139,8 +139,10 @@ def test_a_terminated_or_interrupted_batch_stops_at_once_and_a_rerun_completes_i
     assert process.returncode == code, stderr
     assert stderr == message + "\n"  # one line, no traceback from cc or its workers
     assert _remaining(workers) == []
-    # It stops between two awards instead of signing the chunks already handed out (1,000 awards each).
-    assert len(award_files(out)) - before < 100, (before, len(award_files(out)))
+    # It stops between two awards instead of signing the chunks already handed out (1,000 awards each, so
+    # about 1,000 more in all if it did not). Some awards still land while a loaded machine gets round to
+    # the parent: at 2,700 awards/s, 100 once came in the 40 ms that took with the other core busy.
+    assert len(award_files(out)) - before < 300, (before, len(award_files(out)))
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     _check_consistent(out, rows)
