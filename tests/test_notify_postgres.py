@@ -58,12 +58,18 @@ def test_two_runs_at_once_send_every_award_exactly_once(tmp_path: Path, base_cat
     mailbox = Mailbox()
     with serve(mailbox) as port:
         runs = [
-            Run(notify_args(catalog, out, port, pg_url), tmp_path / f"run-{n}", ("notify-selected",)) for n in range(2)
+            Run(notify_args(catalog, out, port, pg_url), tmp_path / f"run-{n}", ("notify-selected", "notify-claimed"))
+            for n in range(2)
         ]
+        first, second = runs
         for run in runs:
             run.paused("notify-selected")  # both have read the outbox: each means to send all 300
-        for run in runs:
-            run.resume("notify-selected")
+        first.resume("notify-selected")
+        first.paused("notify-claimed")  # the first holds the claims of its first chunk and has sent none
+        second.resume("notify-claimed")
+        second.resume("notify-selected")  # the second sends around the chunk the first holds...
+        second.wait_until(lambda: len(mailbox.messages) > 0, "the second run sending")
+        first.resume("notify-claimed")  # ...and waits for it while the first sends it
         reports = [json.loads(run.finish()[0]) for run in runs]
     counts = received_ids(mailbox)
     assert set(counts) == expected_ids(pg_url), "every award delivered"

@@ -477,6 +477,24 @@ def test_many_files_go_through_the_process_pool_in_order(
     assert [r.valid for r in reports] == [name in ("good", "baked-svg") for name in names]
 
 
+def test_pooled_output_equals_one_process_byte_for_byte(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers print each file's entry (`VerifyRun.rendered`): the same bytes as one process printing."""
+    monkeypatch.setattr(verify_run, "POOL_FROM", 8)
+    names = ["good", "expired", "truncated", "baked-svg", "revoked"] * 8
+    for n, name in enumerate(names):
+        shutil.copy(world.files[name], tmp_path / f"{n:03d}-{world.files[name].name}")
+    for extra in (["--format", "json"], [], ["-q"]):
+        args = ["verify", str(tmp_path), "--at", AT, "--status-dir", str(world.status_dir), *extra]
+        one = runner.invoke(app, [*args, "--workers", "1"])
+        two = runner.invoke(app, [*args, "--workers", "2"])
+        assert one.exit_code == two.exit_code == 1
+        assert one.stdout == two.stdout
+        invalid = '"valid": false' if extra == ["--format", "json"] else "INVALID"
+        assert one.stdout.count(invalid) >= 8 * 3
+
+
 def _mutations(document: Any) -> list[Any]:
     """Copies of `document` with one node removed or replaced by a value of another type."""
     found: list[Any] = []

@@ -93,7 +93,12 @@ def report(
         now=parse_moment(at) if at else datetime.now(UTC),
         with_names=with_names,
     )
-    figures = build_report(settings)
+    if output_format == "html":
+        from cc_cli.report.html import html_report
+
+        figures, html = html_report(settings)  # draws charts while the SQL runs
+    else:
+        figures = build_report(settings)
     if output_format == "text":
         if output is not None:
             from cc_cli.report.outputs import write_file
@@ -107,9 +112,7 @@ def report(
         from cc_cli.report import outputs
 
         if output_format == "html":
-            from cc_cli.report.html import html_text
-
-            text = html_text(figures)
+            text = html
         else:
             text = outputs.json_text(figures) if output_format == "json" else outputs.csv_text(figures)
         if output is not None:

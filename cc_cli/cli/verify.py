@@ -6,8 +6,9 @@ import json
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import typer
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json")
 TABLE_UP_TO = 500  # files; beyond that a table is unreadable and plain lines stream as they come
+# A file's printed entry and its verdict, made in the worker that verified it (`VerifyRun.rendered`)
+Entry: TypeAlias = tuple[str, bool, bool]  # (text, valid, revocation unchecked)
 
 
 def register(app: typer.Typer) -> None:
@@ -132,11 +135,11 @@ def verify(
     )
     run = run_verify(settings)
     if output_format == "json":
-        invalid = _print_json(run.reports, run.at)
+        invalid = _print_json(run.rendered(_json_entry), run.at)
     elif stdout_is_terminal() and not quiet and run.files <= TABLE_UP_TO:
         invalid = _print_table(list(run.reports))
     else:
-        invalid = _print_text(run.reports, quiet)
+        invalid = _print_text(run.rendered(partial(_text_entry, quiet=quiet)))
     raise typer.Exit(1 if invalid else 0)
 
 
@@ -153,37 +156,48 @@ def _verdict(report: FileReport) -> str:
     return "valid (revocation not checked)" if report.revocation_unchecked else "valid"
 
 
-def _print_json(reports: Iterable[FileReport], moment: datetime) -> int:
+def _json_entry(report: FileReport) -> Entry:
+    return json.dumps(report.as_dict(), ensure_ascii=False), report.valid, report.revocation_unchecked
+
+
+def _print_json(entries: Iterable[Entry], moment: datetime) -> int:
     """Streamed, so 100,000 files never sit in memory as one document."""
     out = sys.stdout
     at = utc_stamp(moment)
     out.write('{"at": "' + at + '", "files": [')
     total = invalid = unchecked = 0
-    for report in reports:
-        out.write(("," if total else "") + "\n  " + json.dumps(report.as_dict(), ensure_ascii=False))
+    for text, valid, not_checked in entries:
+        out.write(("," if total else "") + "\n  " + text)
         total += 1
-        invalid += not report.valid
-        unchecked += report.revocation_unchecked
+        invalid += not valid
+        unchecked += not_checked
     summary = {"files": total, "valid": total - invalid, "invalid": invalid, "revocation_not_checked": unchecked}
     out.write(f'\n], "summary": {json.dumps(summary)}}}\n')
     return invalid
 
 
-def _print_text(reports: Iterable[FileReport], quiet: bool) -> int:
+def _text_entry(report: FileReport, quiet: bool) -> Entry:
+    """A file's lines ('' for a valid one with -q)."""
+    valid = report.valid
+    if valid and quiet:
+        return "", valid, report.revocation_unchecked
+    lines = [f"{report.file}: {_verdict(report)}\n"]
+    if report.error:
+        lines.append(f"  credential  fail  {report.error}\n")
+    lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
+    lines.extend(_award_lines(report))
+    return "".join(lines), valid, report.revocation_unchecked
+
+
+def _print_text(entries: Iterable[Entry]) -> int:
     out = sys.stdout
     total = invalid = unchecked = 0
-    for report in reports:
+    for text, valid, not_checked in entries:
         total += 1
-        unchecked += report.revocation_unchecked
-        if report.valid and quiet:
-            continue
-        invalid += not report.valid
-        lines = [f"{report.file}: {_verdict(report)}\n"]
-        if report.error:
-            lines.append(f"  credential  fail  {report.error}\n")
-        lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
-        lines.extend(_award_lines(report))
-        out.write("".join(lines))
+        unchecked += not_checked
+        invalid += not valid
+        if text:
+            out.write(text)
     out.write(_summary(total, invalid, unchecked) + "\n")
     return invalid
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cc_cli.catalog.texts import Texts
@@ -33,10 +34,25 @@ STATE_COLOURS = {
 BAR = KINDS["skill-intermediate"].band
 LABEL_CHARS = 42
 _ready = False
+_setting_up = threading.Lock()  # `prepare` may run in a thread while the first chart is asked for
+
+
+def prepare() -> None:
+    """Import matplotlib and set it up (about half a second): callable in a thread beside the SQL."""
+    _setup()
 
 
 def _setup() -> Any:
     """matplotlib with the SVG backend, reproducible output and the emblem typeface; the pyplot module."""
+    if _ready:
+        import matplotlib.pyplot as plt
+
+        return plt
+    with _setting_up:
+        return _set_up()
+
+
+def _set_up() -> Any:
     global _ready
     import matplotlib
 
@@ -121,27 +137,64 @@ def _empty(ax: Any, what: str) -> None:
     ax.set_yticks([])
 
 
-def monthly(report: Report) -> str:
+class Drawn:
+    """Charts already drawn, by everything their drawing reads: asked again for the same inputs (a chart
+    of the partial report that the whole report turns out to share) it gives the same SVG at once."""
+
+    def __init__(self) -> None:
+        self._svgs: dict[tuple[Any, ...], str] = {}
+
+    def chart(self, draw: Callable[..., str], *inputs: Any, **options: Any) -> str:
+        key = (draw.__name__, _frozen(inputs), _frozen(sorted(options.items())))
+        if key not in self._svgs:
+            self._svgs[key] = draw(*inputs, **options)
+        return self._svgs[key]
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+def monthly(report: Report, drawn: Drawn | None = None) -> str:
     """Awards per month, stacked by classification and level in their band colours."""
+    w = report.words
+    return (drawn or Drawn()).chart(
+        _monthly,
+        w("report.monthly_chart"),
+        w("report.month_axis", zone=report.zone),
+        w("report.awards"),
+        w("report.no_awards"),
+        list(report.months),
+        [(kind.label, kind.colour, list(report.monthly[kind.key])) for kind in report.kinds],
+    )
+
+
+def _monthly(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    empty: str,
+    months: Sequence[str],
+    kinds: Sequence[tuple[str, str, Sequence[int]]],
+) -> str:
     plt = _setup()
     width = 11.0  # a wide section: the same scale as the other charts
     figure, ax = plt.subplots(layout="constrained", figsize=(width, 3.6))
-    w = report.words
-    title = w("report.monthly_chart")
     ax.set_title(title)
-    ax.set_xlabel(w("report.month_axis", zone=report.zone))
-    ax.set_ylabel(w("report.awards"))
-    if not report.months or not report.kinds:
-        _empty(ax, w("report.no_awards"))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if not months or not kinds:
+        _empty(ax, empty)
     else:
-        positions = range(len(report.months))
-        base = [0] * len(report.months)
-        for kind in report.kinds:
-            values = report.monthly[kind.key]
-            ax.bar(positions, values, bottom=base, color=kind.colour, label=kind.label, width=0.8)
+        positions = range(len(months))
+        base = [0] * len(months)
+        for label, colour, values in kinds:
+            ax.bar(positions, values, bottom=base, color=colour, label=label, width=0.8)
             base = [b + v for b, v in zip(base, values, strict=True)]
-        step = max(1, len(report.months) // 18)
-        ax.set_xticks(list(positions)[::step], report.months[::step], rotation=45, ha="right")
+        step = max(1, len(months) // 18)
+        ax.set_xticks(list(positions)[::step], months[::step], rotation=45, ha="right")
         ax.yaxis.set_major_locator(_integers())
         ax.grid(axis="x", visible=False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
@@ -186,29 +239,42 @@ def _hbars(
     return _svg(figure, title)
 
 
-def states(report: Report) -> str:
+def states(report: Report, drawn: Drawn | None = None) -> str:
     names = list(report.states)
+    w = report.words
+    return (drawn or Drawn()).chart(
+        _states,
+        w("report.states"),
+        w("report.awards"),
+        w("report.state"),
+        [report.states[name] for name in names],
+        [STATE_COLOURS[name] for name in names],
+        [w(f"report.state.{name}") for name in names],
+    )
+
+
+def _states(
+    title: str, xlabel: str, ylabel: str, values: Sequence[int], colours: Sequence[str], labels: Sequence[str]
+) -> str:
     plt = _setup()
     figure, ax = plt.subplots(layout="constrained", figsize=(8.0, 2.4))
-    w = report.words
-    title = w("report.states")
     ax.set_title(title)
-    ax.set_xlabel(w("report.awards"))
-    ax.set_ylabel(w("report.state"))
-    values = [report.states[name] for name in names]
-    ax.barh(range(len(names)), values, color=[STATE_COLOURS[name] for name in names])
-    ax.set_yticks(range(len(names)), [w(f"report.state.{name}") for name in names])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.barh(range(len(values)), values, color=colours)
+    ax.set_yticks(range(len(values)), labels)
     ax.xaxis.set_major_locator(_integers())
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     return _svg(figure, title)
 
 
-def credentials(report: Report) -> str:
+def credentials(report: Report, drawn: Drawn | None = None) -> str:
     shown = report.credentials
     colours = [next((k.colour for k in report.kinds if k.key == c.kind), GRAY_50) for c in shown]
     w = report.words
-    return _hbars(
+    return (drawn or Drawn()).chart(
+        _hbars,
         w("report.credentials_chart"),
         [c.title for c in shown],
         [
@@ -222,10 +288,11 @@ def credentials(report: Report) -> str:
     )
 
 
-def renewals(report: Report) -> str:
+def renewals(report: Report, drawn: Drawn | None = None) -> str:
     shown = [c for c in report.certifications if c.ended]
     w = report.words
-    return _hbars(
+    return (drawn or Drawn()).chart(
+        _hbars,
         w("report.renewals_chart"),
         [c.title for c in shown],
         [
@@ -243,10 +310,11 @@ def renewals(report: Report) -> str:
     )
 
 
-def funnel(path: PathFunnel, w: Texts) -> str:
+def funnel(path: PathFunnel, w: Texts, drawn: Drawn | None = None) -> str:
     labels = [("→ " if s.leads_to else f"{n}. ") + s.label for n, s in enumerate(path.stages, 1)]
     colours = [KINDS["certification-associate"].band if s.leads_to else BAR for s in path.stages]
-    return _hbars(
+    return (drawn or Drawn()).chart(
+        _hbars,
         w("report.path", title=path.title),
         labels,
         [(w("report.learners"), [s.learners for s in path.stages], colours, 1.0)],
@@ -256,9 +324,10 @@ def funnel(path: PathFunnel, w: Texts) -> str:
     )
 
 
-def skills(report: Report) -> str:
+def skills(report: Report, drawn: Drawn | None = None) -> str:
     w = report.words
-    return _hbars(
+    return (drawn or Drawn()).chart(
+        _hbars,
         w("report.skills"),
         [skill for skill, _ in report.skills],
         [(w("report.holders"), [n for _, n in report.skills], BAR, 1.0)],
@@ -268,10 +337,11 @@ def skills(report: Report) -> str:
     )
 
 
-def certificates(report: Report) -> str:
+def certificates(report: Report, drawn: Drawn | None = None) -> str:
     shown = report.certificates
     w = report.words
-    return _hbars(
+    return (drawn or Drawn()).chart(
+        _hbars,
         w("report.certificates"),
         [c.title for c in shown],
         [(w("report.completed"), [c.completed for c in shown], KINDS["certificate"].band, 1.0)],
@@ -281,16 +351,26 @@ def certificates(report: Report) -> str:
     )
 
 
-def all_charts(report: Report) -> dict[str, str]:
-    """Chart key (the table key of `tables.tables`) -> inline SVG."""
+def all_charts(report: Report, drawn: Drawn | None = None) -> dict[str, str]:
+    """Chart key (the table key of `tables.tables`) -> inline SVG; those in `drawn` are not drawn again."""
+    drawn = drawn or Drawn()
     charts = {
-        "monthly": monthly(report),
-        "states": states(report),
-        "credentials": credentials(report),
-        "renewals": renewals(report),
-        "skills": skills(report),
-        "certificates": certificates(report),
+        "monthly": monthly(report, drawn),
+        "states": states(report, drawn),
+        "credentials": credentials(report, drawn),
+        "renewals": renewals(report, drawn),
+        "skills": skills(report, drawn),
+        "certificates": certificates(report, drawn),
     }
     for path in report.paths:
-        charts[f"path-{path.id}"] = funnel(path, report.words)
+        charts[f"path-{path.id}"] = funnel(path, report.words, drawn)
     return charts
+
+
+def early_charts(partial: Report, drawn: Drawn) -> None:
+    """Draw into `drawn` the charts that `build_report`'s partial report already fixes (no holders,
+    funnels or skills in them); the certificates' list may still grow by holders, and then is drawn again."""
+    monthly(partial, drawn)
+    states(partial, drawn)
+    renewals(partial, drawn)
+    certificates(partial, drawn)

@@ -18,6 +18,7 @@ read through the same `Outcomes` relation (see `cc_cli.ledger.outcomes`) and cou
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -300,8 +301,12 @@ def kind_words(words: Texts, key: str) -> str:
     return kind_label(words, probe)
 
 
-def build_report(settings: ReportSettings) -> Report:
-    """The report for the settings (see the module docstring)."""
+def build_report(settings: ReportSettings, early: Callable[[Report], None] | None = None) -> Report:
+    """The report for the settings (see the module docstring).
+
+    `early`, if given, is called with a partial report while the per-learner statement still runs: every
+    figure but holders, expiring awards, funnels and skills (zeros and empty lists there), so that work
+    that needs only those figures (drawing charts) overlaps the longest statement."""
     zone = zone_of(settings.zone)
     if settings.start and settings.end and settings.start > settings.end:
         raise UsageError(f"--from {settings.start} is after --to {settings.end}: give the earlier day first")
@@ -317,7 +322,7 @@ def build_report(settings: ReportSettings) -> Report:
     ledger = open_ledger_at(settings.ledger_at)
     try:
         outcomes = Outcomes(ledger)
-        report = _collect(outcomes, catalog, words, window, now, horizons, zone, settings)
+        report = _collect(outcomes, catalog, words, window, now, horizons, zone, settings, early)
         if settings.with_names:
             report.names = [
                 {"credential": cid, "email": email, "name": name, "valid_until": until}
@@ -337,6 +342,7 @@ def _collect(
     horizons: dict[int, str],
     zone: dt.tzinfo,
     settings: ReportSettings,
+    early: Callable[[Report], None] | None = None,
 ) -> Report:
     soon, later = HORIZONS
     funnel_paths = [
@@ -358,7 +364,9 @@ def _collect(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cc-report-learners") as pool:
         learners_job = pool.submit(learners_apart)
-        return _arrange(outcomes, catalog, words, window, now, zone, settings, learners_job, funnel_paths, path_stages)
+        return _arrange(
+            outcomes, catalog, words, window, now, zone, settings, learners_job, funnel_paths, path_stages, early
+        )
 
 
 def _arrange(
@@ -372,6 +380,7 @@ def _arrange(
     learners_job: Future[Learners],
     funnel_paths: list[model.LearningPath],
     path_stages: list[list[list[str]]],
+    early: Callable[[Report], None] | None = None,
 ) -> Report:
     """The report from the statements of `outcomes` and the per-learner counts `learners_job` brings."""
     soon, later = HORIZONS
@@ -409,18 +418,12 @@ def _arrange(
         months = months[skip:]
         per_kind = {kind: counts[skip:] for kind, counts in per_kind.items()}
 
-    learners = learners_job.result()
-    for holding in learners.holdings:
-        figures = figures_of(holding.credential_id)
-        figures.holders = holding.holders
-        figures.expiring = {soon: holding.expiring_soon, later: holding.expiring_later}
+    # The renewals statement runs on this connection while the per-learner one still runs on the other.
     certifications = sorted(cid for cid, c in catalog.credentials.items() if c.classification == "certification")
     for cid in certifications:
         figures_of(cid).ended, figures_of(cid).renewed_in_time = 0, 0
     for cid, ended, renewed in outcomes.renewals(window, now, certifications):
         figures_of(cid).ended, figures_of(cid).renewed_in_time = ended, renewed
-    for c in credentials.values():
-        c.expiring = {days: c.expiring.get(days, 0) for days in HORIZONS}
 
     order = [*KINDS, UNKNOWN_KIND]
     kinds = [
@@ -435,6 +438,41 @@ def _arrange(
         "superseded": sum(c.superseded for c in credentials.values()),
         "revoked": sum(c.revoked for c in credentials.values()),
     }
+
+    def report(paths: list[PathFunnel], skills: list[tuple[str, int]]) -> Report:
+        listed = sorted(
+            (c for c in credentials.values() if c.awards or c.holders or c.ended),
+            key=lambda c: (order.index(c.kind) if c.kind in order else len(order), c.title.lower()),
+        )
+        return Report(
+            programme=catalog.info.name,
+            start=window.start,
+            end=window.end,
+            first_day=settings.start.isoformat() if settings.start else (months[0] + "-01" if months else None),
+            last_day=settings.end.isoformat() if settings.end else parse_stamp(now).astimezone(zone).date().isoformat(),
+            zone=settings.zone if zone is not dt.UTC else "UTC",
+            at=now,
+            kinds=kinds,
+            months=months,
+            monthly={kind.key: per_kind[kind.key] for kind in kinds},
+            states=states,
+            credentials=listed,
+            paths=paths,
+            skills=skills[:TOP_SKILLS],
+            sources=sources or {LEDGER_SOURCE: 0},
+            words=words,
+        )
+
+    if early is not None:
+        early(report([], []))  # before holders are set: the partial report `build_report` describes
+
+    learners = learners_job.result()
+    for holding in learners.holdings:
+        figures = figures_of(holding.credential_id)
+        figures.holders = holding.holders
+        figures.expiring = {soon: holding.expiring_soon, later: holding.expiring_later}
+    for c in credentials.values():
+        c.expiring = {days: c.expiring.get(days, 0) for days in HORIZONS}
 
     paths = []
     for number, (path, stages) in enumerate(zip(funnel_paths, path_stages, strict=True)):
@@ -468,29 +506,7 @@ def _arrange(
         for skill in set().union(*(skills_of.get(cid, set()) for cid in held)):
             holders_of[skill] = holders_of.get(skill, 0) + n
     skills = sorted(holders_of.items(), key=lambda item: (-item[1], item[0].lower()))
-
-    listed = sorted(
-        (c for c in credentials.values() if c.awards or c.holders or c.ended),
-        key=lambda c: (order.index(c.kind) if c.kind in order else len(order), c.title.lower()),
-    )
-    return Report(
-        programme=catalog.info.name,
-        start=window.start,
-        end=window.end,
-        first_day=settings.start.isoformat() if settings.start else (months[0] + "-01" if months else None),
-        last_day=settings.end.isoformat() if settings.end else parse_stamp(now).astimezone(zone).date().isoformat(),
-        zone=settings.zone if zone is not dt.UTC else "UTC",
-        at=now,
-        kinds=kinds,
-        months=months,
-        monthly={kind.key: per_kind[kind.key] for kind in kinds},
-        states=states,
-        credentials=listed,
-        paths=paths,
-        skills=skills[:TOP_SKILLS],
-        sources=sources or {LEDGER_SOURCE: 0},
-        words=words,
-    )
+    return report(paths, skills)
 
 
 def _title(catalog: model.Catalog, cid: str) -> str:

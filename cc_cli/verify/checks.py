@@ -39,7 +39,8 @@ class Worker:
         self.options = options
         self.canon = FastCanonicalizer(strict=False)
         self.schema_check = schema_check
-        self.resolve: signing.KeyResolver = signing.resolve_did_key  # offline, no documents: did:key only
+        # offline, no documents: did:key only, each decoded once per run (the key is the identifier itself)
+        self.resolve: signing.KeyResolver = _KeyCache(signing.resolve_did_key)
         store = None
         if options.documents is not None or options.online:
             from cc_cli.verify.documents import DocumentStore
@@ -49,6 +50,7 @@ class Worker:
             self.resolve = DocumentResolver(store)
         self.sources = StatusSources(options, self.canon, store)
         self.sources.resolve = self.resolve
+        self._when = options.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")  # `at`, as the date reasons say it
 
     def file(self, path: Path) -> FileReport:
         report = FileReport(str(path))
@@ -198,7 +200,7 @@ class Worker:
         end, problem = _date(document, last)
         if problem:
             return FAIL, problem
-        when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        when = self._when
         words = _DATE_WORDS.get(first, first), _DATE_WORDS.get(last, last)
         if at < start:
             return FAIL, f"not yet valid: {words[0]} {document[first]} (checked at {when})"
@@ -225,6 +227,24 @@ class Worker:
             elif value.strip().lower() == email.strip().lower():
                 return OK, f"the award names {email}"
         return FAIL, f"not awarded to {email}: no email identity of the subject matches"
+
+
+class _KeyCache:
+    """A `KeyResolver` remembering what `resolve` found, per method id (failures are asked again): for a
+    resolver whose answer depends on the id alone, such as did:key's."""
+
+    def __init__(self, resolve: signing.KeyResolver) -> None:
+        self.resolve = resolve
+        self.found: dict[str, signing.ResolvedKey] = {}
+
+    def __call__(self, method: str) -> signing.ResolvedKey:
+        found = self.found.get(method)
+        if found is None:
+            found = self.resolve(method)
+            if len(self.found) >= 1024:
+                self.found.clear()
+            self.found[method] = found
+        return found
 
 
 def _issuer_of(award: Any) -> tuple[str | None, str | None]:

@@ -41,21 +41,33 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in AWARD_SUFFIXES
-                    and "status" not in p.relative_to(path).parts[:-1]
-                    and p.is_file()
-                )
-            )
+            found.extend(path.joinpath(*parts) for parts in sorted(_award_files(path, ())))
         elif path.is_file():
             found.append(path)
         elif path.exists():
             raise UsageError(f"{path}: not a regular file (a device or pipe?): give award files or folders")
         else:
             raise UsageError(f"{path}: no such file")
+    return found
+
+
+def _award_files(folder: Path | str, parts: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The award files under `folder` as path parts below the top folder, as `Path.rglob("*")` filtered by
+    suffix and `is_file` would find them (a symlinked folder is not entered; `status/` folders are skipped),
+    from os.scandir's entries: a third of the time, before any worker starts. Sorted by parts, as Paths sort."""
+    found: list[tuple[str, ...]] = []
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except PermissionError:  # as rglob: an unreadable folder is passed over
+        return found
+    for entry in listed:
+        name = entry.name
+        dot = name.rfind(".")
+        if 0 < dot < len(name) - 1 and name[dot:].lower() in AWARD_SUFFIXES and entry.is_file():
+            found.append((*parts, name))
+        elif name != "status" and entry.is_dir() and not entry.is_symlink():
+            found.extend(_award_files(entry.path, (*parts, name)))
     return found
 
 

@@ -39,6 +39,11 @@ class StatusSources:
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
         self.dbs: dict[Location, StandingSource] = {}
         self.beside: dict[Path, tuple[str, Location] | None] = {}
+        # per run, like `lists`: the award's folder (as text) -> its status source, and (status folder, list
+        # name) -> the list file found there; one stat per folder, not one per award
+        self.folders: dict[str, tuple[str, Location] | None] = {}
+        self.files: dict[tuple[Path, str], Path | None] = {}
+        self.stale: dict[Path, str | None] = {}  # list file -> why it is stale now (judged once: `now` is fixed)
         self.made_by: dict[Path, str] = {}  # status folder -> which ledger made its lists, as words
 
     def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
@@ -67,12 +72,17 @@ class StatusSources:
                 "name the issuer's status lists or ledger with --status-dir or --ledger (none beside the award is trusted)",
             )
         else:
-            source = self._beside(path.parent)
+            text = str(path)
+            where = text[: len(text) - len(path.name)]  # the folder's text: equal for equal parents
+            if where not in self.folders:
+                self.folders[where] = self._beside(path.parent)
+            source = self.folders[where]
         if source is None:
             return SKIP, "no status source: pass --status-dir or --ledger to check revocation"
         if source[0] == "ledger":
             return self._ledger(document, entry, index, source[1])
-        return self._list(document, entry, index, Path(source[1]))
+        folder = source[1]
+        return self._list(document, entry, index, folder if isinstance(folder, Path) else Path(folder))
 
     def _beside(self, folder: Path) -> tuple[str, Location] | None:
         if folder not in self.beside:
@@ -117,7 +127,9 @@ class StatusSources:
         if not isinstance(url, str) or not url.strip("/"):
             return FAIL, "credentialStatus has no statusListCredential URL"
         name = url.rstrip("/").rsplit("/", 1)[-1]
-        file = next((c for c in (folder / name, folder / f"{name}.json") if c.is_file()), None)
+        if (folder, name) not in self.files:
+            self.files[folder, name] = next((c for c in (folder / name, folder / f"{name}.json") if c.is_file()), None)
+        file = self.files[folder, name]
         if file is None:
             return FAIL, f"status list {name} is not in {folder}: cannot tell whether the award is revoked"
         if file not in self.lists:
@@ -130,7 +142,9 @@ class StatusSources:
             return FAIL, f"{file} is the status list {status_list.get('id')}, not {url}"
         if issuer_id(status_list) != issuer_id(document):
             return FAIL, f"{file} is signed by {issuer_id(status_list)}, not by the award's issuer"
-        stale = _outside_validity(status_list, self.now)  # freshness is about today, whatever --at says
+        if file not in self.stale:  # freshness is about today, whatever --at says
+            self.stale[file] = _outside_validity(status_list, self.now)
+        stale = self.stale[file]
         if stale:
             advice = "the issuer must republish it (cc revoke --republish)" if "expired" in stale else "check clocks"
             return FAIL, f"status list {file} {stale}: {advice}"

@@ -8,11 +8,11 @@ status list it has checked. The first file is verified before forking so the wor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cc_cli.core.problems import UsageError
 from cc_cli.core.workers import process_pool, workers_for
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cc_cli.ledger.base import StandingSource
     from cc_cli.ledger.locate import Location
 
+R = TypeVar("R")
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
 
 
@@ -50,12 +51,23 @@ class VerifySettings:
 
 @dataclass(frozen=True, slots=True)
 class VerifyRun:
-    """A run under way: the moment dates are checked at, how many files, and their reports (lazy: each
-    file is verified as its report is taken)."""
+    """A run ready to go: the moment dates are checked at, how many files, and (lazily: each file is
+    verified as its report is taken) their reports, or what a printer makes of them."""
 
     at: datetime
     files: int
-    reports: Iterator[FileReport]
+    paths: list[Path]
+    options: VerifyOptions
+
+    @property
+    def reports(self) -> Iterator[FileReport]:
+        return verify_files(self.paths, self.options)
+
+    def rendered(self, render: Callable[[FileReport], R]) -> Iterator[R]:
+        """`render` of each report, in input order, called in the worker that verified the file (a
+        module-level function or a partial of one: it is pickled by name). Why: the parent shares the cores
+        with the workers, and taking back a printed line costs it a fraction of unpickling a report."""
+        return render_files(self.paths, self.options, render)
 
 
 def run_verify(settings: VerifySettings) -> VerifyRun:
@@ -96,7 +108,7 @@ def run_verify(settings: VerifySettings) -> VerifyRun:
         online=settings.online,
         allow_local=settings.allow_local,
     )
-    return VerifyRun(moment, len(paths), verify_files(paths, options))
+    return VerifyRun(moment, len(paths), paths, options)
 
 
 def _ledger_location(ledger: str | None, status_dir: Path | None) -> Path | str | None:
@@ -129,34 +141,45 @@ def _after_fork() -> None:
         _worker.sources.dbs = {}
 
 
-def _chunk(paths: list[str], options: VerifyOptions) -> list[FileReport]:
+def _chunk(paths: list[str], options: VerifyOptions, render: Callable[[FileReport], R]) -> list[R]:
     worker = _get_worker(options)
-    return [worker.file(Path(p)) for p in paths]
+    return [render(worker.file(Path(p))) for p in paths]
+
+
+def _report(report: FileReport) -> FileReport:
+    return report
 
 
 def verify_files(paths: Sequence[Path], options: VerifyOptions) -> Iterator[FileReport]:
     """Verify every file (see the module docstring); reports come back in input order, as they finish."""
+    return render_files(paths, options, _report)
+
+
+def render_files(paths: Sequence[Path], options: VerifyOptions, render: Callable[[FileReport], R]) -> Iterator[R]:
+    """`verify_files`, each report passed through `render` where it was made (see `VerifyRun.rendered`)."""
     global _worker
     if not paths:
         return
     _worker = worker = Worker(options)  # fresh caches: lists and ledgers may have changed since a last run
     try:
-        yield worker.file(paths[0])  # warms this process's caches, which forked workers inherit
-        yield from _verify_rest([str(p) for p in paths[1:]], options, worker)
+        yield render(worker.file(paths[0]))  # warms this process's caches, which forked workers inherit
+        yield from _verify_rest([str(p) for p in paths[1:]], options, worker, render)
     finally:
         for db in worker.sources.dbs.values():
             db.close()
 
 
-def _verify_rest(rest: list[str], options: VerifyOptions, worker: Worker) -> Iterator[FileReport]:
+def _verify_rest(
+    rest: list[str], options: VerifyOptions, worker: Worker, render: Callable[[FileReport], R]
+) -> Iterator[R]:
     workers = workers_for(options.workers)
     # --online writes what it fetches into one index.json: one process, so no fetch is lost or repeated
     if workers <= 1 or len(rest) < POOL_FROM or options.online:
         for path in rest:
-            yield worker.file(Path(path))
+            yield render(worker.file(Path(path)))
         return
     size = max(50, min(500, len(rest) // (workers * 8)))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
     with process_pool(workers, _after_fork, fork=True) as pool:  # forked: the workers start warm
-        for reports in pool.map(_chunk, chunks, [options] * len(chunks)):
-            yield from reports
+        for rendered in pool.map(_chunk, chunks, [options] * len(chunks), [render] * len(chunks)):
+            yield from rendered
