@@ -12,7 +12,7 @@ from cc_cli.rules.context import ASSESSMENT_KINDS, THOUGHT_LEADER_VALIDATION, Co
 from cc_cli.rules.registry import rule
 
 
-@rule("CC201", ERROR, "skill badge without a `type`, or with a `level`", "credential")
+@rule("CC201", ERROR, "skill badge without a `type`, or with a `level`", "credential", per_file=True)
 def skill_type(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Skill badges mark incremental milestones of a skill progression: foundational, intermediate, advanced
     or thought leader. Levels (associate, professional, advanced) belong to certifications.
@@ -38,7 +38,7 @@ def skill_type(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("CC202", ERROR, "certification without a `level`, or with a `type`", "credential")
+@rule("CC202", ERROR, "certification without a `level`, or with a `type`", "credential", per_file=True)
 def certification_level(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Professional certifications have three levels of competency and experience: associate,
     professional and advanced.
@@ -62,7 +62,7 @@ def certification_level(credential: model.Credential, ctx: Context) -> Iterator[
         )
 
 
-@rule("CC203", ERROR, "certificate with a `type` or `level`", "credential")
+@rule("CC203", ERROR, "certificate with a `type` or `level`", "credential", per_file=True)
 def certificate_unlevelled(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """A certificate recognises a whole programme of learning; the framework gives it no type or level.
 
@@ -79,7 +79,13 @@ def certificate_unlevelled(credential: model.Credential, ctx: Context) -> Iterat
             yield Hit(credential.source, (name,), f"certificates have no `{name}`: remove it", on_key=True)
 
 
-@rule("CC204", ERROR, "Thought Leader not validated by sme-review, board-review, evidence or experience", "credential")
+@rule(
+    "CC204",
+    ERROR,
+    "Thought Leader not validated by sme-review, board-review, evidence or experience",
+    "credential",
+    per_file=True,
+)
 def thought_leader_validation(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """ "Thought Leader skill demonstration is typically validated by SME, Board review, evidence submissions,
     and verified experiential activities" - not by completing a course.
@@ -170,7 +176,7 @@ def certificate_assessments(credential: model.Credential, ctx: Context) -> Itera
         )
 
 
-@rule("CC207", ERROR, "certificate `time_to_earn` shorter than one week, or missing", "credential")
+@rule("CC207", ERROR, "certificate `time_to_earn` shorter than one week, or missing", "credential", per_file=True)
 def certificate_time_to_earn(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """A certificate's "time to earn [is] measured in weeks or months - sometimes longer".
 
@@ -197,7 +203,7 @@ def certificate_time_to_earn(credential: model.Credential, ctx: Context) -> Iter
         )
 
 
-@rule("CC208", ERROR, "certification without a proctored exam or a performance-test", "credential")
+@rule("CC208", ERROR, "certification without a proctored exam or a performance-test", "credential", per_file=True)
 def certification_assessed(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Certification validates skills "through administration of proctored examination and/or
     performance-based testing".
@@ -258,6 +264,7 @@ def certification_independent(credential: model.Credential, ctx: Context) -> Ite
     ERROR,
     "certification without `renewal` (`valid_for` and at least one option; continuing-education needs hours > 0)",
     "credential",
+    per_file=True,
 )
 def certification_renewal(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Certification "is also intended to measure or enhance continued competence through re-certification
@@ -287,7 +294,7 @@ def certification_renewal(credential: model.Credential, ctx: Context) -> Iterato
             )
 
 
-@rule("CC211", WARNING, "certification without `job_roles`", "credential")
+@rule("CC211", WARNING, "certification without `job_roles`", "credential", per_file=True)
 def certification_job_roles(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Certifications "are being aligned more tightly to industry standard job-roles".
 
@@ -331,7 +338,7 @@ def prerequisite_level(credential: model.Credential, ctx: Context) -> Iterator[H
             )
 
 
-@rule("CC215", WARNING, "foundational badge with prerequisites", "credential")
+@rule("CC215", WARNING, "foundational badge with prerequisites", "credential", per_file=True)
 def foundational_prerequisites(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Foundational activities are for "individuals with little or no prior knowledge and experience"; a
     prerequisite keeps newcomers out.
@@ -350,7 +357,7 @@ def foundational_prerequisites(credential: model.Credential, ctx: Context) -> It
         )
 
 
-@rule("CC216", ERROR, "legacy credential introduced on or after `framework_date`", "credential")
+@rule("CC216", ERROR, "legacy credential introduced on or after `framework_date`", "credential", per_file=True)
 def legacy_before_framework(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Legacy credentials are those earned before the framework; anything introduced since follows it.
 
@@ -370,7 +377,7 @@ def legacy_before_framework(credential: model.Credential, ctx: Context) -> Itera
         )
 
 
-@rule("CC217", WARNING, "fewer than 3 skills", "credential")
+@rule("CC217", WARNING, "fewer than 3 skills", "credential", per_file=True)
 def enough_skills(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Credentials "connect learners to the skills and competencies most valued within the industry";
     skills are what employers search for.
@@ -401,6 +408,7 @@ ONLY_FOR = {
     ERROR,
     "field that only one classification takes (`components`, `path`, `renewal`, `job_roles`...) used on another",
     "credential",
+    per_file=True,
 )
 def classification_fields(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Components and paths make a certificate; renewal and job roles belong to certifications; awards of a
@@ -431,7 +439,7 @@ def classification_fields(credential: model.Credential, ctx: Context) -> Iterato
         )
 
 
-@rule("CC219", ERROR, "`credly_template_id` not a UUID", "credential")
+@rule("CC219", ERROR, "`credly_template_id` not a UUID", "credential", per_file=True)
 def credly_template_id(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """An office moving from Credly keeps naming its credentials by the ids of their Credly badge templates:
     a roster downloaded from Credly's bulk issue names each award by its `Badge Template ID`, which `cc issue`

@@ -21,13 +21,17 @@ def _title_where(credential: model.Credential) -> tuple[str, ...]:
     return ("emblem", "display_title") if credential.emblem.display_title else ("title",)
 
 
-def _draws_emblem(credential: model.Credential) -> bool:
+def draws_emblem(credential: model.Credential) -> bool:
     """Legacy credentials with their own artwork keep it; everything else is drawn by `cc render`."""
     return bool(credential.title) and not (credential.legacy and credential.emblem.artwork)
 
 
 @rule(
-    "CC401", ERROR, "title does not fit the emblem even at the smallest size: set `emblem.display_title`", "credential"
+    "CC401",
+    ERROR,
+    "title does not fit the emblem even at the smallest size: set `emblem.display_title`",
+    "credential",
+    per_file=True,
 )
 def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """The emblem's title band holds up to three lines, shrinking from 40 px to a 24 px floor; below that
@@ -38,7 +42,7 @@ def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         emblem: {display_title: Multicloud Management v2.2 Administrator}
     Failing: a 200-character title with no `emblem.display_title`.
     """
-    if not _draws_emblem(credential):
+    if not draws_emblem(credential):
         return
     from cc_cli.emblem.textfit import fit_title
 
@@ -51,7 +55,7 @@ def title_fits(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("CC402", ERROR, "legacy `emblem.artwork` missing, unreadable, or not PNG/SVG", "credential")
+@rule("CC402", ERROR, "legacy `emblem.artwork` missing, unreadable, or not PNG/SVG", "credential", per_file=True)
 def legacy_artwork(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Legacy credentials keep their original artwork ("no plans are in place to apply the new design
     language retroactively"), so the file must be there, inside the catalog, and a PNG or SVG image.
@@ -83,7 +87,13 @@ def artwork_problem(root: Path, artwork: str) -> str | None:
     return None
 
 
-@rule("CC403", WARNING, "`emblem.artwork` on a non-legacy credential (the design language draws it)", "credential")
+@rule(
+    "CC403",
+    WARNING,
+    "`emblem.artwork` on a non-legacy credential (the design language draws it)",
+    "credential",
+    per_file=True,
+)
 def artwork_not_legacy(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """The framework's design language is "the primary standard" for new credentials; supplied artwork on
     a non-legacy credential is ignored by `cc render`.
@@ -102,7 +112,7 @@ def artwork_not_legacy(credential: model.Credential, ctx: Context) -> Iterator[H
         )
 
 
-@rule("CC404", ERROR, "title has characters the emblem fonts cannot draw", "credential")
+@rule("CC404", ERROR, "title has characters the emblem fonts cannot draw", "credential", per_file=True)
 def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     """Emblem text is drawn as glyph outlines: the emblem typeface for Latin text, and fonts of the same
     style for Arabic, Hebrew, Chinese, Japanese and Korean. A character none of
@@ -114,7 +124,7 @@ def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
     Failing:
         title: क्लाउड मूल बातें        # Devanagari: set `emblem.display_title` in a script cc can draw
     """
-    if not _draws_emblem(credential):
+    if not draws_emblem(credential):
         return
     from cc_cli.emblem.textfit import undrawable
 
@@ -130,9 +140,29 @@ def title_glyphs(credential: model.Credential, ctx: Context) -> Iterator[Hit]:
 
 
 # What CC406 and CC407 both need, computed once per credential of the catalog being validated. Holding
-# the context itself (not its id, which a later context could reuse) keys the cache to one run.
-_fits: dict[str, Exception | None] = {}
+# the context itself (not its id, which a later context could reuse) keys the caches to one run.
+_fits: dict[str, Exception | None] = {}  # source -> the trouble
+_bands: dict[str, tuple[int, int] | None] = {}  # source -> its title band (lines, px), where already fitted
+_shells: dict[tuple[str, str, str, int, int], Exception | None] = {}  # what the trouble depends on -> it
 _emblems_of: list[Context | None] = [None]
+
+
+def _for_run(ctx: Context) -> None:
+    if _emblems_of[0] is not ctx:
+        _fits.clear()
+        _bands.clear()
+        _shells.clear()
+        _emblems_of[0] = ctx
+
+
+def title_band(credential: model.Credential, ctx: Context) -> tuple[int, int] | None:
+    """The title band the credential's title is fitted into (lines, px), None when it does not fit."""
+    from cc_cli.catalog.texts import catalog_texts
+    from cc_cli.emblem.textfit import fit_title
+
+    language = catalog_texts(ctx.catalog.info, credential).language
+    layout = fit_title(credential.emblem.display_title or credential.title, credential.kind, language)
+    return None if layout is None else (len(layout.lines), layout.size)
 
 
 def _lettering_of(credential: model.Credential, ctx: Context) -> Exception | None:
@@ -140,40 +170,59 @@ def _lettering_of(credential: model.Credential, ctx: Context) -> Exception | Non
 
     Only what the lettering depends on is built (kind, unit, issuer, words, the title band's height), so
     credentials that share them share one cached layout."""
-    if _emblems_of[0] is not ctx:
-        _fits.clear()
-        _emblems_of[0] = ctx
+    _for_run(ctx)
     if credential.source in _fits:  # before the imports: CC406 and CC407 ask for every credential
         return _fits[credential.source]
-    from cc_cli.catalog.texts import catalog_texts
-    from cc_cli.emblem.draw import shell_fit
-    from cc_cli.emblem.spec import EmblemSpec, kind_of
-    from cc_cli.emblem.textfit import fit_title
-    from cc_cli.emblem.words import fixed_words
-
-    info = ctx.catalog.info
-    words = catalog_texts(info, credential)
-    layout = fit_title(credential.emblem.display_title or credential.title, credential.kind, words.language)
+    source = credential.source
+    band = _bands[source] if source in _bands else title_band(credential, ctx)
     trouble = None
-    if layout is not None:
-        kicker, footer, level = fixed_words(kind_of(credential.kind), words)
-        shell = EmblemSpec(
-            id="",
-            kind=credential.kind,
-            title="",
-            alt="",
-            business_unit=(credential.emblem.business_unit or "").strip(),
-            issuer=info.issuer.name.strip(),
-            logo=("image/png", b"") if info.issuer.logo else None,
-            issuer_line=(info.emblem.issuer_line or "").strip(),
-            language=words.language,
-            kicker=kicker,
-            footer=footer,
-            level_word=level,
-        )
-        trouble = shell_fit(shell, len(layout.lines), layout.size)
-    _fits[credential.source] = trouble
+    if band is not None:
+        info = ctx.catalog.info
+        unit = (credential.emblem.business_unit or "").strip()
+        key = (credential.kind, unit, language_of(info, credential), *band)
+        if key in _shells:
+            trouble = _shells[key]
+        else:
+            from cc_cli.catalog.texts import catalog_texts
+            from cc_cli.emblem.draw import shell_fit
+            from cc_cli.emblem.spec import EmblemSpec, kind_of
+            from cc_cli.emblem.words import fixed_words
+
+            words = catalog_texts(info, credential)  # depends on the credential's language alone
+            kicker, footer, level = fixed_words(kind_of(credential.kind), words)
+            shell = EmblemSpec(
+                id="",
+                kind=credential.kind,
+                title="",
+                alt="",
+                business_unit=unit,
+                issuer=info.issuer.name.strip(),
+                logo=("image/png", b"") if info.issuer.logo else None,
+                issuer_line=(info.emblem.issuer_line or "").strip(),
+                language=words.language,
+                kicker=kicker,
+                footer=footer,
+                level_word=level,
+            )
+            trouble = _shells[key] = shell_fit(shell, *band)
+    _fits[source] = trouble
     return trouble
+
+
+def warm() -> None:
+    """Import the lettering code and read the fonts now, so that worker processes forked from this one
+    inherit them instead of each reading them again."""
+    from cc_cli.emblem import draw, textfit, words  # noqa: F401
+    from cc_cli.emblem.fonts import WEIGHTS, face
+
+    for weight in WEIGHTS:
+        face(weight)
+
+
+def known_bands(ctx: Context, bands: dict[str, tuple[int, int] | None]) -> None:
+    """Take `bands` (source -> `title_band`, worked out where each file was read) for `ctx`'s run."""
+    _for_run(ctx)
+    _bands.update(bands)
 
 
 @lru_cache(maxsize=4096)
@@ -206,7 +255,7 @@ def font_installed(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
     )
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
-        if not _draws_emblem(credential):
+        if not draws_emblem(credential):
             continue
         words = catalog_texts(info, credential)
         words_at = (credential.source, ("language",)) if credential.language else (CATALOG_FILE, ("language",))
@@ -254,7 +303,7 @@ def issuer_fits(ctx: Context, ids: list[tuple[str, str]]) -> Iterator[Hit]:
     info = ctx.catalog.info
     where = ("emblem", "issuer_line") if (info.emblem.issuer_line or "").strip() else ("issuer", "name")
     for credential in sorted(ctx.catalog.credentials.values(), key=lambda c: c.source):
-        if not _draws_emblem(credential) or credential.classification not in model.CLASSIFICATIONS:
+        if not draws_emblem(credential) or credential.classification not in model.CLASSIFICATIONS:
             continue
         trouble = _lettering_of(credential, ctx)
         if isinstance(trouble, IssuerTooLong):
@@ -272,7 +321,7 @@ def business_unit_fits(credential: model.Credential, ctx: Context) -> Iterator[H
     Failing:
         emblem: {business_unit: Faculté de l'éducation permanente, Service de la formation continue et du perfectionnement professionnel des cadres}
     """
-    if not credential.emblem.business_unit or not _draws_emblem(credential):
+    if not credential.emblem.business_unit or not draws_emblem(credential):
         return
     from cc_cli.emblem.spec import UnitTooLong
 

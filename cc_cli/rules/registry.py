@@ -27,6 +27,9 @@ class Rule:
     summary: str
     scope: str
     check: Callable[..., Iterable[Hit]]
+    # A credential rule that reads only its credential, catalog.yaml and files under the catalog root (never
+    # another credential or path): `cc validate` runs it in the worker that reads the file.
+    per_file: bool = False
 
     @property
     def doc(self) -> str:
@@ -36,16 +39,18 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str, summary: str, scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def rule(
+    code: str, severity: str, summary: str, scope: str, *, per_file: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `check` as rule `code`. Scope says what it is called with: one file's data, one credential,
-    one path, the whole catalog, or one roster row."""
-    if severity not in (ERROR, WARNING) or scope not in SCOPES:
+    one path, the whole catalog, or one roster row. `per_file`: see `Rule.per_file`."""
+    if severity not in (ERROR, WARNING) or scope not in SCOPES or (per_file and scope != "credential"):
         raise ValueError(f"bad rule declaration {code}")
 
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, severity, summary, scope, check)
+        RULES[code] = Rule(code, severity, summary, scope, check, per_file)
         return check
 
     return register

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from cc_cli.catalog import model
 from cc_cli.catalog.files import CATALOG_FILE
 from cc_cli.core.problems import ERROR, WARNING, Hit, Problem, UsageError
 from cc_cli.core.text import suggest
 from cc_cli.rules.context import Context
 from cc_cli.rules.registry import RULES, Rule
-from cc_cli.validate.load import LoadResult, load_catalog
+from cc_cli.validate.load import Checker, LoadResult, load_catalog
 
 SEVERITY_WORDS = ("off", WARNING, ERROR)
 UNREADABLE = ("CC001", "CC002", "CC003")  # always errors: the file's content is unknown
@@ -35,11 +37,16 @@ class Report:
         return {"files": len(self.files), "errors": self.errors, "warnings": self.warnings}
 
 
-def validate_catalog(root: Path) -> Report:
-    """Every problem of the catalog at `root`, sorted by file, line, column and code."""
-    load = load_catalog(root)
+def validate_catalog(root: Path, *, models: bool = True) -> Report:
+    """Every problem of the catalog at `root`, sorted by file, line, column and code.
+
+    The per-file rules run on each credential as its file is read (in the loader's workers), the others
+    after loading. `models=False`: the report's catalog holds slim credentials (see `slim_credential`),
+    enough for `cc validate` itself and cheaper to load; commands that go on to use it need models."""
+    load = load_catalog(root, check=per_file_checker, slim=not models)
     hits = list(load.hits)
-    hits.extend(run_rules(load))
+    hits.extend(load.checked)
+    hits.extend(run_rules(load, per_file=False))
     overrides, override_hits = severity_overrides(load)
     hits.extend(override_hits)
     problems = to_problems(hits, load, overrides)
@@ -78,14 +85,19 @@ def _draws_from(source: str, wanted: set[str]) -> bool:
     return folder == "credentials" and (not wanted or name.removesuffix(".yaml") in wanted)
 
 
-def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
+def run_rules(load: LoadResult, *, per_file: bool = True) -> Iterable[tuple[str, Hit]]:
     """The hits of the credential, path and catalog rules ("file" rules run as the loader reads each file;
-    "roster" rules check roster rows at `cc issue`, never a catalog)."""
+    "roster" rules check roster rows at `cc issue`, never a catalog). `per_file=False`: without the
+    per-file credential rules, which the loader's `check` ran (`per_file_checker`)."""
+    from cc_cli.rules.emblem_rules import known_bands
+
     catalog = load.catalog
     ctx = Context(catalog, catalog.root)
     ids = load.ids
+    if not per_file:
+        known_bands(ctx, {source: band for source, (band,) in load.kept.items()})
     for rule in all_rules():
-        if rule.scope == "credential":
+        if rule.scope == "credential" and (per_file or not rule.per_file):
             for credential in catalog.credentials.values():
                 yield from ((rule.code, hit) for hit in rule.check(credential, ctx))
         elif rule.scope == "path":
@@ -93,6 +105,35 @@ def run_rules(load: LoadResult) -> Iterable[tuple[str, Hit]]:
                 yield from ((rule.code, hit) for hit in rule.check(path, ctx))
         elif rule.scope == "catalog":
             yield from ((rule.code, hit) for hit in rule.check(ctx, ids))
+
+
+class _Elsewhere(dict[str, Any]):
+    """The other files' credentials and paths, which a per-file rule must not read: reading raises."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> Any:
+        raise RuntimeError("a per-file rule read another credential or path: it is not per-file")
+
+    __getitem__ = __contains__ = __iter__ = __len__ = get = keys = values = items = _refuse
+
+
+def per_file_checker(info: model.CatalogInfo, root: Path, forks: bool) -> Checker:
+    """The per-file credential rules, for the loader to run on each credential as it reads the file; each
+    also keeps its title band (`title_band`, in a 1-tuple) for CC406 and CC407, if it draws an emblem.
+    `forks`: workers will fork from this process; the fonts are read first, once for all of them."""
+    from cc_cli.rules.emblem_rules import draws_emblem, title_band, warm
+
+    if forks:
+        warm()
+
+    catalog = model.Catalog(root=root, info=info, credentials=_Elsewhere(), paths=_Elsewhere())
+    ctx = Context(catalog, root)
+    rules = [rule for rule in all_rules() if rule.per_file]
+
+    def check(credential: model.Credential) -> tuple[list[tuple[str, Hit]], Any]:
+        found = [(rule.code, hit) for rule in rules for hit in rule.check(credential, ctx)]
+        return found, (title_band(credential, ctx),) if draws_emblem(credential) else None
+
+    return check
 
 
 def severity_overrides(load: LoadResult) -> tuple[dict[str, str], list[tuple[str, Hit]]]:

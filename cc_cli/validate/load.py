@@ -7,6 +7,7 @@ folder is a usage error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,11 @@ class LoadResult:
     hits: list[tuple[str, Hit]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every file looked at, for reports
     ids: list[tuple[str, str]] = field(default_factory=list)  # (file, id it declares), in file order
+    # With a `check` (cc validate): the hits of the per-file rules on the credentials of the catalog (a
+    # duplicate that lost its id is not checked, as before), and what each credential's check kept for the
+    # cross-file rules (source -> value; see `Checker`).
+    checked: list[tuple[str, Hit]] = field(default_factory=list)
+    kept: dict[str, Any] = field(default_factory=dict)
     _documents: dict[str, Document | None] = field(default_factory=dict)
 
     def document(self, relative: str) -> Document | None:
@@ -80,14 +86,29 @@ def read_raw(root: Path, relative: str) -> bytes:
 # Below this many files a process pool costs more than it saves.
 PARALLEL_FROM = 600
 
-Loaded = tuple[str, list[tuple[str, Hit]], Any, str | None]
+# (file, its hits, model object, declared id, its check's hits, what its check kept)
+Loaded = tuple[str, list[tuple[str, Hit]], Any, str | None, list[tuple[str, Hit]], Any]
+
+# What `cc validate` runs on each credential as its file is read: a credential's per-file rule hits, and a
+# value kept for the rules that run after loading. `MakeChecker(info, root, forks)` makes it once per
+# process from catalog.yaml's settings (read first, before the other files); `forks`: worker processes
+# will fork from this one (and should find what they all need already loaded).
+Checker = Callable[[model.Credential], tuple[list[tuple[str, Hit]], Any]]
+MakeChecker = Callable[[model.CatalogInfo, Path, bool], Checker]
+
+_checker: Checker | None = None  # in a pool worker: made by _start_worker
 
 
-def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
+def load_catalog(
+    root: Path, workers: int | None = None, *, check: MakeChecker | None = None, slim: bool = False
+) -> LoadResult:
     """Load every file of the catalog at `root`; see the module docstring.
 
     Large catalogs are parsed and shape-checked in a process pool (YAML parsing is CPU-bound and the GIL
     keeps threads from helping); the results are merged in file order, so output never depends on it.
+    `check` runs on every credential as it is read (in the workers; see `Checker`). `slim`: credentials
+    read in the workers keep only the fields that the rules after loading read (`slim_credential`), which
+    is all `cc validate` needs, and cheaper to send back; no other command may use such a catalog.
     """
     if not root.is_dir():
         if root.exists():
@@ -98,58 +119,97 @@ def load_catalog(root: Path, workers: int | None = None) -> LoadResult:
     files = catalog_files(root)
     result.files = files
     workers = workers_for(workers or 0)
+    loaded: list[Loaded] = []
+    checker: Checker | None = None
+    rest = files
+    if check is not None:  # catalog.yaml (always the first file) first: the checks read its settings
+        loaded.append(_load_one(root, files[0]))
+        first = loaded[0][2]
+        pooled = workers > 1 and len(files) >= PARALLEL_FROM
+        checker = check(first if isinstance(first, model.CatalogInfo) else model.CatalogInfo(), root, pooled)
+        rest = files[1:]
     if workers > 1 and len(files) >= PARALLEL_FROM:
         from cc_cli.core.workers import process_pool
 
-        chunk = max(1, len(files) // (workers * 8))
-        with process_pool(workers) as pool:
-            loaded = list(pool.map(_load_one, [root] * len(files), files, chunksize=chunk))
-    else:
-        loaded = [_load_one(root, relative) for relative in files]
-    for relative, hits, item, declared in loaded:
+        chunk = max(1, len(rest) // (workers * 8))
+        start = (_start_worker, (check, loaded[0][2], root)) if check is not None else (None, ())
+        with process_pool(workers, *start) as pool:
+            loaded.extend(pool.map(_load_pooled, [root] * len(rest), rest, [slim] * len(rest), chunksize=chunk))
+    else:  # in one process, nothing is sent between processes: a slim credential would save nothing
+        loaded.extend(_load_one(root, relative, checker) for relative in rest)
+    checked: dict[str, list[tuple[str, Hit]]] = {}
+    for relative, hits, item, declared, found, kept in loaded:
         result.hits.extend(hits)
         if declared is not None:
             result.ids.append((relative, declared))
+        if isinstance(item, tuple):
+            item = credential_from_slim(item)
         _add_item(result.catalog, item)
+        if found:
+            checked[relative] = found
+        if kept is not None:
+            result.kept[relative] = kept
+    for credential in result.catalog.credentials.values():
+        result.checked.extend(checked.get(credential.source, ()))
     return result
 
 
-def _load_one(root: Path, relative: str) -> Loaded:
+def _start_worker(check: MakeChecker, info: Any, root: Path) -> None:
+    global _checker
+    _checker = check(info if isinstance(info, model.CatalogInfo) else model.CatalogInfo(), root, False)
+
+
+def _load_pooled(root: Path, relative: str, slim: bool) -> Loaded:
+    return _load_one(root, relative, _checker, slim)
+
+
+def _load_one(root: Path, relative: str, checker: Checker | None = None, slim: bool = False) -> Loaded:
     """Read, parse and shape-check one file; returns its hits (located), model object and declared id."""
     if relative.endswith("/"):
         folder = relative.split("/", 1)[0]
         hit = Hit(relative, (), f"sub-folders are not read: move its files into {folder}/", position=(1, 1))
-        return relative, [("CC001", hit)], None, None
+        return relative, [("CC001", hit)], None, None, [], None
     if not relative.endswith(".yaml"):
         hit = Hit(relative, (), "not part of the catalog: catalog files end in .yaml", position=(1, 1))
-        return relative, [("CC001", hit)], None, None
+        return relative, [("CC001", hit)], None, None, [], None
     try:
         raw = read_raw(root, relative)
         document = load_yaml(raw, relative, positions=False)  # positions only if a problem needs them
     except YamlProblem as problem:
         hit = Hit(relative, (), problem.message, position=(problem.line, problem.column))
-        return relative, [(problem.code, hit)], None, None
-    checker = ShapeChecker(relative)
-    cleaned = checker.mapping(document.data, spec_for(relative), ())
+        return relative, [(problem.code, hit)], None, None, [], None
+    shape = ShapeChecker(relative)
+    cleaned = shape.mapping(document.data, spec_for(relative), ())
     declared = document.data.get("id")
     declared = declared if isinstance(declared, str) and relative != CATALOG_FILE else None
     if declared is not None:
         from cc_cli.rules.shape_rules import id_not_kebab_case
 
-        checker.hits.extend(("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
+        shape.hits.extend(("CC104", hit) for hit in id_not_kebab_case(relative, document.data))
     stem = Path(relative).stem
     item: Any
     invalid = frozenset(name for name in document.data if name not in cleaned)
     if relative.startswith(CREDENTIALS_DIR + "/"):
-        item = replace(credential_from(cleaned, relative, stem), invalid_fields=invalid)
+        item = credential_from(cleaned, relative, stem, invalid)
     elif relative.startswith(PATHS_DIR + "/"):
         item = replace(path_from(cleaned, relative, stem), invalid_fields=invalid)
     else:
         item = info_from(cleaned)
-    if checker.hits:
+    found: list[tuple[str, Hit]] = []
+    kept = None
+    if checker is not None and isinstance(item, model.Credential):
+        found, kept = checker(item)
+    positioned = shape.hits or any(hit.position is None and hit.source == relative for _, hit in found)
+    if positioned:
         document = load_yaml(raw, relative)  # the same bytes again, now with every position
-    hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in checker.hits]
-    return relative, hits, item, declared
+    hits = [(code, replace(hit, position=locate(hit, document))) for code, hit in shape.hits]
+    found = [
+        (code, replace(hit, position=locate(hit, document)) if positioned and hit.source == relative else hit)
+        for code, hit in found
+    ]
+    if slim and isinstance(item, model.Credential):
+        item = slim_credential(item)
+    return relative, hits, item, declared, found, kept
 
 
 def _add_item(catalog: model.Catalog, item: Any) -> None:
@@ -171,7 +231,9 @@ def spec_for(relative: str) -> dict[str, fields.Field]:
     return fields.CATALOG
 
 
-def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Credential:
+def credential_from(
+    data: dict[str, Any], source: str, stem: str, invalid: frozenset[str] = frozenset()
+) -> model.Credential:
     """Build a Credential from shape-checked data (every present value has the right type)."""
     renewal = data.get("renewal")
     emblem = data.get("emblem", {})
@@ -211,6 +273,58 @@ def credential_from(data: dict[str, Any], source: str, stem: str) -> model.Crede
         url=data.get("url"),
         language=data.get("language"),
         credly_template_id=data.get("credly_template_id"),
+        invalid_fields=invalid,
+    )
+
+
+SlimCredential = tuple[Any, ...]
+
+
+def slim_credential(credential: model.Credential) -> SlimCredential:
+    """The fields of a credential that the rules run after loading read (catalog, path and cross-file
+    credential rules, CC405, CC406), as a tuple (cheap to send between processes); criteria by kind only."""
+    emblem = credential.emblem
+    return (
+        credential.id,
+        credential.title,
+        credential.classification,
+        credential.source,
+        credential.type,
+        credential.level,
+        credential.status,
+        credential.legacy,
+        tuple(criterion.kind for criterion in credential.criteria),
+        credential.requires,
+        credential.components,
+        credential.path,
+        (emblem.display_title, emblem.business_unit, emblem.artwork),
+        credential.language,
+        credential.credly_template_id,
+        credential.invalid_fields,
+    )
+
+
+def credential_from_slim(slim: SlimCredential) -> model.Credential:
+    """A Credential with the fields of `slim_credential`; every other field keeps its default."""
+    cid, title, classification, source, kind, level, status, legacy, kinds, requires, components, path = slim[:12]
+    display_title, business_unit, artwork = slim[12]
+    return model.Credential(
+        id=cid,
+        title=title,
+        classification=classification,
+        source=source,
+        type=kind,
+        level=level,
+        status=status,
+        legacy=legacy,
+        criteria=[model.Criterion(kind=name) for name in kinds],
+        requires=requires,
+        components=components,
+        path=path,
+        emblem=model.Emblem(display_title=display_title, business_unit=business_unit, artwork=artwork),
+        language=slim[13],
+        credly_template_id=slim[14],
+        invalid_fields=slim[15],
     )
 
 
