@@ -151,7 +151,9 @@ class Outcomes:
 
     def __init__(self, ledger: AwardLedger, relation: str | None = None) -> None:
         self.ledger = ledger
-        self.relation = f"({relation or awards_relation(ledger)}) AS a"
+        relation = relation or awards_relation(ledger)
+        self.relation = f"({relation}) AS a"
+        self.mixed = relation != LEDGER_AWARDS  # imported awards beside this ledger's: `source` may vary
         ledger.prepare_aggregates()
 
     def _select(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
@@ -169,24 +171,33 @@ class Outcomes:
         else:
             bucket, bucket_params = bucket_sql("issued_at", bounds)
         where, params = window.sql()
-        state = (
-            f"CASE WHEN state = 'revoked' THEN (CASE WHEN {_RENEWED} THEN 'superseded' ELSE 'revoked' END) "
-            "WHEN valid_until IS NOT NULL AND valid_until <= ? THEN 'expired' ELSE 'active' END"
-        )
+        # The states as sums in each group, not a grouping term, and the source only where it varies: grouped
+        # by UTC month and credential alone, SQLite reads the groups in the order of an index (the SQLite
+        # ledger's `awards_by_month`) and sorts nothing.
+        source, grouping = ("source", "1, 2, 3") if self.mixed else ("MIN(source)", "1, 3")
         rows = self._select(
-            f"WITH {RENEWED_CTE} SELECT credential_id, source, {bucket}, {state}, COUNT(*) FROM {self.relation} "
-            f"WHERE state != 'pending'{where} GROUP BY 1, 2, 3, 4",
+            f"WITH {RENEWED_CTE} SELECT credential_id, {source}, {bucket}, COUNT(*), "
+            "SUM(CASE WHEN state = 'revoked' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {_RENEWED} THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN state != 'revoked' AND valid_until IS NOT NULL AND valid_until <= ? THEN 1 ELSE 0 END) "
+            f"FROM {self.relation} WHERE state != 'pending'{where} GROUP BY {grouping}",
             [*bucket_params, now, *params],
         )
-        if utc_months is None:
-            return [Counted(str(c), str(src), int(m), str(st), int(n)) for c, src, m, st, n in rows]
-        # As `bucket_sql` does: a month before the first counts in the first, one after the last in the last.
-        last = len(utc_months) - 1
         merged: dict[tuple[str, str, int, str], int] = {}
-        for c, src, month, st, n in rows:
-            index = min(max(bisect_right(utc_months, str(month)) - 1, 0), last)
-            key = (str(c), str(src), index, str(st))
-            merged[key] = merged.get(key, 0) + int(n)
+        last = len(utc_months) - 1 if utc_months is not None else 0
+        for c, src, month, total, revoked, superseded, expired in rows:
+            # As `bucket_sql` does: a month before the first counts in the first, one after the last in the last.
+            index = int(month) if utc_months is None else min(max(bisect_right(utc_months, str(month)) - 1, 0), last)
+            by_state = {
+                "active": int(total) - int(revoked) - int(expired),
+                "expired": int(expired),
+                "superseded": int(superseded),
+                "revoked": int(revoked) - int(superseded),
+            }
+            for state, count in by_state.items():
+                if count:
+                    key = (str(c), str(src), index, state)
+                    merged[key] = merged.get(key, 0) + count
         return [Counted(*key, awards) for key, awards in merged.items()]
 
     def learners(

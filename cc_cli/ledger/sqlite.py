@@ -114,6 +114,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS one_renewal_of_each
     ON awards (credential_id, email_lower, COALESCE(replaces, '')) WHERE state != 'revoked' AND policy = 'renew';
 CREATE INDEX IF NOT EXISTS awards_by_recipient ON awards (email_lower, credential_id);
 CREATE INDEX IF NOT EXISTS awards_unwritten ON awards (file_sha256) WHERE file_sha256 IS NULL;
+-- For `cc report` (cc_cli/ledger/outcomes.py): the awards in UTC-month and credential order, with every
+-- column the monthly count reads, so SQLite groups them as it reads the index instead of sorting a million
+-- rows (3.6 -> 0.7 s), and the few awards a later one replaced. The month comes first so that no statement
+-- grouping by credential alone reads the awards through this index, a row lookup per award.
+CREATE INDEX IF NOT EXISTS awards_by_month
+    ON awards (substr(issued_at, 1, 7), credential_id, state, valid_until, issued_at, id);
+CREATE INDEX IF NOT EXISTS awards_replaced ON awards (replaces) WHERE replaces IS NOT NULL;
 """
 # Schema 4: awards issued elsewhere (`cc import awards`), never signed by cc.
 EXTERNAL_SCHEMA = (
