@@ -15,11 +15,14 @@ import io
 import json
 import re
 import shutil
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from cc_cli.ledger import outcomes
+from cc_cli.ledger.locate import open_ledger_at
 from cc_cli.report.figures import Report, ReportSettings, build_report
 from tests.conftest import SAMPLE_CATALOG, Backend
 from tests.report_data import Spec, write_ledger
@@ -157,6 +160,40 @@ def test_months_cross_the_year_boundary_in_the_zone(tmp_path: Path, zone: str, d
     assert counts.get("2025-12", 0) == december
     assert counts.get("2026-01", 0) == january
     assert sum(counts.values()) == 2
+
+
+def _totals(learners: outcomes.Learners) -> tuple[object, ...]:
+    """What a `Learners` says, whatever order or grouping its rows came in."""
+    sets: Counter[frozenset[str]] = Counter()
+    funnels: Counter[tuple[int, int, int]] = Counter()
+    for held, n in learners.holdings_sets:
+        sets[held] += n
+    for path, stage, gap, n in learners.funnels:
+        funnels[(path, stage, gap)] += n
+    return learners.holdings, sets, funnels
+
+
+def test_learners_counted_in_two_halves_are_the_whole(ledger_at: Path | str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large ledger's learners are counted in two halves split at an email, on two connections at once
+    (`Outcomes.learner_split`): wherever the split falls, the halves together are the whole."""
+    whole = report_for(ledger_at).as_dict()
+    ledger = open_ledger_at(ledger_at)
+    try:
+        found = outcomes.Outcomes(ledger)
+        args = (outcomes.Window(), "2026-12-01T00:00:00Z", "2027-01-30T00:00:00Z", "2027-03-01T00:00:00Z")
+        paths = [[["cloud-essentials"], ["containers-kubernetes-essentials"]], [[QR], [CE, CKE]]]
+        unsplit = found.learners(*args, paths)
+        for email in EMAILS:
+            halves = [
+                found.learners(*args, paths, emails=(None, email)),
+                found.learners(*args, paths, emails=(email, None)),
+            ]
+            assert _totals(outcomes.Learners.combined(halves)) == _totals(unsplit), email
+        monkeypatch.setattr(outcomes, "SPLIT_AT", 1)
+        assert found.learner_split() in EMAILS
+    finally:
+        ledger.close()
+    assert report_for(ledger_at).as_dict() == whole  # the report itself, split
 
 
 def test_sqlite_and_postgresql_give_the_same_report(tmp_path: Path, pg_url: str) -> None:

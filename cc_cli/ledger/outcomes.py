@@ -121,6 +121,25 @@ class Learners:
     # (path, stage, whole days from the stage before, learners): see `learners`.
     funnels: list[tuple[int, int, int, int]] = field(default_factory=list)
 
+    @classmethod
+    def combined(cls, parts: Sequence[Learners]) -> Learners:
+        """The counts of learners split into disjoint groups (`Outcomes.learner_split`), as one."""
+        holdings: dict[str, list[int]] = {}
+        for part in parts:
+            for holding in part.holdings:
+                counts = holdings.setdefault(holding.credential_id, [0, 0, 0])
+                counts[0] += holding.holders
+                counts[1] += holding.expiring_soon
+                counts[2] += holding.expiring_later
+        return cls(
+            [Holding(cid, *counts) for cid, counts in sorted(holdings.items())],
+            [held for part in parts for held in part.holdings_sets],
+            [funnel for part in parts for funnel in part.funnels],
+        )
+
+
+SPLIT_AT = 200_000  # awards from which `learners` runs in two halves, one per core
+
 
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
@@ -200,8 +219,23 @@ class Outcomes:
                     merged[key] = merged.get(key, 0) + count
         return [Counted(*key, awards) for key, awards in merged.items()]
 
+    def learner_split(self) -> str | None:
+        """An email (lower case) that splits this ledger's learners into two halves of about as many awards,
+        for `learners` to count each half on a connection of its own; None for a ledger too small to gain."""
+        ((awards,),) = self._select("SELECT COUNT(*) FROM awards", [])
+        if int(awards) < SPLIT_AT:
+            return None
+        found = self._select("SELECT email_lower FROM awards ORDER BY email_lower LIMIT 1 OFFSET ?", [int(awards) // 2])
+        return str(found[0][0]) if found else None
+
     def learners(
-        self, window: Window, now: str, soon: str, later: str, paths: Sequence[Sequence[Sequence[str]]]
+        self,
+        window: Window,
+        now: str,
+        soon: str,
+        later: str,
+        paths: Sequence[Sequence[Sequence[str]]],
+        emails: tuple[str | None, str | None] = (None, None),
     ) -> Learners:
         """Counts per learner, in one statement over one scan of the awards issued in the window:
         - holdings: per credential, the learners holding an active award now, and those whose last active
@@ -210,8 +244,13 @@ class Outcomes:
         - holdings_sets: the sets of credentials learners hold now, with how many hold each set;
         - funnels: for each path (a list of stages, each a list of credential ids), the learners who earned
           one credential of every stage up to and including `stage` (0-based), grouped by the whole days
-          between their first award of the stage before and of this one (0 for stage 0)."""
+          between their first award of the stage before and of this one (0 for stage 0).
+        `emails`: only the learners whose email (lower case) is at or after the first and before the second."""
         where, params = window.sql()
+        for bound, operator in zip(emails, (">=", "<"), strict=True):
+            if bound is not None:
+                where += f" AND email_lower {operator} ?"
+                params.append(bound)
         # One row per learner (one sort of the awards): the credentials held now, each with when its award
         # lapses ('s' by `soon`, 'l' by `later`, 'n' later or never), and per path and stage the first award
         # earned. Python takes, per credential, the latest lapse of a learner's awards.
