@@ -367,10 +367,9 @@ def _collect(
     split = outcomes.learner_split()
     halves: list[tuple[str | None, str | None]] = [(None, None)] if split is None else [(None, split), (split, None)]
     with ThreadPoolExecutor(max_workers=len(halves), thread_name_prefix="cc-report-learners") as pool:
-        jobs = [pool.submit(learners_apart, half) for half in halves]
-        learners_job = pool.submit(lambda: Learners.combined([job.result() for job in jobs]))
+        learners_jobs = [pool.submit(learners_apart, half) for half in halves]
         return _arrange(
-            outcomes, catalog, words, window, now, zone, settings, learners_job, funnel_paths, path_stages, early
+            outcomes, catalog, words, window, now, zone, settings, learners_jobs, funnel_paths, path_stages, early
         )
 
 
@@ -382,12 +381,13 @@ def _arrange(
     now: str,
     zone: dt.tzinfo,
     settings: ReportSettings,
-    learners_job: Future[Learners],
+    learners_jobs: list[Future[Learners]],
     funnel_paths: list[model.LearningPath],
     path_stages: list[list[list[str]]],
     early: Callable[[Report], None] | None = None,
 ) -> Report:
-    """The report from the statements of `outcomes` and the per-learner counts `learners_job` brings."""
+    """The report from the statements of `outcomes` and the per-learner counts `learners_jobs` bring (of
+    disjoint groups of learners)."""
     soon, later = HORIZONS
     credentials: dict[str, CredentialFigures] = {}
 
@@ -471,7 +471,7 @@ def _arrange(
     if early is not None:
         early(report([], []))  # before holders are set: the partial report `build_report` describes
 
-    learners = learners_job.result()
+    learners = Learners.combined([job.result() for job in learners_jobs])
     for holding in learners.holdings:
         figures = figures_of(holding.credential_id)
         figures.holders = holding.holders
