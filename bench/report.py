@@ -224,6 +224,10 @@ def main() -> None:
             filled = write(location, args.awards)
             kind = "PostgreSQL" if server else "SQLite"
             print(f"generated {args.awards:,} awards into the {kind} ledger in {filled:.1f} s")
+            if server is not None:
+                # A live server's autovacuum gathers the planner's statistics within a minute of a bulk load;
+                # without them PostgreSQL plans the report as if the table were empty (a third slower here).
+                server.sql("VACUUM ANALYZE awards", "bench")
         period = [*(["--from", args.start] if args.start else []), *(["--to", args.end] if args.end else [])]
         common = ("--ledger", str(location), "--catalog", str(CATALOG), "--at", AT.date().isoformat(), *period)
         html = WORK / "report.html"
