@@ -38,10 +38,9 @@ class StatusSources:
         self.canon = canon
         self.lists: dict[Path, tuple[dict[str, Any], bytes] | str] = {}
         self.dbs: dict[Location, StandingSource] = {}
-        self.beside: dict[Path, tuple[str, Location] | None] = {}
         # per run, like `lists`: the award's folder (as text) -> its status source, and (status folder, list
         # name) -> the list file found there; one stat per folder, not one per award
-        self.folders: dict[str, tuple[str, Location] | None] = {}
+        self.beside: dict[str, tuple[str, Location] | None] = {}
         self.files: dict[tuple[Path, str], Path | None] = {}
         self.stale: dict[Path, str | None] = {}  # list file -> why it is stale now (judged once: `now` is fixed)
         self.made_by: dict[Path, str] = {}  # status folder -> which ledger made its lists, as words
@@ -74,28 +73,15 @@ class StatusSources:
         else:
             text = str(path)
             where = text[: len(text) - len(path.name)]  # the folder's text: equal for equal parents
-            if where not in self.folders:
-                self.folders[where] = self._beside(path.parent)
-            source = self.folders[where]
+            if where not in self.beside:
+                self.beside[where] = _beside(path.parent)
+            source = self.beside[where]
         if source is None:
             return SKIP, "no status source: pass --status-dir or --ledger to check revocation"
         if source[0] == "ledger":
             return self._ledger(document, entry, index, source[1])
         folder = source[1]
         return self._list(document, entry, index, folder if isinstance(folder, Path) else Path(folder))
-
-    def _beside(self, folder: Path) -> tuple[str, Location] | None:
-        if folder not in self.beside:
-            found = None
-            for level in (folder, folder.parent):
-                if (level / "ledger.sqlite3").is_file():
-                    found = ("ledger", level / "ledger.sqlite3")
-                elif (level / "status").is_dir():
-                    found = ("dir", level / "status")
-                if found:
-                    break
-            self.beside[folder] = found
-        return self.beside[folder]
 
     def _ledger(
         self, document: dict[str, Any], entry: dict[str, Any], index: int, location: Location
@@ -373,3 +359,13 @@ def _made_by(folder: Path) -> str:
 
     owner = owner_of(folder)
     return f", made by the ledger {owner.where}" if owner is not None else ""
+
+
+def _beside(folder: Path) -> tuple[str, Location] | None:
+    """The status source found beside an award in `folder`: a ledger or a status folder, there or one up."""
+    for level in (folder, folder.parent):
+        if (level / "ledger.sqlite3").is_file():
+            return "ledger", level / "ledger.sqlite3"
+        if (level / "status").is_dir():
+            return "dir", level / "status"
+    return None
