@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from cc_cli.core.problems import UsageError
 from cc_cli.core.stamps import utc_stamp
-from cc_cli.credentials import jsonld
+from cc_cli.credentials import ed25519, jsonld
 
 ED25519_PUB_MULTICODEC = b"\xed\x01"  # multicodec "ed25519-pub", varint 0xed
 ED25519_PRIV_MULTICODEC = b"\x80\x26"  # multicodec "ed25519-priv", varint 0x1300
@@ -313,7 +313,7 @@ def sign(
         "cryptosuite": CRYPTOSUITE,
         "proofPurpose": PROOF_PURPOSE,
     }
-    signature = private_key.sign(hash_data(document, proof, canon))
+    signature = ed25519.sign(private_key, hash_data(document, proof, canon))  # private_key.sign's bytes, faster
     return {**document, "proof": [{**proof, "proofValue": multibase_encode(signature)}]}
 
 
@@ -475,7 +475,7 @@ def _verify_proof(
         if isinstance(key, ec.EllipticCurvePublicKey):
             _verify_ecdsa(key, signature, data, algorithm)
         else:
-            key.verify(signature, data)
+            ed25519.verify(key, signature, data)  # key.verify's verdict, faster for a valid signature
     except InvalidSignature:
         return ProofVerdict(
             label, FAIL, "signature does not match: the credential was altered or signed by another key"
