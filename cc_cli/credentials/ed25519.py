@@ -25,7 +25,7 @@ try:
     from nacl import bindings as _sodium
     from nacl.exceptions import BadSignatureError as _BadSignature
 except ImportError:  # pragma: no cover - a dependency; OpenSSL gives the same results, slower
-    _sodium = None
+    _sodium = None  # type: ignore[assignment]
 
 _MAX_KEYS = 256
 # id(key object) -> (the object, kept so that its id is not reused; libsodium's form of it)
