@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from cc_cli.cli.common import (
     stderr_is_terminal,
     stdout_is_terminal,
 )
+from cc_cli.core import jsontext
 
 
 def register(app: typer.Typer) -> None:
@@ -106,7 +106,7 @@ def issue(
     if output_format == "json":
         data = _as_json(report)
         data["notify"] = delivered.as_dict() if delivered is not None else None
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(jsontext.indented(data).decode("utf-8"))  # json.dumps(indent=2)'s text, faster
     else:
         _print_text(report)
         if delivered is not None:

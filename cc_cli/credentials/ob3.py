@@ -7,16 +7,11 @@ that recovers from a crash rebuilds byte for byte the award it was writing (Ed25
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
-
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a dependency; json writes the same bytes, slower
-    _orjson = None  # type: ignore[assignment]
 
 from cc_cli.catalog import model
 from cc_cli.catalog.texts import alt_text, catalog_texts
+from cc_cli.core import jsontext
 from cc_cli.core.durations import normalize
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -209,33 +204,10 @@ def expiry_duration(credential: model.Credential) -> str | None:
 
 
 def dumps(document: dict[str, Any], *, may_hold_floats: bool = True) -> bytes:
-    """The award file's bytes: stable key order as built, two-space indent, UTF-8, final newline.
-
-    Exactly `json.dumps(document, indent=2, ensure_ascii=False) + "\\n"` in UTF-8 (tests/test_fastcanon_properties.py
-    proves it on generated awards). orjson writes it 15 to 100 times faster than json's pure-Python indenting
-    encoder, which was a quarter of the time of signing an award. orjson writes floats in other words (1e16,
-    not 1e+16), so a document with a float takes json's path; `may_hold_floats=False` skips looking for them
-    (the walk costs ten times orjson's writing), for documents that cannot hold one: `build_award` puts none
-    (only strings, booleans, lists and objects), nor does `signing.sign`. orjson refuses what json writes
-    otherwise (integers past 64 bits, keys that are not strings, lone surrogates): those take json's path."""
-    if _orjson is not None and not (may_hold_floats and _has_float(document)):
-        try:
-            data: bytes = _orjson.dumps(document, option=_orjson.OPT_INDENT_2 | _orjson.OPT_APPEND_NEWLINE)
-            return data
-        except TypeError:  # orjson.JSONEncodeError: a value json writes and orjson does not
-            pass
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The award file's bytes: stable key order as built, two-space indent, UTF-8, final newline: exactly
+    `json.dumps(document, indent=2, ensure_ascii=False) + "\\n"` (see `cc_cli.core.jsontext.indented`).
+    `build_award` and `signing.sign` put no float in a document: `may_hold_floats=False` for those."""
+    return jsontext.indented(document, may_hold_floats=may_hold_floats)
 
 
-def _has_float(document: Any) -> bool:
-    """Whether a float (any subclass) is anywhere in `document`'s dicts and lists."""
-    stack = [document]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif isinstance(item, float):
-            return True
-    return False
+_has_float = jsontext._has_float  # the tests check what `may_hold_floats=False` relies on

@@ -106,8 +106,9 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
             kind,
         )
     try:
-        text = _decode(data) if kind == "json" else _unbake(kind, data)
-        document = strictjson.loads(text)
+        document = strictjson.loads_plain(data) if kind == "json" else None  # cc's own files: a third of the time
+        if document is None:
+            document = strictjson.loads(_decode(data) if kind == "json" else _unbake(kind, data))
     except json.JSONDecodeError as exc:
         raise NotACredential(
             f"not valid JSON (truncated?): {exc.msg} (line {exc.lineno}, column {exc.colno})", kind

@@ -1,0 +1,47 @@
+"""JSON text as cc writes it for people and programs: two-space indent, UTF-8 as is, a final newline.
+
+`indented` is exactly `json.dumps(value, indent=2, ensure_ascii=False) + "\\n"` in UTF-8
+(tests/test_fastcanon_properties.py proves it on generated awards and reports). orjson writes it 15 to 100
+times faster than json's pure-Python indenting encoder: that was a quarter of the time of signing an award, and
+a tenth of a second at the end of `cc issue --format json` for 20,000 rows, when nothing else runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - a dependency; json writes the same bytes, slower
+    _orjson = None  # type: ignore[assignment]
+
+
+def indented(value: Any, *, may_hold_floats: bool = True) -> bytes:
+    """`json.dumps(value, indent=2, ensure_ascii=False) + "\\n"`, encoded as UTF-8.
+
+    orjson writes floats in other words (1e16, not 1e+16), so a value holding a float takes json's path;
+    `may_hold_floats=False` skips looking for them (the walk costs ten times orjson's writing), for values
+    that cannot hold one. orjson refuses what json writes otherwise (integers past 64 bits, keys that are not
+    strings, lone surrogates): those take json's path too."""
+    if _orjson is not None and not (may_hold_floats and _has_float(value)):
+        try:
+            data: bytes = _orjson.dumps(value, option=_orjson.OPT_INDENT_2 | _orjson.OPT_APPEND_NEWLINE)
+            return data
+        except TypeError:  # orjson.JSONEncodeError: a value json writes and orjson does not
+            pass
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _has_float(value: Any) -> bool:
+    """Whether a float (any subclass) is anywhere in `value`'s dicts and lists."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, float):
+            return True
+    return False
