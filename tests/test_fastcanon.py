@@ -143,3 +143,20 @@ def test_values_the_template_cannot_take_fall_back_or_raise() -> None:
         fast(sample_award(issuer, name="bell\x07"))
     with pytest.raises(signing.SigningError, match="'nmae'"):
         fast({**sample_award(issuer), "nmae": "typo"})
+
+
+@pytest.mark.parametrize("frozen_shared", [False, True])
+def test_a_filled_quad_equal_to_a_fixed_one_is_written_once(frozen_shared: bool) -> None:
+    """A dataset is a set: an award whose id and name are its achievement's makes the quad `<id> name "..."`
+    both from the award (filled per award) and from the achievement (fixed in the template), and RDFC-1.0 writes
+    it once. The template must drop the filled copy as pyld does."""
+    issuer = signing.did_key(Ed25519PrivateKey.generate().public_key())
+    fast = FastCanonicalizer(frozen_shared=frozen_shared)
+    fast(sample_award(issuer))  # compiles the template from an ordinary award
+    same = sample_award(issuer)
+    achievement = same["credentialSubject"]["achievement"]
+    same["id"], same["name"] = achievement["id"], achievement["name"]
+    expected = signing.canonicalize(same)
+    assert expected.count(f"<{achievement['id']}> <https://schema.org/name> ") == 1
+    assert fast(same) == expected
+    assert fast.fast_hits == 2 and fast.slow_calls == 0

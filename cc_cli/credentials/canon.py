@@ -76,9 +76,11 @@ class _Plan:
         "iri_schemes",
         "literal_slots",
         "named_nodes",
+        "recipes",
         "slotted",
         "static",
         "static_hashes",
+        "static_keys",
         "static_nodes",
         "static_set",
     )
@@ -103,6 +105,11 @@ class _Plan:
         }
         self.ground = sorted([_line(q, {}) for q in self.static if not _nodes(q)])
         self.by_labels: dict[tuple[str, ...], list[str]] = {}
+        # How to write each slotted quad's line from a document's strings, worked out once (see `_Recipe`); None
+        # when a quad is not of the form the recipes cover (a predicate that is not a fixed IRI).
+        recipes = [_recipe(q) for q in self.slotted]
+        self.recipes: list[_Recipe] | None = None if None in recipes else recipes  # type: ignore[assignment]
+        self.static_keys = frozenset(_key(q) for q in self.static)
 
     def fixed_lines(self, labels: Mapping[str, str]) -> list[str]:
         """The sorted lines of the fixed quads under these labels."""
@@ -361,6 +368,8 @@ def _canonical_planned(template: _Template, leaves: list[str], strict: bool) -> 
     for i in plan.literal_slots:
         if literal_guard.search(leaves[i]):
             return None
+    if plan.recipes is not None:
+        return _canonical_by_recipes(plan, leaves)
     static_set = plan.static_set
     filled: dict[Quad, None] = {}
     for quad in plan.slotted:
@@ -387,6 +396,108 @@ def _canonical_planned(template: _Template, leaves: list[str], strict: bool) -> 
     lines = plan.fixed_lines(labels) + [_line(q, labels) for q in quads]
     lines.sort()  # two runs, the fixed one presorted: timsort merges them
     return "".join(lines)
+
+
+# A slotted quad's line, as (subject kind, value, predicate text, object kind, value, literal suffix). Kinds:
+# 0 a fixed term (value: its N-Quads text), 1 a blank node (value: its label in the template), 2 an IRI slot,
+# 3 a literal slot (value: the slot; the suffix is its datatype or language as N-Quads writes them).
+_Recipe = tuple[int, Any, str, int, Any, str]
+
+
+def _recipe(quad: Quad) -> _Recipe | None:
+    subject, predicate, value = quad
+    if predicate[0] != "I":
+        return None
+    subject_kind, subject_value = _part(subject)
+    if subject_kind == 3:
+        return None  # a literal subject: not RDF, never made by to_rdf
+    value_kind, value_value = _part(value)
+    suffix = _suffix(value[2], value[3]) if value[0] == "SL" else ""
+    return (subject_kind, subject_value, _render_term(predicate), value_kind, value_value, suffix)
+
+
+def _part(term: Term) -> tuple[int, Any]:
+    kind = term[0]
+    if kind == "B":
+        return 1, term[1]
+    if kind == "SI":
+        return 2, term[1]
+    if kind == "SL":
+        return 3, term[1]
+    return 0, _render_term(term)
+
+
+def _suffix(datatype: str, language: str | None) -> str:
+    """What follows a literal's quoted text in N-Quads, as `_render_term` writes it."""
+    if datatype == _RDF_LANGSTRING:
+        return f"@{language}" if language else ""
+    return "" if datatype == XSD_STRING else f"^^<{datatype}>"
+
+
+def _key(quad: Quad) -> tuple[str, str, str]:
+    """A fixed quad as the recipes name a filled one: blank nodes by their template label, other terms by their
+    N-Quads text (one to one: a label starts with "_:", an IRI with "<", a literal with a quote)."""
+    return tuple([t[1] if t[0] == "B" else _render_term(t) for t in quad])  # type: ignore[return-value]
+
+
+def _canonical_by_recipes(plan: _Plan, leaves: list[str]) -> str:
+    """`_canonical_planned`'s result for a plan with recipes (its slot values already checked): each slotted
+    quad is written straight to its line's text from its recipe, without building terms, and the quads that
+    name no blank node (most of an award's) are written once, their line the same under any labels."""
+    static_keys = plan.static_keys
+    seen: set[tuple[str, str, str]] = set()
+    ground: list[str] = []
+    blank: list[tuple[str, bool, str, str, bool]] = []  # (subject, is a node, predicate, object, is a node)
+    for subject_kind, subject, predicate, value_kind, value, suffix in plan.recipes:  # type: ignore[union-attr]
+        if subject_kind == 2:
+            subject = f"<{leaves[subject]}>"
+        if value_kind == 2:
+            value = f"<{leaves[value]}>"
+        elif value_kind == 3:
+            value = f'"{escape(leaves[value])}"{suffix}'
+        key = (subject, predicate, value)
+        if key in seen or key in static_keys:  # a dataset is a set: a quad equal to another is that one
+            continue
+        seen.add(key)
+        if subject_kind == 1 or value_kind == 1:
+            blank.append((subject, subject_kind == 1, predicate, value, value_kind == 1))
+        else:
+            ground.append(f"{subject} {predicate} {value} .\n")
+    hashes = dict(plan.static_hashes)
+    for node in plan.dynamic_nodes:  # RDFC-1.0 4.6: the node's quads, itself _:a and every other blank node _:z
+        lines = plan.dynamic_static_lines[node][:]
+        for subject, subject_node, predicate, value, value_node in blank:
+            if (subject_node and subject == node) or (value_node and value == node):
+                masked_subject = ("_:a" if subject == node else "_:z") if subject_node else subject
+                masked_value = ("_:a" if value == node else "_:z") if value_node else value
+                lines.append(f"{masked_subject} {predicate} {masked_value} .\n")
+        lines.sort()
+        hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    if len(set(hashes.values())) < len(hashes):
+        return _urdna2015(plan.static + _filled_quads(plan, leaves))  # shared hashes: the n-degree algorithm
+    labels = {node: f"_:c14n{n}" for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
+    lines = plan.fixed_lines(labels) + ground
+    for subject, subject_node, predicate, value, value_node in blank:
+        lines.append(
+            f"{labels[subject] if subject_node else subject} {predicate} {labels[value] if value_node else value} .\n"
+        )
+    lines.sort()
+    return "".join(lines)
+
+
+def _filled_quads(plan: _Plan, leaves: list[str]) -> list[Quad]:
+    """The plan's slotted quads with this document's strings, less those equal to a fixed one (for URDNA2015)."""
+    filled: dict[Quad, None] = {}
+    for quad in plan.slotted:
+        terms = tuple(
+            [
+                ("I", leaves[t[1]]) if t[0] == "SI" else ("L", leaves[t[1]], t[2], t[3]) if t[0] == "SL" else t
+                for t in quad
+            ]
+        )
+        if terms not in plan.static_set:
+            filled[terms] = None
+    return list(filled)
 
 
 def _specialise(template: _Template, leaves: list[str], strict: bool) -> _Plan | None:
