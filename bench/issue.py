@@ -13,6 +13,7 @@ the ratio "cc on 2 cores / (best peer per core x 2)" (bench/peers.py).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -66,19 +67,17 @@ def generate(rows: int, credentials: int, work: Path = WORK) -> tuple[Path, Path
 
 
 def _settle_deletions() -> None:
-    """Wait until the kernel stops treating the previous run's deleted award files as recently deleted.
+    """Wait until ext4 stops treating the previous run's deleted award files as recently deleted.
 
-    Why: ext4 does not hand out an inode freed less than `dirty_expire_centisecs` ago (30 s by default), and
-    to find another it reads inode tables (`recently_deleted` in a kernel profile). Right after removing the
-    last run's 20,000 awards, cc's file creation cost 0.9 s more system time (4.9 s against 4.1 s wall for
-    20,000 rows): the cost of this benchmark's own clean-up, which an office issuing into its awards folder
-    does not pay. The wait is printed, never counted."""
-    try:
-        expire = int(Path("/proc/sys/vm/dirty_expire_centisecs").read_text()) / 100
-    except (OSError, ValueError):
-        return
-    print(f"waiting {expire:.0f} s for the kernel to settle the previous run's deleted files (not timed)", flush=True)
-    time.sleep(expire + 1)
+    Why: ext4 does not hand out an inode freed less than 60 s ago (RECENTCY_MIN in fs/ext4/ialloc.c; 360 s while
+    its inode table block is still dirty), and to find another it reads inode tables (`recently_deleted` and
+    `find_get_block_common` in a kernel profile of cc issue's workers). Right after removing the last run's
+    20,000 awards, cc's file creation cost about 1.2 s more system time (4.5 to 4.8 s wall against 3.7 to 3.9 s
+    for 20,000 rows, same code): the cost of this benchmark's own clean-up, which an office issuing into its
+    awards folder does not pay. So: write the deletion back (sync), then wait out the 60 s. Printed, not timed."""
+    os.sync()
+    print("waiting 61 s for ext4 to stop skipping the previous run's deleted inodes (not timed)", flush=True)
+    time.sleep(61)
 
 
 def issuable(catalog: Path, ids: list[str]) -> tuple[list[str], set[str]]:
