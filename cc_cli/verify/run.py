@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from cc_cli.core.problems import UsageError
-from cc_cli.core.workers import process_pool, workers_for
+from cc_cli.core.workers import fewer_collections, process_pool, workers_for
 from cc_cli.verify import trust
 from cc_cli.verify.checks import Worker
 from cc_cli.verify.read import expand_paths
@@ -180,6 +180,6 @@ def _verify_rest(
         return
     size = max(50, min(500, len(rest) // (workers * 8)))
     chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
-    with process_pool(workers, _after_fork, fork=True) as pool:  # forked: the workers start warm
+    with fewer_collections(), process_pool(workers, _after_fork, fork=True) as pool:  # forked: workers start warm
         for rendered in pool.map(_chunk, chunks, [options] * len(chunks), [render] * len(chunks)):
             yield from rendered
