@@ -37,8 +37,9 @@ def generate(rows: int, credentials: int, work: Path = WORK) -> tuple[Path, Path
     """A copy of the sample catalog in `work` (more credentials: copies of its credentials under new ids, the
     same content) and a roster of `rows` rows cycling through `credentials` of them."""
     if work.exists():
-        shutil.rmtree(work)
-        _settle_deletions()
+        TRASH.mkdir(parents=True, exist_ok=True)
+        work.rename(TRASH / f"{time.time_ns()}")  # removed once the timing is done: see _settle_deletions
+    _settle_deletions()
     catalog = work / "catalog"
     shutil.copytree(SAMPLE_CATALOG, catalog)
     sources = sample_credentials()
@@ -66,18 +67,38 @@ def generate(rows: int, credentials: int, work: Path = WORK) -> tuple[Path, Path
     return catalog, roster
 
 
-def _settle_deletions() -> None:
-    """Wait until ext4 stops treating the previous run's deleted award files as recently deleted.
+TRASH = WORK.parent / "issue-trash"  # earlier runs' work folders, removed after this run's timing
+DELETED_AT = WORK.parent / "issue-trash.deleted-at"  # when the last removal finished
+RECENTLY_DELETED = 360  # seconds: RECENTCY_MIN (60) + RECENTCY_DIRTY (300) in fs/ext4/ialloc.c
 
-    Why: ext4 does not hand out an inode freed less than 60 s ago (RECENTCY_MIN in fs/ext4/ialloc.c; 360 s while
-    its inode table block is still dirty), and to find another it reads inode tables (`recently_deleted` and
-    `find_get_block_common` in a kernel profile of cc issue's workers). Right after removing the last run's
-    20,000 awards, cc's file creation cost about 1.2 s more system time (4.5 to 4.8 s wall against 3.7 to 3.9 s
-    for 20,000 rows, same code): the cost of this benchmark's own clean-up, which an office issuing into its
-    awards folder does not pay. So: write the deletion back (sync), then wait out the 60 s. Printed, not timed."""
-    os.sync()
-    print("waiting 61 s for ext4 to stop skipping the previous run's deleted inodes (not timed)", flush=True)
-    time.sleep(61)
+
+def _settle_deletions() -> None:
+    """Start no timed run while ext4 still treats an earlier run's removed award files as recently deleted.
+
+    Why: ext4 does not hand out an inode freed less than 60 s ago (360 s while its inode table block is dirty,
+    RECENTCY_MIN and RECENTCY_DIRTY in fs/ext4/ialloc.c), and to find another it reads inode tables
+    (`recently_deleted` and `find_get_block_common`, 12% of a kernel profile of cc issue right after removing
+    the last run's files). Then 20,000 rows took 4.5 to 5.1 s wall with 2.5 to 3.1 s of system time, against
+    3.7 to 3.9 s and 1.2 to 1.4 s, same code: the cost of this benchmark's own clean-up, which an office
+    issuing into its awards folder does not pay. So the last run's folder is moved aside (a rename frees no
+    inode), removed after this run's timing, and a run that starts within 360 s of such a removal waits out
+    the rest. Printed, never timed."""
+    try:
+        since = time.time() - DELETED_AT.stat().st_mtime
+    except FileNotFoundError:
+        return
+    if since < RECENTLY_DELETED:
+        wait = RECENTLY_DELETED - since
+        print(f"waiting {wait:.0f} s: ext4 skips inodes freed less than 360 s ago (not timed)", flush=True)
+        time.sleep(wait)
+
+
+def _remove_trash() -> None:
+    """Remove earlier runs' folders (after the timing), and note when, for the next run's `_settle_deletions`."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH)
+        os.sync()
+        DELETED_AT.touch()
 
 
 def issuable(catalog: Path, ids: list[str]) -> tuple[list[str], set[str]]:
@@ -168,6 +189,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"re-run of the same roster: {time.perf_counter() - start:.1f} s, exit {again.returncode} (issues nothing)")
     if args.check_js:
         check_js(files)
+    _remove_trash()
 
 
 def check_js(files: list[Path], chunk: int = 500) -> None:
