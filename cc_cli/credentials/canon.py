@@ -29,11 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pyld import jsonld as pyld
-from pyld.canon import URDNA2015
-from pyld.nquads import XSD_STRING, escape
-
 from cc_cli.credentials import jsonld
+from cc_cli.credentials.pyldlib import URDNA2015, XSD_STRING, escape, pyld
 
 _FIXED_KEYS = frozenset({"@context", "type", "@type"})
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

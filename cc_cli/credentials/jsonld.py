@@ -23,10 +23,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from pyld import jsonld as pyld
-from pyld.canon import URDNA2015
-
 from cc_cli.core.problems import UsageError
+from cc_cli.credentials.pyldlib import URDNA2015, pyld
 
 # URL -> (file in cc_cli/data/contexts, its sha256). Exact match only: no redirects, no trailing-slash
 # variants. The hash pins each file: a context edited by accident (or by a merge) would silently change what
