@@ -105,3 +105,17 @@ def test_alike_values_are_told_apart() -> None:
     tampered = copy.deepcopy(document)
     tampered["issuer"]["url"] = 7
     assert MEMO(document) is None and MEMO(tampered) == PLAIN(tampered) is not None
+
+
+def test_nan_and_null_are_told_apart():
+    """orjson writes NaN (which json reads from `NaN`) as null: a memo keyed by that text alone would give the
+    null copy's finding to the NaN one. Each must get its own fresh check's finding, in either order."""
+    base = awards()[0]
+    copies = []
+    for value in (None, float("nan"), float("inf"), None):
+        altered = copy.deepcopy(base)
+        altered["credentialSubject"]["achievement"]["name"] = value
+        copies.append(altered)
+    for document in copies + copies[::-1]:
+        assert MEMO(document) == PLAIN(document)
+    assert MEMO(copies[0]) != MEMO(copies[1])  # the findings name the value: None against nan

@@ -21,6 +21,11 @@ from typing import Any, TypeAlias
 
 from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - a dependency; json's text keys the memo alone, slower
+    _orjson = None  # type: ignore[assignment]
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_achievementcredential.json"
 ENDORSEMENT_SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_endorsementcredential.json"
@@ -112,14 +117,29 @@ def _memo(check: SchemaCheck) -> SchemaCheck:
     Sound for values parsed from JSON (dict, list, str, int, float, bool, None): on those json.dumps is one
     to one (key order kept, 1 and 1.0 and true apart), so a verdict is only reused for the same value, and
     the compiled checks depend on nothing else. An altered copy is another text, so it is checked afresh.
+
+    The text is orjson's when that is one to one too (a third of the time): orjson writes NaN and infinities
+    as null, so a text holding `null` anywhere, or a value orjson refuses (an integer past 64 bits), takes
+    json's text instead, and the two kinds of key cannot meet (bytes and str).
     """
-    verdicts: dict[str, SchemaError | None] = {}
+    verdicts: dict[str | bytes, SchemaError | None] = {}
     dumps = json.JSONEncoder(check_circular=False, allow_nan=True).encode
+
+    def key_of(x: Any) -> str | bytes:
+        if _orjson is not None:
+            try:
+                text: bytes = _orjson.dumps(x)
+            except TypeError:  # orjson.JSONEncodeError
+                pass
+            else:
+                if b"null" not in text:
+                    return text
+        return dumps(x)
 
     def test(x: Any) -> SchemaError | None:
         if type(x) is not dict:
             return check(x)
-        key = dumps(x)
+        key = key_of(x)
         try:
             return verdicts[key]
         except KeyError:
