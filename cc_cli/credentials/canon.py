@@ -158,17 +158,20 @@ class FastCanonicalizer:
         for it (one token per distinct shape, so equal shapes still meet the same template), and its strings
         appended from the memo, in the order `_skeleton` appends them."""
         if isinstance(obj, dict):
-            return (
-                "d",
-                tuple(
-                    [
-                        (k, self._shared(v, leaves, fixed or k in _FIXED_KEYS))
-                        if k in _SHARED_KEYS and type(v) is dict
-                        else (k, self._skeleton(v, leaves, fixed or k in _FIXED_KEYS))
-                        for k, v in obj.items()
-                    ]
-                ),
-            )
+            items: list[tuple[str, Any]] = []
+            for k, v in obj.items():
+                kind = type(v)
+                if kind is str:  # as in `_skeleton`: most values, without a call
+                    if fixed or k in _FIXED_KEYS:
+                        items.append((k, ("s", v)))
+                    else:
+                        leaves.append(v)
+                        items.append((k, "$"))
+                elif kind is dict and k in _SHARED_KEYS:
+                    items.append((k, self._shared(v, leaves, fixed or k in _FIXED_KEYS)))
+                else:
+                    items.append((k, self._skeleton(v, leaves, fixed or k in _FIXED_KEYS)))
+            return ("d", tuple(items))
         if isinstance(obj, list):
             return ("l", tuple([self._skeleton(v, leaves, fixed) for v in obj]))
         return _skeleton(obj, leaves, fixed)
@@ -231,8 +234,17 @@ def _skeleton(obj: Any, leaves: list[str], fixed: bool) -> Any:
         leaves.append(obj)
         return "$"
     if isinstance(obj, dict):
-        # tuple([...]), not tuple(generator): a list comprehension costs a third less
-        return ("d", tuple([(k, _skeleton(v, leaves, fixed or k in _FIXED_KEYS)) for k, v in obj.items()]))
+        items: list[tuple[str, Any]] = []
+        for k, v in obj.items():
+            if type(v) is str:  # most values: their shape here, without a call (a str subclass takes the call)
+                if fixed or k in _FIXED_KEYS:
+                    items.append((k, ("s", v)))
+                else:
+                    leaves.append(v)
+                    items.append((k, "$"))
+            else:
+                items.append((k, _skeleton(v, leaves, fixed or k in _FIXED_KEYS)))
+        return ("d", tuple(items))
     if isinstance(obj, list):
         return ("l", tuple([_skeleton(v, leaves, fixed) for v in obj]))
     return (type(obj).__name__, obj)
