@@ -103,7 +103,8 @@ class _Plan:
         self.ground = sorted([_line(q, {}) for q in self.static if not _nodes(q)])
         self.by_labels: dict[tuple[str, ...], list[str]] = {}
         # How to write each slotted quad's line from a document's strings, worked out once (see `_Recipe`); None
-        # when a quad is not of the form the recipes cover (a predicate that is not a fixed IRI).
+        # when a quad is not of the form the recipes cover (a predicate that is not a fixed IRI: to_rdf makes
+        # none), and then `_specialise` leaves the template to the slow path.
         recipes = [_recipe(q) for q in self.slotted]
         self.recipes: list[_Recipe] | None = None if None in recipes else recipes  # type: ignore[assignment]
         self.static_keys = frozenset(_key(q) for q in self.static)
@@ -377,34 +378,7 @@ def _canonical_planned(template: _Template, leaves: list[str], strict: bool) -> 
     for i in plan.literal_slots:
         if literal_guard.search(leaves[i]):
             return None
-    if plan.recipes is not None:
-        return _canonical_by_recipes(plan, leaves)
-    static_set = plan.static_set
-    filled: dict[Quad, None] = {}
-    for quad in plan.slotted:
-        terms = tuple(
-            [
-                ("I", leaves[t[1]]) if t[0] == "SI" else ("L", leaves[t[1]], t[2], t[3]) if t[0] == "SL" else t
-                for t in quad
-            ]
-        )
-        if terms not in static_set:  # a dataset is a set: a filled quad equal to a fixed one is that one
-            filled[terms] = None
-    quads = list(filled)
-    hashes = dict(plan.static_hashes)
-    if plan.dynamic_nodes:
-        mentions = _mentions(quads)
-        for node in plan.dynamic_nodes:
-            mask = _Mask({node: "_:a"})
-            lines = plan.dynamic_static_lines[node] + [_line(q, mask) for q in mentions.get(node, ())]
-            lines.sort()
-            hashes[node] = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-    if len(set(hashes.values())) < len(hashes):
-        return _urdna2015(plan.static + quads)  # shared first-degree hashes need the n-degree algorithm
-    labels = {node: f"_:c14n{n}" for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
-    lines = plan.fixed_lines(labels) + [_line(q, labels) for q in quads]
-    lines.sort()  # two runs, the fixed one presorted: timsort merges them
-    return "".join(lines)
+    return _canonical_by_recipes(plan, leaves)
 
 
 # A slotted quad's line, as (subject kind, value, predicate text, object kind, value, literal suffix). Kinds:
@@ -450,9 +424,10 @@ def _key(quad: Quad) -> tuple[str, str, str]:
 
 
 def _canonical_by_recipes(plan: _Plan, leaves: list[str]) -> str:
-    """`_canonical_planned`'s result for a plan with recipes (its slot values already checked): each slotted
-    quad is written straight to its line's text from its recipe, without building terms, and the quads that
-    name no blank node (most of an award's) are written once, their line the same under any labels."""
+    """The canonical form of a plan's quads filled with `leaves` (its slot values already checked): each
+    slotted quad is written straight to its line's text from its recipe, without building terms, and the
+    quads that name no blank node (most of an award's) are written once, their line the same under any labels;
+    the fixed quads' lines come sorted from the plan, and timsort merges the two runs."""
     static_keys = plan.static_keys
     seen: set[tuple[str, str, str]] = set()
     ground: list[str] = []
@@ -529,7 +504,8 @@ def _specialise(template: _Template, leaves: list[str], strict: bool) -> _Plan |
                 term = ("I", leaves[term[1]]) if term[0] == "SI" else ("L", leaves[term[1]], term[2], term[3])
             terms.append(term)
         quads.append(tuple(terms))
-    return _Plan(quads, {i: v for i, v in template.iri_schemes.items() if i not in shared})
+    plan = _Plan(quads, {i: v for i, v in template.iri_schemes.items() if i not in shared})
+    return plan if plan.recipes is not None else None  # a quad the recipes cannot write: the slow path
 
 
 def _shared_leaves(obj: Any, out: list[bool], fixed: bool, shared: bool) -> None:
