@@ -1,9 +1,10 @@
 """JSON text as cc writes it for people and programs: two-space indent, UTF-8 as is, a final newline.
 
 `indented` is exactly `json.dumps(value, indent=2, ensure_ascii=False) + "\\n"` in UTF-8
-(tests/test_fastcanon_properties.py proves it on generated awards and reports). orjson writes it 15 to 100
-times faster than json's pure-Python indenting encoder: that was a quarter of the time of signing an award, and
-a tenth of a second at the end of `cc issue --format json` for 20,000 rows, when nothing else runs.
+(tests/test_jsontext_properties.py proves it on any JSON value, tests/test_fastcanon_properties.py on awards).
+orjson writes it 15 to 100 times faster than json's pure-Python indenting encoder: that was a quarter of the
+time of signing an award, and a tenth of a second at the end of `cc issue --format json` for 20,000 rows, when
+nothing else runs.
 """
 
 from __future__ import annotations
