@@ -129,11 +129,11 @@ def load_catalog(
         checker = check(first if isinstance(first, model.CatalogInfo) else model.CatalogInfo(), root, pooled)
         rest = files[1:]
     if workers > 1 and len(files) >= PARALLEL_FROM:
-        from cc_cli.core.workers import process_pool
+        from cc_cli.core.workers import fewer_collections, process_pool
 
         chunk = max(1, len(rest) // (workers * 8))
         start = (_start_worker, (check, loaded[0][2], root)) if check is not None else (None, ())
-        with process_pool(workers, *start) as pool:
+        with fewer_collections(), process_pool(workers, *start) as pool:
             loaded.extend(pool.map(_load_pooled, [root] * len(rest), rest, [slim] * len(rest), chunksize=chunk))
     else:  # in one process, nothing is sent between processes: a slim credential would save nothing
         loaded.extend(_load_one(root, relative, checker) for relative in rest)
