@@ -46,7 +46,8 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
     "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
 }
-_validators: dict[Path, tuple[SchemaCheck | None, Any, dict[str, Any]]] = {}
+_compiled_schemas: dict[Path, tuple[SchemaCheck | None, dict[str, Any]]] = {}  # per process
+_jsonschema_validators: dict[Path, Any] = {}  # per process, built when a document first needs its words
 # the objects every award of a credential repeats: its achievement, and the issuer (here or as a creator)
 MEMOISED = frozenset({"#/$defs/Achievement", "#/$defs/ProfileRef"})
 
@@ -286,32 +287,27 @@ _KEYWORDS: dict[str, Callable[..., SchemaCheck]] = {
 def _compiled(file: Path) -> tuple[SchemaCheck | None, dict[str, Any]]:
     """(compiled checker or None, the schema), built once per process. jsonschema is not imported here: a run
     whose awards all pass never needs it (30 ms of start-up, before cc verify's workers can start)."""
-    if file not in _validators:
+    if file not in _compiled_schemas:
         schema = json.loads(file.read_text(encoding="utf-8"))
         try:
             fast: SchemaCheck | None = compile_schema(schema, MEMOISED)
         except UnsupportedSchema:
             fast = None
-        _validators[file] = (fast, _NOT_BUILT, schema)
-    fast, _slow, schema = _validators[file]
-    return fast, schema
+        _compiled_schemas[file] = (fast, schema)
+    return _compiled_schemas[file]
 
 
-_NOT_BUILT = object()  # the jsonschema validator of a schema, until a document first needs it
-
-
-def _jsonschema_validator(file: Path, schema: dict[str, Any]) -> Any:
+def _jsonschema_validator(file: Path) -> Any:
     """jsonschema's validator of the schema (for its findings' words), or None when it is not installed."""
-    fast, slow, _ = _validators[file]
-    if slow is _NOT_BUILT:
+    if file not in _jsonschema_validators:
         try:
             from jsonschema import validators
         except ImportError:
-            slow = None
+            _jsonschema_validators[file] = None
         else:
-            slow = validators.validator_for(schema)(schema)
-        _validators[file] = (fast, slow, schema)
-    return slow
+            schema = _compiled(file)[1]
+            _jsonschema_validators[file] = validators.validator_for(schema)(schema)
+    return _jsonschema_validators[file]
 
 
 def normalised(document: Any, schema: dict[str, Any]) -> Any:
@@ -375,7 +371,7 @@ def schema_check(document: dict[str, Any]) -> Verdict:
     fast, schema = _compiled(file)
     if fast is not None and fast(document) is None:
         return OK, f"matches the 1EdTech OB 3.0 {name} JSON Schema"
-    status, reason = _judge(normalised(document, schema), fast, _jsonschema_validator(file, schema))
+    status, reason = _judge(normalised(document, schema), fast, lambda: _jsonschema_validator(file))
     if status == OK:
         return (
             OK,
@@ -384,10 +380,13 @@ def schema_check(document: dict[str, Any]) -> Verdict:
     return status, reason
 
 
-def _judge(document: Any, fast: SchemaCheck | None, slow: Any) -> Verdict:
+def _judge(document: Any, fast: SchemaCheck | None, jsonschema_validator: Callable[[], Any]) -> Verdict:
+    """The verdict on `document`: the compiled check's when it passes; else jsonschema's, for its words (asked
+    for only then: a normalised document that passes never loads it)."""
     error = fast(document) if fast is not None else None
     if fast is not None and error is None:
         return OK, ""
+    slow = jsonschema_validator()
     if slow is None:
         if error is None:
             return SKIP, "the jsonschema package is not installed"
