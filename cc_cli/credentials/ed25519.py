@@ -17,6 +17,9 @@ only in this process's memory, as the key object itself is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
@@ -29,22 +32,15 @@ except ImportError:  # pragma: no cover - a dependency; OpenSSL gives the same r
 
 _MAX_KEYS = 256
 # id(key object) -> (the object, kept so that its id is not reused; libsodium's form of it)
-_SECRETS: dict[int, tuple[Ed25519PrivateKey, bytes]] = {}
-_PUBLICS: dict[int, tuple[Ed25519PublicKey, bytes]] = {}
+_SECRETS: dict[int, tuple[Any, bytes]] = {}
+_PUBLICS: dict[int, tuple[Any, bytes]] = {}
 
 
 def sign(private_key: Ed25519PrivateKey, data: bytes) -> bytes:
     """The 64-byte Ed25519 signature of `data`: the same bytes as `private_key.sign(data)`."""
     if _sodium is None:
         return private_key.sign(data)
-    found = _SECRETS.get(id(private_key))
-    if found is None or found[0] is not private_key:
-        seed = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-        _public, secret = _sodium.crypto_sign_seed_keypair(seed)
-        if len(_SECRETS) >= _MAX_KEYS:
-            _SECRETS.clear()
-        found = _SECRETS[id(private_key)] = (private_key, secret)
-    signed: bytes = _sodium.crypto_sign(data, found[1])
+    signed: bytes = _sodium.crypto_sign(data, _derived(_SECRETS, private_key, _sodium_secret))
     return signed[:64]  # crypto_sign returns signature || message
 
 
@@ -52,18 +48,32 @@ def verify(public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> None:
     """Raise `InvalidSignature` unless `signature` is `public_key`'s over `data`, exactly when
     `public_key.verify(signature, data)` would (see the module docstring)."""
     if _sodium is not None and len(signature) == 64:
-        found = _PUBLICS.get(id(public_key))
-        if found is None or found[0] is not public_key:
-            if len(_PUBLICS) >= _MAX_KEYS:
-                _PUBLICS.clear()
-            raw = public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-            found = _PUBLICS[id(public_key)] = (public_key, raw)
         try:
-            _sodium.crypto_sign_open(signature + data, found[1])
+            _sodium.crypto_sign_open(signature + data, _derived(_PUBLICS, public_key, _raw_public))
             return
         except _BadSignature:
             pass  # OpenSSL decides: it may accept what libsodium refuses (a small-order key, say)
     public_key.verify(signature, data)
+
+
+def _derived(cache: dict[int, tuple[Any, bytes]], key: Any, make: Callable[[Any], bytes]) -> bytes:
+    """`make(key)`, made once per key object (by identity: the object is kept, so its id is not reused)."""
+    found = cache.get(id(key))
+    if found is None or found[0] is not key:
+        if len(cache) >= _MAX_KEYS:
+            cache.clear()
+        found = cache[id(key)] = (key, make(key))
+    return found[1]
+
+
+def _sodium_secret(private_key: Ed25519PrivateKey) -> bytes:
+    seed = private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    _public, secret = _sodium.crypto_sign_seed_keypair(seed)
+    return bytes(secret)
+
+
+def _raw_public(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 __all__ = ["InvalidSignature", "sign", "verify"]
