@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a dependency; json writes the same bytes, slower
-    _orjson = None  # type: ignore[assignment]
+    import orjson
+except ImportError:  # pragma: no cover - a dependency; json writes (and reads) the same, slower
+    orjson = None  # type: ignore[assignment]  # every user of orjson in cc imports it from here
 
 
 def indented(value: Any, *, may_hold_floats: bool = True) -> bytes:
@@ -25,9 +25,9 @@ def indented(value: Any, *, may_hold_floats: bool = True) -> bytes:
     `may_hold_floats=False` skips looking for them (the walk costs ten times orjson's writing), for values
     that cannot hold one. orjson refuses what json writes otherwise (integers past 64 bits, keys that are not
     strings, lone surrogates): those take json's path too."""
-    if _orjson is not None and not (may_hold_floats and _has_float(value)):
+    if orjson is not None and not (may_hold_floats and _has_float(value)):
         try:
-            data: bytes = _orjson.dumps(value, option=_orjson.OPT_INDENT_2 | _orjson.OPT_APPEND_NEWLINE)
+            data: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
             return data
         except TypeError:  # orjson.JSONEncodeError: a value json writes and orjson does not
             pass

@@ -15,10 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a dependency; the slow path gives the same answers
-    _orjson = None  # type: ignore[assignment]
+from cc_cli.core.jsontext import orjson as _orjson  # None without it: the slow path gives the same answers
 
 
 class DuplicateKey(ValueError):

@@ -19,12 +19,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from cc_cli.core.jsontext import orjson as _orjson  # None without it: json's text keys the memo alone
 from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
-
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - a dependency; json's text keys the memo alone, slower
-    _orjson = None  # type: ignore[assignment]
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_achievementcredential.json"
