@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import peers
+from bytecode import compile_cc
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +135,7 @@ def main() -> None:
     parser.add_argument("--ledger", help="a PostgreSQL URL (an empty database): the ledger of the run")
     parser.add_argument("--postgres", action="store_true", help="start a throw-away PostgreSQL server for the ledger")
     args = parser.parse_args()
+    compile_cc()  # see bench/bytecode.py
     server = None
     if args.postgres:
         sys.path.insert(0, str(ROOT))

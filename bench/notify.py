@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from bytecode import compile_cc
+
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / "_data" / "notify"
@@ -136,6 +138,7 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=1, help="runs of each cc (alternating when comparing)")
     args = parser.parse_args()
+    compile_cc()  # see bench/bytecode.py
     catalog, roster, key = generate(args.awards, args.credentials)
     issued = WORK / "awards"
     started = time.perf_counter()

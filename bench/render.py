@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CC = Path(sys.executable).with_name("cc")
 sys.path.insert(0, str(ROOT))
 
+from bytecode import compile_cc  # noqa: E402
+
 from cc_cli.emblem.render import RenderResult, render_catalog  # noqa: E402
 from cc_cli.validate.load import load_catalog  # noqa: E402
 
@@ -163,6 +165,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of full render and floor")
     parser.add_argument("--again", type=int, default=7, help="rounds of the unchanged re-render")
     args = parser.parse_args()
+    compile_cc()  # see bench/bytecode.py
     work = Path(tempfile.mkdtemp(prefix="cc-bench-render-"))
     full: list[tuple[float, float]] = []
     bare: list[tuple[float, float]] = []

@@ -29,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+
+from bytecode import compile_cc  # noqa: E402
+
 from cc_cli.core.durations import add_to  # noqa: E402
 from cc_cli.core.stamps import utc_stamp  # noqa: E402
 from cc_cli.ledger.base import AwardRow  # noqa: E402
@@ -208,6 +211,7 @@ def main() -> None:
     parser.add_argument("--to", dest="end")
     parser.add_argument("--reuse", action="store_true", help="report on the SQLite ledger of the last run again")
     args = parser.parse_args()
+    compile_cc()  # see bench/bytecode.py
     reuse = args.reuse and not args.postgres and (WORK / "ledger.sqlite3").exists()
     if WORK.exists() and not reuse:
         shutil.rmtree(WORK)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import peers
+from bytecode import compile_cc
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200, help="award files each peer verifies")
     parser.add_argument("--no-peers", action="store_true", help="measure cc only")
     args = parser.parse_args()
+    compile_cc()  # see bench/bytecode.py
     folder = args.dir or generate(args.files)
     awards = sorted(p for p in folder.rglob("*.json") if "status" not in p.relative_to(folder).parts[:-1])
     awards = [p for p in awards if p.name != "files.txt"]
