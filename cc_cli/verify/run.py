@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 POOL_FROM = 200  # below this many files a process pool costs more than it saves
+CHUNK_MOST, CHUNK_LEAST = 500, 25  # files per task of the pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +179,24 @@ def _verify_rest(
         for path in rest:
             yield render(worker.file(Path(path)))
         return
-    size = max(50, min(500, len(rest) // (workers * 8)))
-    chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
+    chunks = guided_chunks(rest, workers)
     with fewer_collections(), process_pool(workers, _after_fork, fork=True) as pool:  # forked: workers start warm
         for rendered in pool.map(_chunk, chunks, [options] * len(chunks), [render] * len(chunks)):
             yield from rendered
+
+
+def guided_chunks(paths: list[str], workers: int) -> list[list[str]]:
+    """`paths` cut into tasks that shrink as the run nears its end: each takes a quarter of a worker's share of
+    what is left, at most `CHUNK_MOST` files and at least `CHUNK_LEAST`.
+
+    Why: a task is the unit a worker cannot share. With equal tasks of 500 files, one worker was often still on
+    its last task when the other had none left (half a task, about 60 ms, on average); small tasks at the end
+    leave a few milliseconds of that, and the large ones before keep the cost of sending tasks and taking back
+    their results low. 20,000 files: 0.975 of the wall time of equal tasks (9 runs of each, alternately)."""
+    chunks: list[list[str]] = []
+    start = 0
+    while start < len(paths):
+        size = max(CHUNK_LEAST, min(CHUNK_MOST, (len(paths) - start) // (workers * 4)))
+        chunks.append(paths[start : start + size])
+        start += size
+    return chunks
