@@ -25,14 +25,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing.synchronize import Event
 
+T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _WATCH_EVERY = 0.5  # seconds between two looks at the parent, where prctl is not available
 
@@ -195,3 +196,21 @@ def fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+def guided_chunks(items: Sequence[T], workers: int, most: int, least: int) -> list[Sequence[T]]:
+    """`items` cut, in order, into pool tasks that shrink as the run nears its end: each takes a quarter of a
+    worker's share of what is left, at most `most` items and at least `least`.
+
+    Why: a task is the unit a worker cannot share. With equal tasks (500 award files for `cc verify`), one
+    worker was often still on its last task when the other had none left: half a task, about 60 ms, on
+    average. Small tasks at the end leave a few milliseconds of that, and the large ones before keep the cost
+    of sending tasks and taking back their results low. `cc verify` of 20,000 files: 0.975 of the wall time
+    of equal tasks (9 runs of each, alternately)."""
+    chunks: list[Sequence[T]] = []
+    start = 0
+    while start < len(items):
+        size = max(least, min(most, (len(items) - start) // (workers * 4)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
