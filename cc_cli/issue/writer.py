@@ -22,7 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from cc_cli.core.atomic import replace_file
+from cc_cli.core.atomic import write_new
 from cc_cli.core.workers import checkpoint, exit_if_orphaned, process_pool, process_running
 from cc_cli.credentials import baking, ob3, signing
 
@@ -85,8 +85,9 @@ def write_file(path: Path, data: bytes) -> None:
     """Atomic replace without fsync: the batch calls `os.sync()` once per chunk before the ledger
     records the files as written (an fsync per file would cost more than signing)."""
     exit_if_orphaned()  # a worker whose `cc issue` is gone must not write into the next run's folder
-    # The temporary carries the writer's pid, so the next run can tell a killed writer's leftover (swept).
-    replace_file(path, data, durable=False, tag=str(os.getpid()))  # a full disk names `path`, leaves no temporary
+    # Unnamed until written (nothing is left by a killed writer). Where the rename way is taken, its temporary
+    # carries the writer's pid, so the next run can tell a killed writer's leftover (swept).
+    write_new(path, data, tag=str(os.getpid()))  # a full disk names `path`, leaves no temporary
 
 
 @dataclass(frozen=True, slots=True)
