@@ -106,7 +106,6 @@ def replace_file(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = 
         raise
 
 
-
 # Linux's unnamed files (open(2), O_TMPFILE): None where the platform has none, or once a file system refused.
 _TMPFILE: int | None = getattr(os, "O_TMPFILE", None)
 _proc_fds: tuple[int, int] | None = None  # (pid, descriptor of /proc/self/fd): opened again after a fork
