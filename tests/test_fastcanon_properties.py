@@ -252,3 +252,37 @@ def test_frozen_shared_parts_equal_pyld(
     for document in [plain(documents[0]), *documents, *documents]:
         expected = canon_or_error(signing.canonicalize, document)
         assert canon_or_error(fast, document) == expected, json.dumps(document)
+
+
+@settings(SETTINGS, max_examples=60)
+@given(
+    credentials=st.lists(credential, min_size=1, max_size=2),
+    info=info,
+    awards=st.lists(award_values, min_size=2, max_size=4),
+    extra=extras,
+    strict=st.booleans(),
+)
+def test_parsed_json_shared_parts_equal_pyld(
+    credentials: list[model.Credential],
+    info: model.CatalogInfo,
+    awards: list[dict[str, Any]],
+    extra: dict[str, Any],
+    strict: bool,
+) -> None:
+    """`cc verify`'s canonicaliser (`parsed_json`: each achievement and issuer remembered by its exact JSON text)
+    equals pyld on award files read back from JSON text, new objects each time, of one or two credentials in
+    turn; and on a file whose achievement differs from an earlier one's in a single string."""
+    fast = FastCanonicalizer(strict=strict, parsed_json=True)
+    texts = [
+        json.dumps(
+            vary(ob3.build_award(credential=credentials[i % len(credentials)], info=info, did=DID, **values), extra)
+        )
+        for i, values in enumerate(awards)
+    ]
+    altered = json.loads(texts[0])
+    altered["credentialSubject"]["achievement"]["name"] = "x" + str(altered["credentialSubject"]["achievement"]["name"])
+    for text in [*texts, *texts, json.dumps(altered)]:
+        document = json.loads(text)
+        expected = canon_or_error(lambda d: signing.canonicalize(d, strict=strict), document)
+        assert canon_or_error(fast, document) == expected, text
+        assert json.dumps(document) == text, "canonicalizers must not modify the document"

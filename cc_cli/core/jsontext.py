@@ -46,3 +46,21 @@ def _has_float(value: Any) -> bool:
         elif isinstance(item, float):
             return True
     return False
+
+
+def exact_text(value: Any) -> bytes | None:
+    """orjson's compact text of `value`, a value parsed from JSON, when that text tells it from every other
+    such value; else None. Two values with the same exact text are equal, with the same types (1 and 1.0 and
+    true apart), the same key order and the same strings, so a verdict or a walk that depends on nothing else
+    may be remembered by it.
+
+    orjson writes NaN and the infinities as null, so a text holding `null` anywhere is no key; nor is a value
+    orjson refuses (an integer past 64 bits, a lone surrogate). Not for other Python values: a tuple and a
+    list, or a datetime and its ISO string, have the same text."""
+    if orjson is None:
+        return None
+    try:
+        text: bytes = orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError
+        return None
+    return None if b"null" in text else text

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cc_cli.core.jsontext import exact_text
 from cc_cli.credentials import jsonld
 from cc_cli.credentials.pyldlib import URDNA2015, XSD_STRING, escape, pyld
 
@@ -128,7 +129,9 @@ class FastCanonicalizer:
     `fast_hits` and `slow_calls` count how documents were served, for benchmarks and tests.
     """
 
-    def __init__(self, *, strict: bool = True, max_shapes: int = 64, frozen_shared: bool = False) -> None:
+    def __init__(
+        self, *, strict: bool = True, max_shapes: int = 64, frozen_shared: bool = False, parsed_json: bool = False
+    ) -> None:
         self.strict = strict
         self.max_shapes = max_shapes
         self._templates: dict[Any, list[_Template | None]] = {}
@@ -140,11 +143,17 @@ class FastCanonicalizer:
         # award: the walk was half the time of canonicalising an award. Off by default (`cc verify`: foreign
         # documents, nothing shared).
         self._memo: dict[tuple[int, bool], tuple[Any, _Token, tuple[str, ...]]] | None = {} if frozen_shared else None
+        # parsed_json (`cc verify`): every document is a value parsed from JSON (dicts, lists, strings, numbers,
+        # booleans, null). The achievement and issuer of one credential's awards are then equal values from
+        # file to file, new objects each time: their shape and strings are remembered by their exact JSON text
+        # (`exact_text`), which costs a fraction of walking them.
+        self._by_text: dict[tuple[bytes, bool], tuple[_Token, tuple[str, ...]]] | None = {} if parsed_json else None
         self._tokens: dict[Any, _Token] = {}
 
     def __call__(self, document: Mapping[str, Any]) -> str:
         leaves: list[str] = []
-        shape = _skeleton(document, leaves, False) if self._memo is None else self._skeleton(document, leaves, False)
+        walk = _skeleton if self._memo is None and self._by_text is None else self._skeleton
+        shape = walk(document, leaves, False)
         template = self._template_for(shape, leaves, document)
         if template is not None:
             text = _canonical_planned(template, leaves, self.strict)
@@ -177,23 +186,46 @@ class FastCanonicalizer:
             return ("l", tuple([self._skeleton(v, leaves, fixed) for v in obj]))
         return _skeleton(obj, leaves, fixed)
 
-    def _shared(self, obj: dict[str, Any], leaves: list[str], fixed: bool) -> _Token:
+    def _shared(self, obj: dict[str, Any], leaves: list[str], fixed: bool) -> Any:
         memo = self._memo
-        assert memo is not None
+        if memo is None:
+            return self._shared_by_text(obj, leaves, fixed)
         entry = memo.get((id(obj), fixed))
         if entry is None or entry[0] is not obj:
             own: list[str] = []
-            shape = _skeleton(obj, own, fixed)
-            token = self._tokens.get(shape)
-            if token is None:
-                if len(self._tokens) >= 4096:
-                    self._tokens.clear()  # a token made afresh only costs a template compiled afresh
-                token = self._tokens[shape] = _Token()
+            token = self._token_for(_skeleton(obj, own, fixed))
             if len(memo) >= 1024:
                 memo.clear()
             entry = memo[(id(obj), fixed)] = (obj, token, tuple(own))  # holds `obj`: its id is not reused
         leaves.extend(entry[2])
         return entry[1]
+
+    def _shared_by_text(self, obj: dict[str, Any], leaves: list[str], fixed: bool) -> Any:
+        """`_shared` for parsed JSON (`parsed_json`): the object's token and strings remembered by its exact text;
+        its plain `_skeleton` when it has none (a NaN in it, say)."""
+        memo = self._by_text
+        assert memo is not None
+        text = exact_text(obj)
+        if text is None:
+            return _skeleton(obj, leaves, fixed)
+        entry = memo.get((text, fixed))
+        if entry is None:
+            own: list[str] = []
+            token = self._token_for(_skeleton(obj, own, fixed))
+            if len(memo) >= 1024:
+                memo.clear()
+            entry = memo[(text, fixed)] = (token, tuple(own))
+        leaves.extend(entry[1])
+        return entry[0]
+
+    def _token_for(self, shape: Any) -> _Token:
+        """The token standing for `shape` (one per distinct shape, so that equal shapes meet one template)."""
+        token = self._tokens.get(shape)
+        if token is None:
+            if len(self._tokens) >= 4096:
+                self._tokens.clear()  # a token made afresh only costs a template compiled afresh
+            token = self._tokens[shape] = _Token()
+        return token
 
     def _template_for(self, shape: Any, leaves: list[str], document: Mapping[str, Any]) -> _Template | None:
         candidates = self._templates.get(shape)

@@ -37,7 +37,7 @@ class Worker:
         from cc_cli.credentials.canon import FastCanonicalizer
 
         self.options = options
-        self.canon = FastCanonicalizer(strict=False)
+        self.canon = FastCanonicalizer(strict=False, parsed_json=True)  # every document here is parsed JSON
         self.schema_check = schema_check
         # offline, no documents: did:key only, each decoded once per run (the key is the identifier itself)
         self.resolve: signing.KeyResolver = _KeyCache(signing.resolve_did_key)
