@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from cc_cli.core.jsontext import orjson as _orjson  # None without it: json's text keys the memo alone
+from cc_cli.core.jsontext import exact_text  # None without orjson: json's text keys the memo alone
 from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
@@ -123,15 +123,8 @@ def _memo(check: SchemaCheck) -> SchemaCheck:
     dumps = json.JSONEncoder(check_circular=False, allow_nan=True).encode
 
     def key_of(x: Any) -> str | bytes:
-        if _orjson is not None:
-            try:
-                text: bytes = _orjson.dumps(x)
-            except TypeError:  # orjson.JSONEncodeError
-                pass
-            else:
-                if b"null" not in text:
-                    return text
-        return dumps(x)
+        text = exact_text(x)
+        return text if text is not None else dumps(x)
 
     def test(x: Any) -> SchemaError | None:
         if type(x) is not dict:
