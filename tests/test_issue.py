@@ -37,6 +37,8 @@ def key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def issue(*args: str) -> tuple[int, dict[str, object], str]:
     result = runner.invoke(app, ["issue", *args, "--format", "json", "--workers", "1"])
     payload = json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
+    if payload:  # written by orjson, without looking for floats: exactly json.dumps's text all the same
+        assert result.stdout == json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     return result.exit_code, payload, result.stdout + result.stderr
 
 

@@ -106,7 +106,8 @@ def issue(
     if output_format == "json":
         data = _as_json(report)
         data["notify"] = delivered.as_dict() if delivered is not None else None
-        sys.stdout.write(jsontext.indented(data).decode("utf-8"))  # json.dumps(indent=2)'s text, faster
+        # json.dumps(indent=2)'s text, faster; no float to look for: counts, lines and strings only
+        sys.stdout.write(jsontext.indented(data, may_hold_floats=False).decode("utf-8"))
     else:
         _print_text(report)
         if delivered is not None:
