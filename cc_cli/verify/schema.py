@@ -14,12 +14,12 @@ in that normal form (cc's own awards pass at once, so they never pay for it).
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 from cc_cli.core.jsontext import exact_text  # None without orjson: json's text keys the memo alone
+from cc_cli.verify.schemacode import SchemaCheck, SchemaError, UnsupportedSchema, compile_source
 from cc_cli.verify.verdicts import FAIL, OK, SKIP, Verdict
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
@@ -28,79 +28,27 @@ ENDORSEMENT_SCHEMA_FILE = SCHEMA_DIR / "ob_v3p0_endorsementcredential.json"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_V1_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
-SchemaError: TypeAlias = tuple[tuple[str, ...], str]  # (path in the document, message)
-SchemaCheck: TypeAlias = Callable[[Any], SchemaError | None]  # a compiled (sub)schema, applied to a JSON value
-Build: TypeAlias = Callable[[Any], SchemaCheck]  # compiles a subschema
-Ref: TypeAlias = Callable[[str], SchemaCheck]  # the compiled target of a `$ref` pointer
-_IGNORED = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description", "format", "examples", "default"})
-_TYPES: dict[str, Callable[[Any], bool]] = {
-    "string": lambda x: isinstance(x, str),
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "boolean": lambda x: isinstance(x, bool),
-    "null": lambda x: x is None,
-    "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
-    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, float) and x.is_integer()),
-}
 _compiled_schemas: dict[Path, tuple[SchemaCheck | None, dict[str, Any]]] = {}  # per process
 _jsonschema_validators: dict[Path, Any] = {}  # per process, built when a document first needs its words
 # the objects every award of a credential repeats: its achievement, and the issuer (here or as a creator)
 MEMOISED = frozenset({"#/$defs/Achievement", "#/$defs/ProfileRef"})
 
 
-class UnsupportedSchema(ValueError):
-    """The schema uses something `compile_schema` does not implement; jsonschema alone judges then."""
-
-
 def compile_schema(root: dict[str, Any], memoised: frozenset[str] = frozenset()) -> SchemaCheck:
     """A fast checker for draft-07 / 2019-09 schemas made of the keywords the 1EdTech schemas use.
 
-    Why: jsonschema spends ~400 us per award (most of `cc verify`'s time); these closures take a tenth of
-    that. Any keyword outside the implemented set raises `UnsupportedSchema` (formats are annotations, as
-    jsonschema treats them by default). A "valid" verdict is final; an "invalid" one is re-judged by
-    jsonschema when installed, for its messages. tests/test_verify.py checks both agree on mutated awards.
+    Why: jsonschema spends ~400 us per award (most of `cc verify`'s time); the compiled check (Python source
+    written once per process, cc_cli/verify/schemacode.py) takes a thirtieth of that. Any keyword outside the
+    implemented set raises `UnsupportedSchema` (formats are annotations, as jsonschema treats them by
+    default). A "valid" verdict is final; an "invalid" one is re-judged by jsonschema when installed, for its
+    messages. tests/test_verify.py checks both agree on mutated awards.
 
     `memoised`: `$ref` pointers whose verdict is remembered per value, keyed by the value's JSON text (see
     `_memo`); only for values parsed from JSON.
     """
     if not any(draft in str(root.get("$schema", "")) for draft in ("draft-07", "draft/2019-09")):
         raise UnsupportedSchema(f"$schema {root.get('$schema')!r}")
-    refs: dict[str, SchemaCheck] = {}
-
-    def ref(pointer: str) -> SchemaCheck:
-        if pointer not in refs:
-            if not pointer.startswith("#/"):
-                raise UnsupportedSchema(f"$ref {pointer}")
-            target: Any = root
-            for part in pointer[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            slot: list[SchemaCheck] = []
-            refs[pointer] = lambda x: slot[0](x)  # set before building: references may be recursive
-            slot.append(_memo(build(target)) if pointer in memoised else build(target))
-        return refs[pointer]
-
-    def build(schema: Any) -> SchemaCheck:
-        if isinstance(schema, bool):
-            return (lambda x: None) if schema else (lambda x: ((), "no value is allowed here"))
-        if not isinstance(schema, dict):
-            raise UnsupportedSchema(repr(schema)[:60])
-        try:
-            tests = [_KEYWORDS[k](v, schema, build, ref) for k, v in schema.items() if k not in _IGNORED]
-        except KeyError as exc:
-            raise UnsupportedSchema(f"keyword {exc}") from None
-        if len(tests) == 1:
-            return tests[0]
-
-        def check(x: Any) -> SchemaError | None:
-            for test in tests:
-                error = test(x)
-                if error is not None:
-                    return error
-            return None
-
-        return check
-
-    return build(root)
+    return compile_source(root, memoised, _memo)
 
 
 MEMO_SIZE = 512  # distinct sub-objects remembered per `$ref`: the achievements and issuers of a catalog
@@ -140,137 +88,6 @@ def _memo(check: SchemaCheck) -> SchemaCheck:
         return verdict
 
     return test
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _kw_type(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    names = value if isinstance(value, list) else [value]
-    tests = [_TYPES[name] for name in names]
-    if len(tests) == 1:
-        single = tests[0]
-        return lambda x: None if single(x) else ((), f"{_short(x)} is not of type {names[0]}")
-    return lambda x: None if any(t(x) for t in tests) else ((), f"{_short(x)} is not of type {', '.join(names)}")
-
-
-def _kw_enum(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    allowed = value if isinstance(value, list) else [value]  # `const` too
-    if not all(isinstance(v, str) for v in allowed):
-        raise UnsupportedSchema("non-string enum")  # jsonschema's equality rules for numbers and booleans
-    options = frozenset(allowed)
-    return lambda x: (
-        None if isinstance(x, str) and x in options else ((), f"{_short(x)} is not one of {sorted(options)[:4]}")
-    )
-
-
-def _kw_properties(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    checks = [(name, build(sub)) for name, sub in value.items()]
-
-    def test(x: Any) -> SchemaError | None:
-        if isinstance(x, dict):
-            for name, check in checks:
-                if name in x and (error := check(x[name])) is not None:
-                    return ((name, *error[0]), error[1])
-        return None
-
-    return test
-
-
-def _kw_additional_properties(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    if "patternProperties" in schema:
-        raise UnsupportedSchema("patternProperties")
-    known, check = frozenset(schema.get("properties", {})), build(value)
-
-    def test(x: Any) -> SchemaError | None:
-        if isinstance(x, dict):
-            for name, item in x.items():
-                if name not in known and (error := check(item)) is not None:
-                    return ((name, *error[0]), error[1] if value is not False else f"additional property {name!r}")
-        return None
-
-    return test
-
-
-def _kw_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    if isinstance(value, list):  # tuple form: `additionalItems` covers the rest
-        checks = [build(sub) for sub in value]
-        return lambda x: _each(zip(x, checks, strict=False), 0) if isinstance(x, list) else None
-    check = build(value)
-    return lambda x: _each(((item, check) for item in x), 0) if isinstance(x, list) else None
-
-
-def _kw_additional_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    if not isinstance(schema.get("items"), list):
-        return lambda x: None  # without tuple-form `items`, `additionalItems` does nothing
-    start, check = len(schema["items"]), build(value)
-    return lambda x: _each(((item, check) for item in x[start:]), start) if isinstance(x, list) else None
-
-
-def _each(pairs: Iterable[tuple[Any, SchemaCheck]], start: int) -> SchemaError | None:
-    for index, (item, check) in enumerate(pairs, start):
-        if (error := check(item)) is not None:
-            return ((str(index), *error[0]), error[1])
-    return None
-
-
-def _kw_min_items(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    return lambda x: ((), f"fewer than {value} items") if isinstance(x, list) and len(x) < value else None
-
-
-def _kw_contains(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    check = build(value)
-    return lambda x: ((), "no item matches `contains`") if isinstance(x, list) and all(check(i) for i in x) else None
-
-
-def _kw_pattern(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    regex = re.compile(value)  # jsonschema also uses Python's re.search
-    return lambda x: (
-        ((), f"{_short(x)} does not match {value!r}") if isinstance(x, str) and not regex.search(x) else None
-    )
-
-
-def _kw_required(value: Any, schema: dict[str, Any], build: Build, ref: Ref) -> SchemaCheck:
-    def test(x: Any) -> SchemaError | None:
-        if isinstance(x, dict):
-            for name in value:
-                if name not in x:
-                    return ((), f"{name!r} is a required property")
-        return None
-
-    return test
-
-
-def _kw_of(value: Any, schema: dict[str, Any], build: Build, ref: Ref, *, need: str) -> SchemaCheck:
-    checks = [build(sub) for sub in value]
-
-    def test(x: Any) -> SchemaError | None:
-        passed = sum(1 for check in checks if check(x) is None)
-        ok = passed == len(checks) if need == "all" else passed >= 1 if need == "any" else passed == 1
-        return None if ok else ((), f"{_short(x)} matches {passed} of the {need}Of schemas")
-
-    return test
-
-
-_KEYWORDS: dict[str, Callable[..., SchemaCheck]] = {
-    "type": _kw_type,
-    "enum": _kw_enum,
-    "const": _kw_enum,
-    "properties": _kw_properties,
-    "required": _kw_required,
-    "additionalProperties": _kw_additional_properties,
-    "items": _kw_items,
-    "additionalItems": _kw_additional_items,
-    "minItems": _kw_min_items,
-    "contains": _kw_contains,
-    "pattern": _kw_pattern,
-    "allOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="all"),
-    "anyOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="any"),
-    "oneOf": lambda v, s, b, r: _kw_of(v, s, b, r, need="one"),
-    "$ref": lambda v, s, b, r: r(v),
-}
 
 
 def _compiled(file: Path) -> tuple[SchemaCheck | None, dict[str, Any]]:
