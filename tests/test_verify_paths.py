@@ -54,8 +54,7 @@ def test_scandir_listing_equals_rglob(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.chdir(tmp_path)
     folder = Path(start)
     found = expand_paths([folder])
-    assert found == _rglob_listing(folder)
-    assert [str(p) for p in found] == [str(p) for p in _rglob_listing(folder)]
+    assert found == [str(p) for p in _rglob_listing(folder)]  # the text str() of each Path would write
     assert len(found) >= (1 if start == "tree/b" else 10)
 
 

@@ -11,6 +11,7 @@ fails; a skipped check (no status source, no email) does not fail it. A `Worker`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,10 +53,12 @@ class Worker:
         self.sources.resolve = self.resolve
         self._when = options.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")  # `at`, as the date reasons say it
 
-    def file(self, path: Path) -> FileReport:
-        report = FileReport(str(path))
+    def file(self, path: str | Path) -> FileReport:
+        """The report on one file, named as text (a Path is taken too)."""
+        text = path if type(path) is str else os.fspath(path)
+        report = FileReport(text)
         try:
-            report.format, document = load_credential(read_file(path))
+            report.format, document = load_credential(read_file(text))
         except NotACredential as exc:
             report.format, report.error = exc.format, str(exc)
             return report
@@ -63,13 +66,13 @@ class Worker:
             report.error = f"cannot read: {exc.strerror or exc}"
             return report
         report.award_id = document["id"] if isinstance(document.get("id"), str) else None
-        report.checks, report.awards = self.checks_and_awards(document, path)
+        report.checks, report.awards = self.checks_and_awards(document, text)
         return report
 
-    def checks(self, document: dict[str, Any], path: Path) -> list[Check]:
+    def checks(self, document: dict[str, Any], path: str) -> list[Check]:
         return self.checks_and_awards(document, path)[0]
 
-    def checks_and_awards(self, document: dict[str, Any], path: Path) -> tuple[list[Check], list[AwardReport] | None]:
+    def checks_and_awards(self, document: dict[str, Any], path: str) -> tuple[list[Check], list[AwardReport] | None]:
         """The checks of one credential; for a CLR also the awards inside, each with its verdict."""
         types = document.get("type")
         if isinstance(types, list) and CLR_TYPE in types:
@@ -97,7 +100,7 @@ class Worker:
             found.append(Check(name, status, _one_line(reason)))
         return found
 
-    def _clr_checks(self, clr: dict[str, Any], path: Path) -> tuple[list[Check], list[AwardReport] | None]:
+    def _clr_checks(self, clr: dict[str, Any], path: str) -> tuple[list[Check], list[AwardReport] | None]:
         """A CLR: its own proof (by the CLR's issuer), schema, subject, dates and recipient, then each award
         inside verified on its own against its own issuer (its proof, the issuer controlling the key, its
         dates, its status), as CLR 2.0 lets a CLR gather the awards of several issuers. Each award is listed
@@ -171,7 +174,7 @@ class Worker:
             verdict = Check("awards", OK, f"{len(held)} award(s) inside, {signers}{note}{_elsewhere(subject)}")
         return [*found[:4], status, found[4], verdict], awards
 
-    def _status(self, document: dict[str, Any], path: Path) -> Verdict:
+    def _status(self, document: dict[str, Any], path: str) -> Verdict:
         status, reason = self.sources.check(document, path)
         if status == SKIP and self.options.require_status:
             return FAIL, f"revocation not checked (--require-status): {reason}"

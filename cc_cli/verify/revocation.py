@@ -45,7 +45,7 @@ class StatusSources:
         self.stale: dict[Path, str | None] = {}  # list file -> why it is stale now (judged once: `now` is fixed)
         self.made_by: dict[Path, str] = {}  # status folder -> which ledger made its lists, as words
 
-    def check(self, document: dict[str, Any], path: Path) -> tuple[str, str]:
+    def check(self, document: dict[str, Any], path: str) -> tuple[str, str]:
         entries = document.get("credentialStatus")
         entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
         options = self.options
@@ -71,10 +71,9 @@ class StatusSources:
                 "name the issuer's status lists or ledger with --status-dir or --ledger (none beside the award is trusted)",
             )
         else:
-            text = str(path)
-            where = text[: len(text) - len(path.name)]  # the folder's text: equal for equal parents
+            where = path[: path.rfind("/") + 1]  # the folder's text: equal for equal parents
             if where not in self.beside:
-                self.beside[where] = _beside(path.parent)
+                self.beside[where] = _beside(Path(path).parent)
             source = self.beside[where]
         if source is None:
             return SKIP, "no status source: pass --status-dir or --ledger to check revocation"

@@ -8,6 +8,7 @@ status list it has checked. The first file is verified before forking so the wor
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,7 +58,7 @@ class VerifyRun:
 
     at: datetime
     files: int
-    paths: list[Path]
+    paths: list[str]  # as text (see `expand_paths`)
     options: VerifyOptions
 
     @property
@@ -144,19 +145,19 @@ def _after_fork() -> None:
 
 def _chunk(paths: list[str], options: VerifyOptions, render: Callable[[FileReport], R]) -> list[R]:
     worker = _get_worker(options)
-    return [render(worker.file(Path(p))) for p in paths]
+    return [render(worker.file(p)) for p in paths]
 
 
 def _report(report: FileReport) -> FileReport:
     return report
 
 
-def verify_files(paths: Sequence[Path], options: VerifyOptions) -> Iterator[FileReport]:
+def verify_files(paths: Sequence[str | Path], options: VerifyOptions) -> Iterator[FileReport]:
     """Verify every file (see the module docstring); reports come back in input order, as they finish."""
     return render_files(paths, options, _report)
 
 
-def render_files(paths: Sequence[Path], options: VerifyOptions, render: Callable[[FileReport], R]) -> Iterator[R]:
+def render_files(paths: Sequence[str | Path], options: VerifyOptions, render: Callable[[FileReport], R]) -> Iterator[R]:
     """`verify_files`, each report passed through `render` where it was made (see `VerifyRun.rendered`)."""
     global _worker
     if not paths:
@@ -164,7 +165,7 @@ def render_files(paths: Sequence[Path], options: VerifyOptions, render: Callable
     _worker = worker = Worker(options)  # fresh caches: lists and ledgers may have changed since a last run
     try:
         yield render(worker.file(paths[0]))  # warms this process's caches, which forked workers inherit
-        yield from _verify_rest([str(p) for p in paths[1:]], options, worker, render)
+        yield from _verify_rest([os.fspath(p) for p in paths[1:]], options, worker, render)
     finally:
         for db in worker.sources.dbs.values():
             db.close()
@@ -177,7 +178,7 @@ def _verify_rest(
     # --online writes what it fetches into one index.json: one process, so no fetch is lost or repeated
     if workers <= 1 or len(rest) < POOL_FROM or options.online:
         for path in rest:
-            yield render(worker.file(Path(path)))
+            yield render(worker.file(path))
         return
     chunks = guided_chunks(rest, workers, CHUNK_MOST, CHUNK_LEAST)  # see there: 0.975 of equal tasks' wall
     with fewer_collections(), process_pool(workers, _after_fork, fork=True) as pool:  # forked: workers start warm
