@@ -261,7 +261,8 @@ def hash_data(
             if len(_CONFIG_HASHES) >= 256:
                 _CONFIG_HASHES.clear()
             _CONFIG_HASHES[(key, canon, algorithm)] = config_hash
-    return config_hash + hashlib.new(algorithm, canon(document).encode("utf-8")).digest()
+    text = canon(document).encode("utf-8")
+    return config_hash + (hashlib.sha256(text) if algorithm == "sha256" else hashlib.new(algorithm, text)).digest()
 
 
 # (proof options, context) -> the proof configuration's hash, for options and contexts made of strings only:
