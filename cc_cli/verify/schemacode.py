@@ -1,4 +1,5 @@
-"""The compiled form of a JSON Schema: Python source written once per process, one function per subschema.
+"""The compiled form of a JSON Schema: Python source written once per process, one function per subschema
+(equal subschemas share one), each compiled when first called.
 
 Why: the award's schema check was a sixth of `cc verify`'s time as a tree of closures, one call per keyword
 per value. Written out as source, a subschema's keywords become plain `if` statements in one function, and a
@@ -12,6 +13,7 @@ value (enum sets, regular expressions, messages) is a constant handed to the com
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeAlias
@@ -49,10 +51,11 @@ class _Writer:
         self.root = root
         self.memoised = memoised
         self.memo = memo
-        self.lines: list[str] = []
+        self.sources: dict[str, str] = {}  # function name -> its source
         self.constants: dict[str, Any] = {"_short": short}
         self.refs: dict[str, str] = {}  # pointer -> the name its function is called by
         self.written = 0  # functions named so far
+        self.shared: dict[str, str] = {}  # a subschema's JSON text -> its function's name
         self.wrapped: list[str] = []  # names whose function is wrapped by `memo` once compiled
 
     def constant(self, value: Any) -> str:
@@ -74,10 +77,16 @@ class _Writer:
         return self.refs[pointer]
 
     def function(self, schema: Any, name: str | None = None) -> str:
-        """Write the function checking `schema`; its name."""
+        """Write the function checking `schema`; its name. Equal subschemas share one function (the 1EdTech
+        schemas repeat many): compiling the source is most of the first award's schema check."""
+        key = json.dumps(schema, sort_keys=True) if name is None else None
+        if key is not None and key in self.shared:
+            return self.shared[key]
         if name is None:
             self.written += 1
             name = f"_s{self.written}"
+        if key is not None:
+            self.shared[key] = name
         body: list[str] = []
         if isinstance(schema, bool):
             if not schema:
@@ -88,8 +97,7 @@ class _Writer:
                     body.extend(self.keyword(keyword, value, schema))
         else:
             raise UnsupportedSchema(repr(schema)[:60])
-        self.lines.append(f"def {name}(x):")
-        self.lines.extend("    " + line for line in [*body, "return None"])
+        self.sources[name] = "\n".join([f"def {name}(x):", *("    " + line for line in [*body, "return None"]), ""])
         return name
 
     def keyword(self, keyword: str, value: Any, schema: dict[str, Any]) -> list[str]:
@@ -234,14 +242,29 @@ class _Writer:
         return [f"if {failed}:", f"    return ((), {message})"]
 
     def compile(self) -> SchemaCheck:
+        """The root's check. Each function is compiled when first called: most subschemas of the 1EdTech
+        schema (addresses, results, rubrics) are never reached by an award, and compiling all of them took
+        15 ms of the first award, before any worker starts."""
         root = self.function(self.root, "_root")
         namespace = dict(self.constants)
-        exec(compile("\n".join(self.lines) + "\n", "<cc compiled schema>", "exec"), namespace)
-        for name in self.wrapped:
-            raw = namespace[name]
-            namespace[name] = self.memo(raw)  # the functions call it by this global name
-        check: SchemaCheck = namespace[root]
-        return check
+        for name, source in self.sources.items():
+            namespace[name] = self._on_first_call(name, source, namespace)
+        return lambda x: namespace[root](x)
+
+    def _on_first_call(self, name: str, source: str, namespace: dict[str, Any]) -> SchemaCheck:
+        """A stand-in for function `name`: compiles it, puts it (memoised where asked) in its place, runs it."""
+        memo = self.memo if name in self.wrapped else None
+
+        def first_call(x: Any) -> SchemaError | None:
+            if namespace[name] is first_call:
+                # our own source (see the module docstring), compiled once
+                exec(compile(source, f"<cc compiled schema: {name}>", "exec"), namespace)
+                if memo is not None:
+                    namespace[name] = memo(namespace[name])  # the functions call it by this global name
+            check: SchemaCheck = namespace[name]
+            return check(x)
+
+        return first_call
 
 
 def compile_source(
