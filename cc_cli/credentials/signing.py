@@ -272,11 +272,13 @@ _CONFIG_HASHES: dict[tuple[Any, Canonicalizer, str], bytes] = {}
 
 
 def _config_key(proof_options: Mapping[str, Any], context: Any) -> tuple[Any, ...] | None:
-    """A hashable key equal for two (options, context) exactly when their JSON is, or None (then the JSON is
+    """A hashable key equal for two (options, context) only when their JSON is, or None (then the JSON is
     the key): the options' items when every key and value is a `str`, the context when it is a `str` or a
     list of `str` (`type(...) is`, not isinstance: a subclass may write other JSON)."""
-    if not all(type(k) is str and type(v) is str for k, v in proof_options.items()):
-        return None
+    items = tuple(proof_options.items())
+    for k, v in items:  # a loop, not all() of a generator: this runs for every award
+        if type(k) is not str or type(v) is not str:
+            return None
     contexts: tuple[str, ...] | str
     if type(context) is str:
         contexts = context
@@ -284,7 +286,7 @@ def _config_key(proof_options: Mapping[str, Any], context: Any) -> tuple[Any, ..
         contexts = tuple(context)
     else:
         return None
-    return tuple(sorted(proof_options.items())), contexts
+    return items, contexts  # in the options' order: two orders of equal options only make two entries
 
 
 # --- sign and verify ---------------------------------------------------------------------------
@@ -358,7 +360,8 @@ def verify(
     proof_list = proofs if isinstance(proofs, list) else [proofs] if proofs is not None else []
     if not proof_list:
         return VerifyResult(False, "no proof: the credential is not signed")
-    document = {k: v for k, v in signed.items() if k != "proof"}
+    document = dict(signed)
+    del document["proof"]  # a copy less its proof, keys in order (a third of a comprehension's time)
     canon = canon or _canonicalize_lenient
     resolver: KeyResolver = (
         (lambda method: ResolvedKey(public_key, method.partition("#")[0]))
@@ -433,7 +436,8 @@ def _verify_proof(
     created = proof.get("created")
     if created is not None and not (isinstance(created, str) and _DATE_TIME_STAMP.match(created)):
         return ProofVerdict(label, FAIL, f"proof created {created!r} is not an XML Schema dateTimeStamp")
-    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    options = dict(proof)
+    del options["proofValue"]  # a string, checked above
     proof_ctx: list[Any] | None = None
     if "@context" in options:  # vc-di-eddsa §3.3.2: the document's context must start with it
         proof_ctx = _as_list(options.pop("@context"))
