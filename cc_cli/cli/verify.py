@@ -157,7 +157,8 @@ def _verdict(report: FileReport) -> str:
 
 
 def _json_entry(report: FileReport) -> Entry:
-    return json.dumps(report.as_dict(), ensure_ascii=False), report.valid, report.revocation_unchecked
+    valid, unchecked = report.standing()
+    return json.dumps(report.as_dict(), ensure_ascii=False), valid, unchecked
 
 
 def _print_json(entries: Iterable[Entry], moment: datetime) -> int:
@@ -178,15 +179,15 @@ def _print_json(entries: Iterable[Entry], moment: datetime) -> int:
 
 def _text_entry(report: FileReport, quiet: bool) -> Entry:
     """A file's lines ('' for a valid one with -q)."""
-    valid = report.valid
+    valid, unchecked = report.standing()
     if valid and quiet:
-        return "", valid, report.revocation_unchecked
+        return "", valid, unchecked
     lines = [f"{report.file}: {_verdict(report)}\n"]
     if report.error:
         lines.append(f"  credential  fail  {report.error}\n")
     lines.extend(f"  {c.name:<10}  {c.status:<4}  {c.reason}\n" for c in report.checks)
     lines.extend(_award_lines(report))
-    return "".join(lines), valid, report.revocation_unchecked
+    return "".join(lines), valid, unchecked
 
 
 def _print_text(entries: Iterable[Entry]) -> int:

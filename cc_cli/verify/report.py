@@ -56,12 +56,24 @@ class FileReport:
 
     @property
     def valid(self) -> bool:
-        return self.error is None and all(check.status not in FAILING for check in self.checks)
+        return self.standing()[0]
 
     @property
     def revocation_unchecked(self) -> bool:
         """Valid as far as we know, but nobody asked the issuer whether it was revoked."""
-        return self.valid and any(c.name == "status" and c.status == SKIP for c in self.checks)
+        return self.standing()[1]
+
+    def standing(self) -> tuple[bool, bool]:
+        """(`valid`, `revocation_unchecked`) in one pass over the checks: the printers ask both of every file."""
+        if self.error is not None:
+            return False, False
+        unchecked = False
+        for check in self.checks:
+            if check.status in FAILING:
+                return False, False
+            if check.status == SKIP and check.name == "status":
+                unchecked = True
+        return True, unchecked
 
     def as_dict(self) -> dict[str, Any]:
         """The `--format json` shape of one file (documented in `cc verify --help`)."""
