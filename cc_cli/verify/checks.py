@@ -55,7 +55,7 @@ class Worker:
 
     def file(self, path: str | Path) -> FileReport:
         """The report on one file, named as text (a Path is taken too)."""
-        text = path if type(path) is str else os.fspath(path)
+        text = os.fspath(path)
         report = FileReport(text)
         try:
             report.format, document = load_credential(read_file(text))

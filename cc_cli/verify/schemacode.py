@@ -130,7 +130,8 @@ class _Writer:
             ]
         if keyword == "minItems":
             words = f"fewer than {value} items"
-            return [f"if isinstance(x, list) and len(x) < {int(value)}:", f"    return ((), {words!r})"]
+            bound = self.constant(value)  # the schema's number as it is, not a text of it
+            return [f"if isinstance(x, list) and len(x) < {bound}:", f"    return ((), {words!r})"]
         if keyword == "contains":
             check = self.function(value)
             return [
