@@ -88,3 +88,26 @@ def test_help_imports_no_command_module() -> None:
     loaded = eval(done.stderr.strip().splitlines()[-1])
     assert loaded == ["cc_cli", "cc_cli.cli", "cc_cli.cli.app", "cc_cli.cli.lazy", "cc_cli.cli.signals"]
     assert done.stdout.startswith("Usage: cc [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_verify_reads_the_pin_without_the_catalog_model(tmp_path) -> None:
+    """`cc verify` reads only catalog.yaml's issuer.did: the catalog model and its field tables (10 ms before
+    any worker starts) stay unimported, while the pin is still read and enforced."""
+    award = tmp_path / "award.json"
+    award.write_text('{"type": ["VerifiableCredential"]}', encoding="utf-8")
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "catalog.yaml").write_text("issuer:\n  did: not-a-did\n", encoding="utf-8")
+    probe = (
+        "import sys\nfrom cc_cli.cli.app import main\n"
+        f"sys.argv = ['cc', 'verify', {str(award)!r}, '--catalog', {str(catalog)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cc_cli.catalog')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    lines = done.stderr.strip().splitlines()
+    assert "issuer.did is not a did:key" in done.stderr  # the pin was read from the file
+    assert lines[-2] == "exit 2"
+    loaded = eval(lines[-1])
+    assert "cc_cli.catalog.model" not in loaded and "cc_cli.catalog.fields" not in loaded, loaded
+    assert "cc_cli.catalog.yamlload" in loaded

@@ -7,9 +7,10 @@ the editor, `cc validate` and the roster checks agree on what a well-formed valu
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cc_cli.catalog.fields import Field
+if TYPE_CHECKING:  # an annotation only: `cc verify` checks a did:key without the catalog's field tables
+    from cc_cli.catalog.fields import Field
 
 Where = tuple[str | int, ...]
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+
+from cc_cli.catalog.files import CatalogFileError, read_inside
 
 try:  # the C parser is about 10 times faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -325,3 +328,21 @@ def parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def read_document(root: Path, relative: str) -> Document:
+    """Read and parse one file, raising YamlProblem (CC001-CC003) for anything unreadable.
+
+    Reading goes through `read_inside`: a link out of the catalog, a FIFO or a device is refused before
+    it is read, and no more than MAX_FILE_BYTES is ever read."""
+    return load_yaml(read_raw(root, relative), relative)
+
+
+def read_raw(root: Path, relative: str) -> bytes:
+    """The bytes of one catalog file (see `read_document`), or YamlProblem CC001."""
+    try:
+        return read_inside(root, relative, MAX_FILE_BYTES)
+    except CatalogFileError as exc:
+        if exc.missing:
+            raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
+        raise YamlProblem("CC001", 1, 1, f"file {exc.reason}") from None

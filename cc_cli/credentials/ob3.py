@@ -7,12 +7,14 @@ that recovers from a crash rebuilds byte for byte the award it was writing (Ed25
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cc_cli.catalog import model
 from cc_cli.catalog.texts import alt_text, catalog_texts
 from cc_cli.core import jsontext
 from cc_cli.core.durations import normalize
+
+if TYPE_CHECKING:  # annotations only: `cc verify` (status positions, recipient hashes) needs no catalog model
+    from cc_cli.catalog import model
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -17,12 +17,17 @@ from cc_cli.catalog.files import (
     CATALOG_FILE,
     CREDENTIALS_DIR,
     PATHS_DIR,
-    CatalogFileError,
     catalog_files,
     owns,
-    read_inside,
 )
-from cc_cli.catalog.yamlload import MAX_FILE_BYTES, Document, YamlProblem, load_yaml, parse_date
+from cc_cli.catalog.yamlload import (  # read_document and read_raw: there, so `cc verify` needs no model
+    Document,
+    YamlProblem,
+    load_yaml,
+    parse_date,
+    read_document,
+    read_raw,
+)
 from cc_cli.core.problems import Hit, UsageError
 from cc_cli.core.workers import workers_for
 from cc_cli.validate.shape import ShapeChecker
@@ -63,24 +68,6 @@ def locate(hit: Hit, document: Document) -> tuple[int, int]:
     if hit.position is not None:
         return hit.position
     return document.key_at(*hit.where) if hit.on_key else document.at(*hit.where)
-
-
-def read_document(root: Path, relative: str) -> Document:
-    """Read and parse one file, raising YamlProblem (CC001-CC003) for anything unreadable.
-
-    Reading goes through `read_inside`: a link out of the catalog, a FIFO or a device is refused before
-    it is read, and no more than MAX_FILE_BYTES is ever read."""
-    return load_yaml(read_raw(root, relative), relative)
-
-
-def read_raw(root: Path, relative: str) -> bytes:
-    """The bytes of one catalog file (see `read_document`), or YamlProblem CC001."""
-    try:
-        return read_inside(root, relative, MAX_FILE_BYTES)
-    except CatalogFileError as exc:
-        if exc.missing:
-            raise YamlProblem("CC001", 1, 1, f"{relative} not found; every catalog needs one") from None
-        raise YamlProblem("CC001", 1, 1, f"file {exc.reason}") from None
 
 
 # Below this many files a process pool costs more than it saves.

@@ -43,8 +43,7 @@ def trusted_issuer(issuer: str | None, catalog: Path | None, default_catalog: Pa
 def catalog_issuer(root: Path, *, required: bool) -> str | None:
     """The did:key that catalog.yaml pins (`issuer.did`), read from that one file; None when the catalog
     pins none, or is absent and was not asked for (awards are often verified far from any catalog)."""
-    from cc_cli.catalog.yamlload import YamlProblem
-    from cc_cli.validate.load import read_document
+    from cc_cli.catalog.yamlload import YamlProblem, read_document  # not validate.load: the catalog model
 
     if not (root / "catalog.yaml").is_file():
         if required:
