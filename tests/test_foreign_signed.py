@@ -387,7 +387,7 @@ def test_a_clr_holding_an_award_with_an_unsupported_proof_is_not_valid() -> None
     checks = {
         c.name: c
         for c in Worker(VerifyOptions(at=datetime(2026, 1, 1, tzinfo=UTC))).checks(
-            signing.sign(clr, key, method, "2025-01-15T00:00:00Z"), Path("transcript.json")
+            signing.sign(clr, key, method, "2025-01-15T00:00:00Z"), "transcript.json"
         )
     }
     assert checks["proof"].status == "ok"

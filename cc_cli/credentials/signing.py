@@ -53,9 +53,11 @@ Canonicalizer = Callable[[Mapping[str, Any]], str]
 class SigningError(UsageError):
     """A document, key or proof that cannot be signed or is malformed; `term` names the culprit."""
 
-    def __init__(self, message: str, term: str | None = None) -> None:
+    def __init__(self, message: str, term: str | None = None, unsafe: jsonld.UnsafeJsonLdError | None = None) -> None:
         super().__init__(message)
         self.term = term
+        # the JSON-LD safe-mode refusal behind it, kept here: compiled (setup.py), `raise ... from` sets no cause
+        self.unsafe = unsafe
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,7 @@ def canonicalize(document: Mapping[str, Any], *, strict: bool = True, hash_algor
     try:
         return jsonld.canonical_nquads(document, strict=strict, hash_algorithm=hash_algorithm)
     except jsonld.UnsafeJsonLdError as exc:
-        raise SigningError(f"refusing to sign: {exc}", exc.term) from exc
+        raise SigningError(f"refusing to sign: {exc}", exc.term, exc) from exc
 
 
 # Verification accepts issuer-dependent terms and tabs (legal in other issuers' credentials).
@@ -450,8 +452,8 @@ def _verify_proof(
         return ProofVerdict(label, FAIL, f"signed by {method.partition('#')[0]}, but the issuer is {issuer}")
     try:
         resolved = resolve(method)
-    except KeyNotResolved as exc:
-        return ProofVerdict(label, FAIL, f"key not resolved: {exc}")
+    except KeyNotResolved as unresolved:
+        return ProofVerdict(label, FAIL, f"key not resolved: {unresolved}")
     key = resolved.public_key
     if (suite == ECDSA_RDFC_2019) != isinstance(key, ec.EllipticCurvePublicKey):
         kind_of_key = "a P-256/P-384" if isinstance(key, ec.EllipticCurvePublicKey) else "an Ed25519"
@@ -471,11 +473,10 @@ def _verify_proof(
             data = hash_data(document, options, canon, algorithm)
     except SigningError as exc:
         # canonicalize words it for signing; here it is JSON-LD safe mode refusing what no signature covers
-        cause = exc.__cause__
-        reason = f"JSON-LD safe mode: {cause}" if isinstance(cause, jsonld.UnsafeJsonLdError) else str(exc)
+        reason = f"JSON-LD safe mode: {exc.unsafe}" if exc.unsafe is not None else str(exc)
         return ProofVerdict(label, FAIL, reason)
-    except (UsageError, ValueError) as exc:
-        return ProofVerdict(label, FAIL, str(exc))
+    except (UsageError, ValueError) as refused:
+        return ProofVerdict(label, FAIL, str(refused))
     try:
         if isinstance(key, ec.EllipticCurvePublicKey):
             _verify_ecdsa(key, signature, data, algorithm)

@@ -156,10 +156,10 @@ def bake_award(
             write_file(image, baked)
         except baking.BakingError as exc:
             failed[kind] = f"the {target.parent.name} emblem cannot carry it: {exc}"
-        except OSError as exc:
-            failed[kind] = f"cannot write {image}: {exc.strerror or exc}"
-        except Exception as exc:  # anything else is a bug: still reported for this award only
-            failed[kind] = f"unexpected {type(exc).__name__}: {exc}"
+        except OSError as os_error:
+            failed[kind] = f"cannot write {image}: {os_error.strerror or os_error}"
+        except Exception as bug:  # anything else is a bug: still reported for this award only
+            failed[kind] = f"unexpected {type(bug).__name__}: {bug}"
         else:
             written += 1
     return written, failed

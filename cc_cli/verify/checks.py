@@ -62,8 +62,8 @@ class Worker:
         except NotACredential as exc:
             report.format, report.error = exc.format, str(exc)
             return report
-        except OSError as exc:
-            report.error = f"cannot read: {exc.strerror or exc}"
+        except OSError as os_error:
+            report.error = f"cannot read: {os_error.strerror or os_error}"
             return report
         report.award_id = document["id"] if isinstance(document.get("id"), str) else None
         report.checks, report.awards = self.checks_and_awards(document, text)
@@ -95,8 +95,8 @@ class Worker:
         for name, check in plan:
             try:
                 status, reason = check(document)
-            except Exception as exc:  # a hostile document must give a verdict, never a traceback
-                status, reason = FAIL, f"cannot check: {type(exc).__name__}: {exc}"
+            except Exception as bug:  # a hostile document must give a verdict, never a traceback
+                status, reason = FAIL, f"cannot check: {type(bug).__name__}: {bug}"
             found.append(Check(name, status, _one_line(reason)))
         return found
 

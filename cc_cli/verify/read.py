@@ -124,7 +124,8 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
             kind,
         )
     try:
-        document = strictjson.loads_plain(data) if kind == "json" else None  # cc's own files: a third of the time
+        # Any, not loads_plain's type: the slow path may give any JSON value (compiled, mypyc checks the type)
+        document: Any = strictjson.loads_plain(data) if kind == "json" else None  # cc's own: a third of the time
         if document is None:
             document = strictjson.loads(_decode(data) if kind == "json" else _unbake(kind, data))
     except json.JSONDecodeError as exc:
@@ -133,9 +134,9 @@ def load_credential(data: bytes) -> tuple[str, dict[str, Any]]:
         ) from None
     except NotACredential:
         raise
-    except strictjson.DuplicateKey as exc:
+    except strictjson.DuplicateKey as duplicate:
         # Python keeps the last copy, which the signature covers; a viewer showing the first shows a forgery.
-        raise NotACredential(f"not a credential: {exc} (readers disagree on which copy counts)", kind) from None
+        raise NotACredential(f"not a credential: {duplicate} (readers disagree on which copy counts)", kind) from None
     except RecursionError:
         # Hostile input: 100,000 nested brackets must cost one file's verdict, not the whole run.
         raise NotACredential("not a credential: the JSON is nested too deeply to read", kind) from None
@@ -190,5 +191,5 @@ def _unbake(kind: str, data: bytes) -> str:
         return baking.unbake_png(data) if kind == "png" else baking.unbake_svg(data)
     except baking.BakingError as exc:
         raise NotACredential(str(exc), kind) from None
-    except (UnicodeDecodeError, ValueError, IndexError) as exc:  # a damaged chunk or zlib stream
-        raise NotACredential(f"the baked credential cannot be read ({type(exc).__name__})", kind) from None
+    except (UnicodeDecodeError, ValueError, IndexError) as damaged:  # a damaged chunk or zlib stream
+        raise NotACredential(f"the baked credential cannot be read ({type(damaged).__name__})", kind) from None
