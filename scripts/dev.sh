@@ -37,6 +37,8 @@ install() {
   for source in $(grep -o "cc_cli/[a-z_/]*\.py" setup.py); do
     for built in "${source%.py}".cpython-*.so; do
       if [ -f "$built" ] && [ "$source" -nt "$built" ]; then native_changed=1; fi
+      # installed as pure Python before a compiler was there: compile now
+      if [ ! -f "$built" ] && [ -z "${CC_PURE_PYTHON:-}" ] && command -v gcc >/dev/null; then native_changed=1; fi
     done
   done
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ] || [ -n "$native_changed" ]; then

@@ -43,7 +43,10 @@ def require_compiled() -> None:
     """Skip where the modules were installed as pure Python (no compiler); fail where they must be compiled
     (scripts/dev.sh test sets CC_REQUIRE_NATIVE=1, so CI measures and tests what users run)."""
     if not any(compiled_beside(source) for source in native_sources()):
-        message = "the hot modules are installed as pure Python (no C compiler or Python.h at install)"
+        message = (
+            "the hot modules are installed as pure Python (no C compiler or Python.h at install): install gcc "
+            "and python3-dev, then run `bash scripts/dev.sh install`"
+        )
         if os.environ.get("CC_REQUIRE_NATIVE", "") not in ("", "0"):
             pytest.fail(message + " (CC_REQUIRE_NATIVE is set)")
         pytest.skip(message)
